@@ -1,0 +1,66 @@
+import {
+  closeSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Returns the content of a private file (mode 0600), creating it with `create()` the first time. Creation is
+ * atomic (a complete temporary file, then a hard link to the final name, which fails if it exists), so two processes starting at once agree on
+ * one value and a crash never leaves a half-written secret.
+ *
+ * @example
+ * const key = readOrCreateFile(join(dataDir, 'secrets.key'), () => randomBytes(32));
+ */
+export function readOrCreateFile(file: string, create: () => Uint8Array | string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const content = create();
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    // link() never replaces: the first writer wins and later ones read its complete value.
+    linkSync(temporary, file);
+  } catch (error) {
+    if (!isExists(error)) throw error;
+  } finally {
+    unlinkSync(temporary);
+  }
+  return readFileSync(file);
+}
+
+/** Atomically replaces a private file's content (write to a temporary file, then rename). */
+export function writePrivateFile(file: string, content: Uint8Array | string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, file);
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+function isExists(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EEXIST';
+}

@@ -1,0 +1,13 @@
+export { ConfigError, type ConfigErrorCode } from './config/config-error.js';
+export { parseEnv } from './config/parse-env.js';
+export { randomToken } from './crypto/random-token.js';
+export { SealedBox, SealedBoxError, type SealedBoxErrorCode } from './crypto/sealed-box.js';
+export { sha256 } from './crypto/sha256.js';
+export { timingSafeEqual } from './crypto/timing-safe-equal.js';
+export { ensureDataDir } from './data-dir/ensure-data-dir.js';
+export { readOrCreateFile, writePrivateFile } from './data-dir/read-or-create-file.js';
+export { createLogger, LOG_LEVELS, type Logger, type LogLevel, REDACT_PATHS } from './log/create-logger.js';
+export { redactUrl } from './log/redact-url.js';
+export { isSensitiveKey, SENSITIVE_KEYS } from './log/sensitive-keys.js';
+export { startExpirySweeper } from './sqlite/expiry-sweeper.js';
+export { type Migration, openDatabase, type SqliteDatabase } from './sqlite/open-database.js';

@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** A better-sqlite3 database handle. */
+export type SqliteDatabase = Database.Database;
+
+/** One schema step; applied once, in order, inside a transaction. */
+export type Migration = string | ((db: SqliteDatabase) => void);
+
+/**
+ * Opens (creating if needed) a SQLite file for durable state: WAL journal, `synchronous=NORMAL` (a committed
+ * transaction survives a killed process; only an OS crash can lose the last few), foreign keys on, and a busy
+ * timeout so a second process (the CLI while the server runs) waits instead of failing. Pending migrations are
+ * applied, tracked by `PRAGMA user_version`.
+ *
+ * @example
+ * const db = openDatabase(join(dataDir, 'api.sqlite'), ['CREATE TABLE contacts (id TEXT PRIMARY KEY)']);
+ */
+export function openDatabase(file: string, migrations: readonly Migration[]): SqliteDatabase {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, migrations);
+  return db;
+}
+
+function migrate(db: SqliteDatabase, migrations: readonly Migration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(
+      `database schema version ${current} is newer than this program knows (${migrations.length}); upgrade Gatehouse`,
+    );
+  }
+  for (let version = current; version < migrations.length; version++) {
+    const step = migrations[version];
+    db.transaction(() => {
+      if (typeof step === 'string') db.exec(step);
+      else step?.(db);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}
