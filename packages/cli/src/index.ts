@@ -1,1 +1,3 @@
-export {};
+export { CliError, type CliErrorCode } from './cli-error.js';
+export type { Command, CommandContext } from './command.js';
+export { main } from './main.js';

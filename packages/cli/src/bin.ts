@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { main } from './main.js';
+
+// `start` resolves only after a clean shutdown (SIGINT/SIGTERM); every other command when it is done.
+process.exitCode = await main(process.argv.slice(2), {
+  env: process.env,
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+});

@@ -1,0 +1,17 @@
+/** What every command receives: its own arguments and the process streams, so tests can drive it. */
+export interface CommandContext {
+  /** Arguments after the command name (`users add alice …` → `['add', 'alice', …]`). */
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stdout: { write(chunk: string): unknown };
+  readonly stderr: { write(chunk: string): unknown };
+}
+
+/** A top-level `gatehouse` command. Resolves to the exit code. */
+export interface Command {
+  readonly name: string;
+  /** One line for `gatehouse --help`. */
+  readonly summary: string;
+  run(context: CommandContext): Promise<number>;
+}
