@@ -1,0 +1,198 @@
+import { performance } from 'node:perf_hooks';
+import { CookieJar } from './cookie-jar.js';
+import { type HtmlButton, type HtmlForm, parseForms } from './html-form.js';
+import { totpCode } from './totp.js';
+
+/** A user's sign-in secrets; `totpSecret` (base32) when the user has a second factor. */
+export interface Credentials {
+  username: string;
+  password: string;
+  totpSecret?: string;
+}
+
+/** The API's token answer (`/api/callback`, `/api/refresh`), per the HTTP contract. */
+export interface ApiTokens {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  user: { sub: string; email?: string; name?: string };
+}
+
+/** A completed sign-in: the API's tokens and where the time went. */
+export interface SignInResult {
+  tokens: ApiTokens;
+  /** From `GET /api/login` to the `/api/callback` answer. */
+  totalMs: number;
+  /** `GET /api/callback` alone: steps 7–10 (token request, ID token validation, userinfo, API token). */
+  callbackMs: number;
+  /** Whether the auth server asked for the password (false when its session signed the user in silently). */
+  askedForPassword: boolean;
+}
+
+/** A sign-in that did not end at the SPA's callback with tokens; the message says where it stopped. */
+export class SignInError extends Error {
+  override name = 'SignInError';
+}
+
+interface Answer {
+  url: string;
+  status: number;
+  location: string | undefined;
+  contentType: string;
+  text: string;
+}
+
+// Bounds the redirect/form loop: a sign-in is at most login → authorize → interaction → password → TOTP →
+// consent → resume → callback, so 16 hops means something loops.
+const MAX_HOPS = 16;
+
+/**
+ * One "browser" signing in to Gatehouse over plain HTTP, the way the SPA and a person would, without a browser:
+ * `GET /api/login` (steps 1–2), the auth server's pages with their cookies (3–6: form POSTs answered 303,
+ * redirects followed by hand), then `GET /api/callback` (7–10) with the API's login-transaction cookie. The
+ * refresh cookie it receives stays in its jar, so `refresh()` rotates it like the SPA's silent refresh.
+ * Each instance has one cookie jar: use one instance per concurrent sign-in.
+ *
+ * @example
+ * const client = new GatehouseClient('http://localhost:3001');
+ * const { tokens } = await client.signIn({ username: 'ada', password: 'correct horse' });
+ * const again = await client.refresh();
+ */
+export class GatehouseClient {
+  readonly jar = new CookieJar();
+  readonly #publicUrl: string;
+
+  constructor(publicUrl: string) {
+    this.#publicUrl = publicUrl.replace(/\/$/, '');
+  }
+
+  /** Signs in through the full three-party flow; throws {@link SignInError} when any step fails. */
+  async signIn(credentials: Credentials): Promise<SignInResult> {
+    const started = performance.now();
+    const login = await this.#send(`${this.#publicUrl}/api/login`);
+    if (login.status !== 200)
+      throw new SignInError(`GET /api/login answered ${login.status}: ${excerpt(login)}`);
+    const loginUrl = (JSON.parse(login.text) as { login_url?: unknown }).login_url;
+    if (typeof loginUrl !== 'string') throw new SignInError('GET /api/login answered without login_url');
+
+    const callbackPrefix = `${this.#publicUrl}/callback?`;
+    let next: { url: string; form?: URLSearchParams } = { url: loginUrl };
+    let askedForPassword = false;
+    let sentCode = false;
+    for (let hop = 0; hop < MAX_HOPS; hop += 1) {
+      const answer = await this.#send(next.url, next.form);
+      if (answer.location !== undefined) {
+        const target = new URL(answer.location, answer.url).href;
+        if (target.startsWith(callbackPrefix)) {
+          return this.#callback(new URL(target).search, started, askedForPassword);
+        }
+        next = { url: target };
+        continue;
+      }
+      if (answer.status !== 200 || !answer.contentType.includes('html')) {
+        throw new SignInError(`${answer.url} answered ${answer.status}: ${excerpt(answer)}`);
+      }
+      const form = parseForms(answer.text, answer.url)[0];
+      if (!form) throw new SignInError(`${answer.url} has no POST form: ${excerpt(answer)}`);
+      if (form.inputNames.includes('code')) {
+        if (!credentials.totpSecret) throw new SignInError(`${credentials.username}: asked for a TOTP code`);
+        if (sentCode)
+          throw new SignInError(`${credentials.username}: TOTP code refused (${pageMessage(answer)})`);
+        sentCode = true;
+        next = {
+          url: form.action,
+          form: submission(form, pick(form, 'Verify'), { code: totpCode(credentials.totpSecret) }),
+        };
+      } else if (form.inputNames.includes('password')) {
+        if (askedForPassword)
+          throw new SignInError(`${credentials.username}: password refused (${pageMessage(answer)})`);
+        askedForPassword = true;
+        const fields = { username: credentials.username, password: credentials.password };
+        next = { url: form.action, form: submission(form, pick(form, 'Sign in'), fields) };
+      } else if (form.buttons.some((button) => button.text === 'Allow')) {
+        next = { url: form.action, form: submission(form, pick(form, 'Allow'), {}) };
+      } else {
+        throw new SignInError(`${answer.url}: unexpected page: ${excerpt(answer)}`);
+      }
+    }
+    throw new SignInError(`no callback after ${MAX_HOPS} hops`);
+  }
+
+  /** `POST /api/refresh` with the jar's refresh cookie, as the SPA sends it (same-origin, JSON `{}`). */
+  async refresh(): Promise<ApiTokens> {
+    const answer = await this.#send(`${this.#publicUrl}/api/refresh`, '{}');
+    if (answer.status !== 200)
+      throw new SignInError(`POST /api/refresh answered ${answer.status}: ${excerpt(answer)}`);
+    return JSON.parse(answer.text) as ApiTokens;
+  }
+
+  async #callback(search: string, started: number, askedForPassword: boolean): Promise<SignInResult> {
+    const callbackStarted = performance.now();
+    const answer = await this.#send(`${this.#publicUrl}/api/callback${search}`);
+    const finished = performance.now();
+    if (answer.status !== 200)
+      throw new SignInError(`GET /api/callback answered ${answer.status}: ${excerpt(answer)}`);
+    return {
+      tokens: JSON.parse(answer.text) as ApiTokens,
+      totalMs: finished - started,
+      callbackMs: finished - callbackStarted,
+      askedForPassword,
+    };
+  }
+
+  // One request, no automatic redirects (the client follows them itself so every cookie lands in the jar).
+  // A string body is JSON, a URLSearchParams body is a form post; POSTs carry Origin like a browser's do.
+  async #send(url: string, body?: URLSearchParams | string): Promise<Answer> {
+    const headers: Record<string, string> = { accept: 'application/json, text/html' };
+    const cookie = this.jar.header(url);
+    if (cookie !== undefined) headers.cookie = cookie;
+    if (body !== undefined) {
+      headers.origin = new URL(url).origin;
+      headers['content-type'] =
+        typeof body === 'string' ? 'application/json' : 'application/x-www-form-urlencoded';
+    }
+    const response = await fetch(url, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers,
+      body: body === undefined ? undefined : body.toString(),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(15_000),
+    });
+    this.jar.store(url, response.headers.getSetCookie());
+    const text = await response.text();
+    const location =
+      response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+    return {
+      url,
+      status: response.status,
+      location: location ?? undefined,
+      contentType: response.headers.get('content-type') ?? '',
+      text,
+    };
+  }
+}
+
+function pick(form: HtmlForm, text: string): HtmlButton | undefined {
+  return form.buttons.find((button) => button.text === text) ?? form.buttons[0];
+}
+
+function submission(
+  form: HtmlForm,
+  button: HtmlButton | undefined,
+  fields: Record<string, string>,
+): URLSearchParams {
+  const data = new URLSearchParams(form.hidden);
+  for (const [name, value] of Object.entries(fields)) data.set(name, value);
+  if (button?.name !== undefined) data.set(button.name, button.value);
+  return data;
+}
+
+function pageMessage(answer: Answer): string {
+  if (answer.text.includes('Invalid username or password')) return 'Invalid username or password';
+  if (answer.text.includes('Invalid code')) return 'Invalid code';
+  return 'form shown again';
+}
+
+function excerpt(answer: Answer): string {
+  return answer.text.replace(/\s+/g, ' ').slice(0, 200);
+}

@@ -1,0 +1,190 @@
+import { decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
+import { runAlternating } from '../harness/alternate.js';
+import { type LoadResult, runLoad } from '../harness/load.js';
+import { median, ratio } from '../harness/stats.js';
+import { type ComparisonServer, spawnServer } from '../servers/spawn-server.js';
+
+/** Medians over the alternating rounds of one target. */
+export interface TargetSummary {
+  name: string;
+  url: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Summed over every recorded round: must be 0. */
+  non2xx: number;
+  errors: number;
+  rounds: LoadResult[];
+  /** Set when the target could not be measured (did not start, or refused the token before the run). */
+  failure?: string;
+}
+
+/** The `/api/me` comparison: every target, and `/api/me`'s req/s divided by each other target's. */
+export interface MeComparison {
+  connections: number;
+  rounds: number;
+  roundSeconds: number;
+  warmUpSeconds: number;
+  alg: string;
+  targets: TargetSummary[];
+  ratios: {
+    meOverHealthz: number;
+    meOverNodeJose: number;
+    meOverFastifyJwt: number;
+    meOverExpressJwtBearer: number;
+  };
+}
+
+/** How to run the comparison. `token()` must return one valid API access token, the same for every target. */
+export interface MeComparisonOptions {
+  publicUrl: string;
+  token: () => Promise<string>;
+  connections: number;
+  rounds: number;
+  roundSeconds: number;
+  warmUpSeconds: number;
+  log: (line: string) => void;
+}
+
+const ME = 'gatehouse /api/me';
+const HEALTHZ = 'gatehouse /healthz';
+const NODE_JOSE = 'node:http + jose';
+const FASTIFY_JWT = 'fastify + @fastify/jwt';
+const EXPRESS = 'express + express-oauth2-jwt-bearer';
+
+/**
+ * `GET /api/me` with a valid bearer against the API's own `/healthz` and three alternatives verifying the
+ * same token with the same key, issuer and audience, each in its own process; autocannon in this process.
+ * Rounds alternate (A B C D E, A B C D E, …) after one warm-up each, and the summary keeps medians.
+ */
+export async function measureMeComparison(options: MeComparisonOptions): Promise<MeComparison> {
+  const firstToken = await options.token();
+  const header = decodeProtectedHeader(firstToken);
+  const claims = decodePayload(firstToken);
+  const alg = String(header.alg);
+  const jwksUri = `${options.publicUrl}/.well-known/jwks.json`;
+  const jwks = (await (await fetch(jwksUri)).json()) as { keys: JWK[] };
+  const jwk = jwks.keys.find((key) => key.kid === header.kid) ?? jwks.keys[0];
+  if (!jwk) throw new Error(`${jwksUri} has no keys`);
+  const config = { jwk, jwksUri, alg, issuer: claims.iss, audience: claims.aud };
+  options.log(`token: alg ${alg}, typ ${String(header.typ)}, iss ${claims.iss}, aud ${claims.aud}`);
+
+  const servers: ComparisonServer[] = [];
+  const failures = new Map<string, string>();
+  for (const [name, file] of [
+    [NODE_JOSE, './node-jose-server.js'],
+    [FASTIFY_JWT, './fastify-jwt-server.js'],
+    [EXPRESS, './express-jwt-server.js'],
+  ] as const) {
+    try {
+      servers.push(await spawnServer(name, file, config));
+    } catch (error) {
+      failures.set(name, String(error));
+    }
+  }
+  try {
+    const urls = new Map<string, string>([
+      [ME, `${options.publicUrl}/api/me`],
+      [HEALTHZ, `${options.publicUrl}/healthz`],
+      ...servers.map((server): [string, string] => [server.name, `${server.url}/api/me`]),
+    ]);
+    for (const [name, url] of urls) {
+      const status = await probe(url, firstToken);
+      if (status !== 200) failures.set(name, `answered ${status} to the token before the run`);
+    }
+    const measurable = [...urls].filter(([name]) => !failures.has(name));
+    const results = await runAlternating(
+      measurable.map(([name, url]) => ({
+        name,
+        run: async (seconds: number) =>
+          runLoad({
+            url,
+            headers: { authorization: `Bearer ${await options.token()}` },
+            connections: options.connections,
+            durationSeconds: seconds,
+          }),
+      })),
+      {
+        rounds: options.rounds,
+        roundSeconds: options.roundSeconds,
+        warmUpSeconds: options.warmUpSeconds,
+        onRound: (round, name, result) =>
+          options.log(
+            `  round ${round} ${name.padEnd(36)} ${Math.round(result.requestsPerSecond)} req/s` +
+              (result.non2xx > 0 ? `, ${result.non2xx} non-2xx` : ''),
+          ),
+      },
+    );
+    const targets = [...urls].map(([name, url]): TargetSummary => {
+      const rounds = results.get(name) ?? [];
+      const failure = failures.get(name);
+      return {
+        name,
+        url,
+        requestsPerSecond: median(rounds.map((round) => round.requestsPerSecond)),
+        p50Ms: median(rounds.map((round) => round.p50Ms)),
+        p99Ms: median(rounds.map((round) => round.p99Ms)),
+        non2xx: rounds.reduce((sum, round) => sum + round.non2xx, 0),
+        errors: rounds.reduce((sum, round) => sum + round.errors, 0),
+        rounds,
+        ...(failure === undefined ? {} : { failure }),
+      };
+    });
+    for (const [name, failure] of failures) {
+      if (!urls.has(name)) targets.push(failedTarget(name, failure));
+    }
+    const rps = (name: string): number =>
+      targets.find((target) => target.name === name)?.requestsPerSecond ?? Number.NaN;
+    return {
+      connections: options.connections,
+      rounds: options.rounds,
+      roundSeconds: options.roundSeconds,
+      warmUpSeconds: options.warmUpSeconds,
+      alg,
+      targets,
+      ratios: {
+        meOverHealthz: ratio(rps(ME), rps(HEALTHZ)),
+        meOverNodeJose: ratio(rps(ME), rps(NODE_JOSE)),
+        meOverFastifyJwt: ratio(rps(ME), rps(FASTIFY_JWT)),
+        meOverExpressJwtBearer: ratio(rps(ME), rps(EXPRESS)),
+      },
+    };
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+}
+
+function failedTarget(name: string, failure: string): TargetSummary {
+  const nan = Number.NaN;
+  return {
+    name,
+    url: '',
+    requestsPerSecond: nan,
+    p50Ms: nan,
+    p99Ms: nan,
+    non2xx: 0,
+    errors: 0,
+    rounds: [],
+    failure,
+  };
+}
+
+async function probe(url: string, token: string): Promise<number> {
+  try {
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+function decodePayload(token: string): { iss: string; aud: string } {
+  const payload = decodeJwt(token);
+  const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
+  if (payload.iss === undefined || aud === undefined) throw new Error('the API token has no iss/aud');
+  return { iss: payload.iss, aud };
+}

@@ -1,0 +1,74 @@
+import { performance } from 'node:perf_hooks';
+import { type Credentials, GatehouseClient } from '../gatehouse/gatehouse-client.js';
+import { median, percentile } from '../harness/stats.js';
+
+/** Throughput and latency of full sign-ins, each from a fresh browser (password asked every time). */
+export interface SignInRun {
+  label: string;
+  inFlight: number;
+  completed: number;
+  failed: number;
+  seconds: number;
+  perSecond: number;
+  totalP50Ms: number;
+  totalP99Ms: number;
+  callbackP50Ms: number;
+  callbackP99Ms: number;
+  firstError?: string;
+}
+
+/** Users to sign in (taken in order, wrapping around unless `maxCount` stops first), and the bounds. */
+export interface SignInOptions {
+  label: string;
+  publicUrl: string;
+  users: readonly Credentials[];
+  inFlight: number;
+  maxSeconds: number;
+  maxCount: number;
+}
+
+/**
+ * Full sign-ins through HTTP with `inFlight` running at once until `maxCount` or `maxSeconds`. Every sign-in
+ * uses a new cookie jar, so the auth server asks for the password (and the TOTP code) each time, as for a
+ * new visitor. Rate = completed ÷ wall time from the first start to the last finish.
+ */
+export async function measureSignIns(options: SignInOptions): Promise<SignInRun> {
+  const totals: number[] = [];
+  const callbacks: number[] = [];
+  let failed = 0;
+  let firstError: string | undefined;
+  let started = 0;
+  const begin = performance.now();
+  const deadline = begin + options.maxSeconds * 1000;
+  const lane = async (): Promise<void> => {
+    while (started < options.maxCount && performance.now() < deadline) {
+      const user = options.users[started % options.users.length];
+      started += 1;
+      if (!user) return;
+      try {
+        const result = await new GatehouseClient(options.publicUrl).signIn(user);
+        if (!result.askedForPassword) throw new Error('the auth server did not ask for the password');
+        totals.push(result.totalMs);
+        callbacks.push(result.callbackMs);
+      } catch (error) {
+        failed += 1;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.inFlight }, lane));
+  const seconds = (performance.now() - begin) / 1000;
+  return {
+    label: options.label,
+    inFlight: options.inFlight,
+    completed: totals.length,
+    failed,
+    seconds,
+    perSecond: totals.length / seconds,
+    totalP50Ms: median(totals),
+    totalP99Ms: percentile(totals, 99),
+    callbackP50Ms: median(callbacks),
+    callbackP99Ms: percentile(callbacks, 99),
+    ...(firstError === undefined ? {} : { firstError }),
+  };
+}

@@ -1,0 +1,186 @@
+import { ratio } from '../harness/stats.js';
+import type { BenchResults } from './bench-results.js';
+import { fmt, formatTable } from './table.js';
+
+/** The human-readable report of a run: machine, conditions, one table per measurement, then the targets. */
+export function renderReport(results: BenchResults): string {
+  const { machine, settings } = results;
+  const out: string[] = [];
+  out.push(`Gatehouse benchmark, ${results.startedAt} (${fmt(results.durationSeconds)} s)`);
+  out.push(
+    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ` +
+      `${machine.platform}; load average at start ${machine.loadAverage.join(' ')}`,
+  );
+  out.push(
+    `Gatehouse: ${Object.entries(results.gatehouseEnv)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ')} (rate limits are policy, not capacity: off for benchmarks); loopback only.`,
+  );
+  if (settings.quick) out.push('BENCH_QUICK=1: shortened smoke run, figures are not comparable.');
+
+  const me = results.meComparison;
+  if (me) {
+    out.push('');
+    out.push(
+      `1. GET /api/me, one valid ${me.alg} bearer for every target; autocannon ${me.connections} connections; ` +
+        `${me.rounds} alternating rounds x ${me.roundSeconds} s after a ${me.warmUpSeconds} s warm-up; medians`,
+    );
+    const meRps = me.targets[0]?.requestsPerSecond ?? Number.NaN;
+    out.push(
+      formatTable(
+        ['target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', '/api/me ÷ it'],
+        me.targets.map((target) => [
+          target.name,
+          target.failure ? `failed: ${target.failure.slice(0, 60)}` : fmt(target.requestsPerSecond),
+          fmt(target.p50Ms, 1),
+          fmt(target.p99Ms, 1),
+          fmt(target.non2xx),
+          fmt(target.errors),
+          fmt(ratio(meRps, target.requestsPerSecond), 2),
+        ]),
+      ),
+    );
+  }
+
+  const hash = results.hashLimit;
+  const signIns = [results.signInsPassword, results.signInsTotp].filter((run) => run !== undefined);
+  if (signIns.length > 0 || hash) {
+    out.push('');
+    out.push(
+      `2. Full sign-ins over HTTP (/api/login, sign-in form, /api/callback), new browser each, ${settings.signInInFlight} in flight`,
+    );
+    if (signIns.length > 0) {
+      out.push(
+        formatTable(
+          ['kind', 'done', 'failed', 'seconds', 'sign-ins/s', 'p50 ms', 'p99 ms', '÷ hash limit'],
+          signIns.map((run) => [
+            run.label,
+            fmt(run.completed),
+            fmt(run.failed),
+            fmt(run.seconds, 1),
+            fmt(run.perSecond, 1),
+            fmt(run.totalP50Ms, 1),
+            fmt(run.totalP99Ms, 1),
+            fmt(ratio(run.perSecond, hash?.limitPerSecond ?? Number.NaN), 2),
+          ]),
+        ),
+      );
+      for (const run of signIns)
+        if (run.firstError) out.push(`   first failure (${run.label}): ${run.firstError}`);
+    }
+    if (hash) {
+      out.push(
+        `   hash limit: argon2id m=${hash.memoryCost} t=${hash.timeCost} p=${hash.parallelism} (@node-rs/argon2) ` +
+          `${fmt(hash.hashMs, 1)} ms/hash median of ${hash.samples} (p99 ${fmt(hash.hashP99Ms, 1)}), ` +
+          `${hash.cores} cores -> ${fmt(hash.limitPerSecond)} hashes/s`,
+      );
+    }
+  }
+
+  const refresh = results.refresh;
+  if (refresh) {
+    out.push('');
+    out.push(
+      `3. Refresh grants (POST /api/refresh), ${refresh.sessions} sessions in parallel, each sequential (cookie rotates)`,
+    );
+    out.push(
+      formatTable(
+        ['grants', 'failed', 'seconds', 'grants/s', 'p50 ms', 'p99 ms'],
+        [
+          [
+            fmt(refresh.completed),
+            fmt(refresh.failed),
+            fmt(refresh.seconds, 1),
+            fmt(refresh.perSecond),
+            fmt(refresh.p50Ms, 1),
+            fmt(refresh.p99Ms, 1),
+          ],
+        ],
+      ),
+    );
+    if (refresh.firstError) out.push(`   first failure: ${refresh.firstError}`);
+  }
+
+  const callback = results.callbackLatency;
+  if (callback) {
+    out.push('');
+    out.push(
+      `4. GET /api/callback against the embedded auth server, one at a time, ${callback.samples} sign-ins ` +
+        `(${callback.silent} completed from the auth server's session): p50 ${fmt(callback.p50Ms, 1)} ms, ` +
+        `p99 ${fmt(callback.p99Ms, 1)} ms`,
+    );
+  }
+
+  const memory = results.sessionMemory;
+  const startup = results.startup;
+  if (memory || startup) {
+    out.push('');
+    out.push('5. Memory and start-up');
+    if (memory) {
+      const rss = (list: typeof memory.idle): string =>
+        list.map((entry) => `${fmt(entry.rssMb, 1)} MB (pid ${entry.pid} ${entry.command})`).join(' + ');
+      out.push(`   idle after start: ${rss(memory.idle)}`);
+      out.push(
+        `   with ${fmt(memory.sessions)} live refresh sessions: ${rss(memory.loaded)}; created through /api/callback ` +
+          `in ${fmt(memory.seconds, 1)} s (${fmt(memory.perSecond)}/s, ${fmt(memory.silentSignIns)} without the ` +
+          `password form, ${memory.failed} failed)`,
+      );
+      if (memory.firstError) out.push(`   first failure: ${memory.firstError}`);
+    }
+    if (startup) {
+      out.push(
+        `   start-up to /readyz 200: first start ${fmt(startup.firstMs)} ms (creates keys), then ` +
+          `${startup.runsMs.map((ms) => fmt(ms)).join(', ')} ms, median ${fmt(startup.medianMs)} ms`,
+      );
+    }
+  }
+
+  out.push('');
+  out.push('Targets (issue 6)');
+  out.push(formatTable(['target', 'measured', 'goal', 'met'], targetRows(results)));
+  const errors = Object.entries(results.errors);
+  if (errors.length > 0) {
+    out.push('');
+    out.push('Not measured:');
+    for (const [name, message] of errors) out.push(`   ${name}: ${message}`);
+  }
+  return out.join('\n');
+}
+
+function targetRows(results: BenchResults): string[][] {
+  const rows: string[][] = [];
+  const add = (
+    name: string,
+    value: number | undefined,
+    goal: string,
+    met: (value: number) => boolean,
+    decimals = 2,
+  ) => {
+    const known = value !== undefined && Number.isFinite(value);
+    rows.push([name, fmt(value, decimals), goal, known ? (met(value) ? 'yes' : 'NO') : 'n/a']);
+  };
+  const ratios = results.meComparison?.ratios;
+  add('/api/me ÷ /healthz', ratios?.meOverHealthz, '>= 0.75', (v) => v >= 0.75);
+  add('/api/me ÷ node:http + jose', ratios?.meOverNodeJose, '>= 2', (v) => v >= 2);
+  add('/api/me ÷ fastify + @fastify/jwt', ratios?.meOverFastifyJwt, '>= 2.5', (v) => v >= 2.5);
+  add('/api/me ÷ express-oauth2-jwt-bearer', ratios?.meOverExpressJwtBearer, '>= 3', (v) => v >= 3);
+  add('/api/me non-2xx', results.meComparison?.targets[0]?.non2xx, '0', (v) => v === 0, 0);
+  const limit = results.hashLimit?.limitPerSecond ?? Number.NaN;
+  add(
+    'password sign-ins ÷ hash limit',
+    ratio(results.signInsPassword?.perSecond ?? Number.NaN, limit),
+    '>= 0.6',
+    (v) => v >= 0.6,
+  );
+  add(
+    'password+TOTP sign-ins ÷ hash limit',
+    ratio(results.signInsTotp?.perSecond ?? Number.NaN, limit),
+    '>= 0.6',
+    (v) => v >= 0.6,
+  );
+  add('refresh grants/s', results.refresh?.perSecond, '>= 1,500', (v) => v >= 1500, 0);
+  const loaded = results.sessionMemory?.loaded[0]?.rssMb;
+  add(`RSS MB, ${fmt(results.sessionMemory?.sessions)} sessions`, loaded, '<= 150', (v) => v <= 150, 1);
+  add('start-up ms to /readyz (median)', results.startup?.medianMs, '< 1,500', (v) => v < 1500, 0);
+  return rows;
+}

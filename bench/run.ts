@@ -1,0 +1,205 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { decodeJwt } from 'jose';
+import { addUser } from './gatehouse/add-user.js';
+import { type Credentials, GatehouseClient } from './gatehouse/gatehouse-client.js';
+import { startGatehouse } from './gatehouse/start-gatehouse.js';
+import { newTotpSecret } from './gatehouse/totp.js';
+import { freePort } from './harness/free-port.js';
+import { resultsDir } from './harness/paths.js';
+import { mapPool } from './harness/pool.js';
+import { measureCallbackLatency } from './measures/callback-latency.js';
+import { measureHashLimit } from './measures/hash-limit.js';
+import { measureMeComparison } from './measures/me-comparison.js';
+import { measureRefresh } from './measures/refresh.js';
+import { measureSessionMemory } from './measures/session-memory.js';
+import { measureSignIns } from './measures/sign-ins.js';
+import { measureStartup } from './measures/startup.js';
+import type { BenchResults, BenchSettings } from './report/bench-results.js';
+import { machineInfo } from './report/machine.js';
+import { renderReport } from './report/render.js';
+
+// `npm run bench`: every measurement of issue 6 in one run, bounded (about 5 minutes on 2 cores), loopback
+// only. Progress goes to stderr; the report to stdout and bench/results/latest.json.
+const quick = process.env.BENCH_QUICK === '1';
+const settings: BenchSettings = {
+  quick,
+  connections: 32,
+  rounds: quick ? 2 : 5,
+  roundSeconds: quick ? 1 : 3,
+  warmUpSeconds: quick ? 1 : 2,
+  signInSeconds: quick ? 3 : 10,
+  signInInFlight: 4,
+  passwordUsers: 8,
+  totpUsers: quick ? 16 : 150,
+  refreshSessions: 8,
+  refreshSeconds: quick ? 2 : 8,
+  callbackSamples: quick ? 20 : 150,
+  sessions: Number(process.env.BENCH_SESSIONS ?? (quick ? 300 : 10_000)),
+  sessionInFlight: 8,
+  sessionMaxSeconds: quick ? 20 : 150,
+  startupRepetitions: quick ? 1 : 3,
+  hashSamples: quick ? 10 : 40,
+};
+const gatehouseEnv = { RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production', LOG_LEVEL: 'warn' };
+const begin = performance.now();
+const log = (line: string): void => {
+  process.stderr.write(`[bench ${((performance.now() - begin) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+};
+
+const results: BenchResults = {
+  startedAt: new Date().toISOString(),
+  durationSeconds: 0,
+  machine: machineInfo(),
+  gatehouseEnv,
+  settings,
+  errors: {},
+};
+
+// Runs one measurement; a failure is recorded and the run goes on, so one broken part does not hide the rest.
+async function attempt<T>(name: string, measure: () => Promise<T>): Promise<T | undefined> {
+  log(`${name}…`);
+  try {
+    return await measure();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    results.errors[name] = message;
+    log(`${name} failed: ${message}`);
+    return undefined;
+  }
+}
+
+const workDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
+const mainDir = join(workDir, 'main');
+const memoryDir = join(workDir, 'memory');
+const password = 'correct horse battery staple';
+const passwordUsers: Credentials[] = Array.from({ length: settings.passwordUsers }, (_, index) => ({
+  username: `bench-pw-${index}`,
+  password,
+}));
+// A TOTP code is single use per user (RFC 6238 5.2), so each TOTP user signs in once.
+const totpUsers: Credentials[] = Array.from({ length: settings.totpUsers }, (_, index) => ({
+  username: `bench-totp-${index}`,
+  password,
+  totpSecret: newTotpSecret(),
+}));
+const memoryUser: Credentials = { username: 'bench-memory', password };
+
+try {
+  results.hashLimit = await attempt('hash limit', () => measureHashLimit(settings.hashSamples));
+
+  results.userSetup = await attempt('creating users', async () => {
+    const started = performance.now();
+    const everyone = [...passwordUsers, ...totpUsers];
+    await mapPool(everyone.length, 2, (index) => {
+      const user = everyone[index] ?? memoryUser;
+      return addUser(mainDir, { ...user, email: `${user.username}@example.test` });
+    });
+    await addUser(memoryDir, { ...memoryUser, email: 'bench-memory@example.test' });
+    return { users: everyone.length + 1, seconds: (performance.now() - started) / 1000 };
+  });
+
+  results.startup = await attempt('start-up time', () =>
+    measureStartup(mainDir, settings.startupRepetitions),
+  );
+
+  const gatehouse = await attempt('starting gatehouse', async () =>
+    startGatehouse({ port: await freePort(), authPort: await freePort(), dataDir: mainDir }),
+  );
+  if (gatehouse) {
+    try {
+      const publicUrl = gatehouse.publicUrl;
+      const tokenClient = new GatehouseClient(publicUrl);
+      let token: string | undefined;
+      // One token for every target; renewed through /api/refresh only when it would expire within 30 s.
+      const currentToken = async (): Promise<string> => {
+        const expiresAt = token === undefined ? 0 : (decodeJwt(token).exp ?? 0) * 1000;
+        if (token === undefined)
+          token = (await tokenClient.signIn(passwordUsers[0] ?? memoryUser)).tokens.access_token;
+        else if (expiresAt - Date.now() < 30_000) token = (await tokenClient.refresh()).access_token;
+        return token;
+      };
+
+      results.meComparison = await attempt('GET /api/me comparison', () =>
+        measureMeComparison({
+          publicUrl,
+          token: currentToken,
+          connections: settings.connections,
+          rounds: settings.rounds,
+          roundSeconds: settings.roundSeconds,
+          warmUpSeconds: settings.warmUpSeconds,
+          log,
+        }),
+      );
+
+      results.signInsPassword = await attempt('password sign-ins', () =>
+        measureSignIns({
+          label: 'password',
+          publicUrl,
+          users: passwordUsers,
+          inFlight: settings.signInInFlight,
+          maxSeconds: settings.signInSeconds,
+          maxCount: Number.POSITIVE_INFINITY,
+        }),
+      );
+
+      results.signInsTotp = await attempt('password + TOTP sign-ins', () =>
+        measureSignIns({
+          label: 'password + TOTP',
+          publicUrl,
+          users: totpUsers,
+          inFlight: settings.signInInFlight,
+          maxSeconds: settings.signInSeconds * 2,
+          maxCount: totpUsers.length,
+        }),
+      );
+
+      results.refresh = await attempt('refresh grants', async () => {
+        const clients = Array.from(
+          { length: settings.refreshSessions },
+          () => new GatehouseClient(publicUrl),
+        );
+        await mapPool(clients.length, 4, (index) =>
+          (clients[index] ?? tokenClient).signIn(passwordUsers[index % passwordUsers.length] ?? memoryUser),
+        );
+        return measureRefresh(clients, settings.refreshSeconds);
+      });
+
+      results.callbackLatency = await attempt('/api/callback latency', () =>
+        measureCallbackLatency(publicUrl, passwordUsers[1] ?? memoryUser, settings.callbackSamples, 20),
+      );
+    } finally {
+      await gatehouse.stop();
+    }
+  }
+
+  results.sessionMemory = await attempt(`memory with ${settings.sessions} sessions`, async () => {
+    const fresh = await startGatehouse({
+      port: await freePort(),
+      authPort: await freePort(),
+      dataDir: memoryDir,
+    });
+    try {
+      return await measureSessionMemory(
+        fresh,
+        memoryUser,
+        settings.sessions,
+        settings.sessionInFlight,
+        settings.sessionMaxSeconds,
+        log,
+      );
+    } finally {
+      await fresh.stop();
+    }
+  });
+} finally {
+  await rm(workDir, { recursive: true, force: true });
+}
+
+results.durationSeconds = (performance.now() - begin) / 1000;
+await mkdir(resultsDir, { recursive: true });
+const jsonPath = join(resultsDir, 'latest.json');
+await writeFile(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`${renderReport(results)}\n\nJSON: ${jsonPath}\n`);
