@@ -1,1 +1,39 @@
-export {};
+export { type EnsureApiClientInput, ensureApiClient } from './bootstrap/ensure-api-client.js';
+export { type DemoUser, seedDemoUsers } from './bootstrap/seed-demo-users.js';
+export { type AddClientInput, addClient, CLIENT_AUTH_METHODS } from './clients/client-admin.js';
+export { type AuthServerConfig, loadAuthServerConfig } from './config/load-auth-server-config.js';
+export { AuthServerError, type AuthServerErrorCode } from './errors/auth-server-error.js';
+export { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/signing-algorithms.js';
+export { listSigningKeys, rotateSigningKeys, type SigningKeyInfo } from './keys/signing-keys.js';
+export { argon2idHasher, MAX_PASSWORD_LENGTH, type PasswordHasher } from './passwords/password-hasher.js';
+export {
+  type RunningAuthServer,
+  type StartAuthServerOptions,
+  startAuthServer,
+} from './server/start-auth-server.js';
+export type {
+  AuthStore,
+  ClientAuthMethod,
+  ClientRecord,
+  ClientStore,
+  NewUser,
+  OidcModelStore,
+  SecretStore,
+  SigningKeyRecord,
+  SigningKeyStore,
+  ThrottleRecord,
+  ThrottleStore,
+  UserRecord,
+  UserStore,
+} from './store/auth-store.js';
+export { type OpenAuthStoreOptions, openAuthStore } from './store/sqlite/open-auth-store.js';
+export { THROTTLE_POLICY } from './throttle/login-throttle.js';
+export { generateTotpSecret, isValidTotpSecret, totpCode, totpUri } from './totp/totp.js';
+export {
+  type AddUserInput,
+  addUser,
+  assertPasswordAcceptable,
+  assertTotpSecretAcceptable,
+  MIN_PASSWORD_LENGTH,
+  setUserPassword,
+} from './users/user-admin.js';

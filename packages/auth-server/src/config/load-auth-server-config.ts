@@ -1,0 +1,84 @@
+import { LOG_LEVELS, parseEnv } from '@gatehouse/common';
+import { z } from 'zod';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/signing-algorithms.js';
+
+const seconds = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(366 * 24 * 3600)
+    .default(fallback);
+
+const schema = z.object({
+  AUTH_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  AUTH_HOST: z.string().min(1).default('localhost'),
+  AUTH_ISSUER: z
+    .url({ protocol: /^https?$/ })
+    .refine((value) => !/[?#]/.test(value), 'must not carry a query or fragment')
+    .optional(),
+  AUTH_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  AUTH_ID_TOKEN_ALG: z.enum(SIGNING_ALGORITHMS).default('RS256'),
+  AUTH_ACCESS_TOKEN_TTL: seconds(600),
+  AUTH_ID_TOKEN_TTL: seconds(600),
+  AUTH_REFRESH_TOKEN_TTL: seconds(14 * 24 * 3600),
+  AUTH_SESSION_TTL: seconds(14 * 24 * 3600),
+  AUTH_CODE_TTL: seconds(60),
+  AUTH_INTERACTION_TTL: seconds(600),
+  DATA_DIR: z.string().min(1).default('.data'),
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+/** The auth server's settings, validated once at start. Durations in seconds. */
+export interface AuthServerConfig {
+  /** Port to listen on; 0 picks a free one (tests). */
+  readonly port: number;
+  /** Interface to bind. */
+  readonly host: string;
+  /** Fixed issuer URL; when absent it is `http://localhost:<bound port>`. */
+  readonly issuer: string | undefined;
+  /** Trust `X-Forwarded-*` from a TLS-terminating proxy in front (Koa `proxy`). */
+  readonly trustProxy: boolean;
+  readonly idTokenSigningAlg: SigningAlgorithm;
+  readonly ttl: {
+    readonly accessToken: number;
+    readonly idToken: number;
+    readonly refreshToken: number;
+    readonly session: number;
+    readonly authorizationCode: number;
+    readonly interaction: number;
+  };
+  readonly dataDir: string;
+  readonly production: boolean;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/**
+ * Reads the auth server's environment: `AUTH_PORT` (4000), `AUTH_HOST` (localhost), `AUTH_ISSUER`,
+ * `AUTH_TRUST_PROXY` (false), `AUTH_ID_TOKEN_ALG` (RS256), `AUTH_ACCESS_TOKEN_TTL` (600),
+ * `AUTH_ID_TOKEN_TTL` (600), `AUTH_REFRESH_TOKEN_TTL` (14 days), `AUTH_SESSION_TTL` (14 days),
+ * `AUTH_CODE_TTL` (60), `AUTH_INTERACTION_TTL` (600), `DATA_DIR` (.data), `NODE_ENV`, `LOG_LEVEL` (info).
+ * Throws a `ConfigError` naming the first bad variable.
+ */
+export function loadAuthServerConfig(env: Readonly<Record<string, string | undefined>>): AuthServerConfig {
+  const parsed = parseEnv(schema, env);
+  return {
+    port: parsed.AUTH_PORT,
+    host: parsed.AUTH_HOST,
+    issuer: parsed.AUTH_ISSUER?.replace(/\/$/, ''),
+    trustProxy: parsed.AUTH_TRUST_PROXY === 'true',
+    idTokenSigningAlg: parsed.AUTH_ID_TOKEN_ALG,
+    ttl: {
+      accessToken: parsed.AUTH_ACCESS_TOKEN_TTL,
+      idToken: parsed.AUTH_ID_TOKEN_TTL,
+      refreshToken: parsed.AUTH_REFRESH_TOKEN_TTL,
+      session: parsed.AUTH_SESSION_TTL,
+      authorizationCode: parsed.AUTH_CODE_TTL,
+      interaction: parsed.AUTH_INTERACTION_TTL,
+    },
+    dataDir: parsed.DATA_DIR,
+    production: parsed.NODE_ENV === 'production',
+    logLevel: parsed.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,76 @@
+import type { Context, Next } from 'koa';
+import { errors } from 'oidc-provider';
+import { FormBodyError } from '../http/read-form-body.js';
+import { INTERACTION_PATH } from '../oidc/provider-configuration.js';
+import { errorPage } from '../pages/error-page.js';
+import { abortInteraction } from './abort-interaction.js';
+import type { InteractionDeps } from './interaction-deps.js';
+import type { InteractionStep } from './interaction-step.js';
+import { showInteraction } from './show-interaction.js';
+import { submitConsent } from './submit-consent.js';
+import { submitLogin } from './submit-login.js';
+import { submitTotp } from './submit-totp.js';
+
+/**
+ * The sign-in pipeline, in order: show the current page, then password, second factor (only for users who
+ * have one), consent (third-party clients only; first-party ones get their grant in loadExistingGrant), or
+ * abort. oidc-provider resumes the authorization request once a step finishes the interaction.
+ */
+export const INTERACTION_STEPS: readonly InteractionStep[] = [
+  showInteraction,
+  submitLogin,
+  submitTotp,
+  submitConsent,
+  abortInteraction,
+];
+
+const ROUTE = new RegExp(`^${INTERACTION_PATH}/([A-Za-z0-9_-]{1,64})(?:/([a-z]+))?$`);
+
+/**
+ * Koa middleware for `/interaction/*`. Each request is tied to its interaction through oidc-provider's
+ * interaction cookie (HttpOnly, SameSite=Lax, path-scoped to this uid): a POST for interaction X from a browser
+ * that lacks X's cookie (a cross-site form, another tab's interaction) fails with SessionNotFound.
+ */
+export function interactionRoutes(deps: InteractionDeps) {
+  return async function interactions(ctx: Context, next: Next): Promise<void> {
+    const match = ROUTE.exec(ctx.path);
+    if (!match) return next();
+    const [, uid, action = ''] = match;
+    const step = INTERACTION_STEPS.find((each) => each.method === ctx.method && each.action === action);
+    if (!step) {
+      ctx.status = 405;
+      ctx.type = 'html';
+      ctx.body = errorPage({ error: 'method_not_allowed' });
+      return;
+    }
+    try {
+      const interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
+      // The cookie names the interaction; the URL must name the same one.
+      if (interaction.uid !== uid) throw new errors.SessionNotFound('interaction mismatch');
+      await step.handle(ctx, interaction, deps);
+    } catch (error) {
+      renderInteractionError(ctx, error, deps);
+    }
+  };
+}
+
+function renderInteractionError(ctx: Context, error: unknown, deps: InteractionDeps): void {
+  ctx.type = 'html';
+  if (error instanceof errors.SessionNotFound) {
+    ctx.status = 400;
+    ctx.body = errorPage({
+      error: 'session_not_found',
+      description:
+        'This sign-in page has expired or was opened in another browser. Start again from the application.',
+    });
+    return;
+  }
+  if (error instanceof FormBodyError) {
+    ctx.status = error.status;
+    ctx.body = errorPage({ error: error.status === 413 ? 'request_too_large' : 'invalid_request' });
+    return;
+  }
+  deps.logger.error({ err: error, path: ctx.path }, 'interaction failed');
+  ctx.status = 500;
+  ctx.body = errorPage({ error: 'server_error' });
+}

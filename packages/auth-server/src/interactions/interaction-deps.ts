@@ -1,0 +1,15 @@
+import type { Logger } from '@gatehouse/common';
+import type Provider from 'oidc-provider';
+import type { PasswordVerifier } from '../passwords/verify-password-or-dummy.js';
+import type { AuthStore } from '../store/auth-store.js';
+import type { LoginThrottle } from '../throttle/login-throttle.js';
+
+/** What the interaction steps need; the clock is injectable (milliseconds) for TOTP and throttling tests. */
+export interface InteractionDeps {
+  readonly provider: () => Provider;
+  readonly store: AuthStore;
+  readonly verifyPassword: PasswordVerifier;
+  readonly throttle: LoginThrottle;
+  readonly nowMs: () => number;
+  readonly logger: Logger;
+}

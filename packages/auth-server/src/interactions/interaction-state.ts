@@ -1,0 +1,35 @@
+import type { InteractionResults } from 'oidc-provider';
+
+/** Wrong codes allowed in one interaction before the password must be entered again. */
+export const MAX_TOTP_FAILURES = 5;
+
+/**
+ * "Password accepted, awaiting the second factor", kept server-side in the interaction record (bound to the
+ * interaction's uid and cookie), never in a form field: a TOTP POST for another interaction finds nothing.
+ */
+export interface PendingSecondFactor {
+  readonly accountId: string;
+  readonly username: string;
+  readonly failures: number;
+}
+
+const KEY = 'gatehouse_pending_totp';
+
+/** Reads the pending second factor from an interaction's result, if any. */
+export function readPending(result: InteractionResults | undefined): PendingSecondFactor | undefined {
+  const value = result?.[KEY] as Partial<PendingSecondFactor> | undefined;
+  if (
+    !value ||
+    typeof value.accountId !== 'string' ||
+    typeof value.username !== 'string' ||
+    typeof value.failures !== 'number'
+  ) {
+    return undefined;
+  }
+  return { accountId: value.accountId, username: value.username, failures: value.failures };
+}
+
+/** An interaction result holding only `pending` (or nothing, to go back to the password step). */
+export function withPending(pending: PendingSecondFactor | undefined): InteractionResults {
+  return pending ? { [KEY]: pending } : {};
+}

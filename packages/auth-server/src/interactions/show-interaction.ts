@@ -1,0 +1,50 @@
+import { consentPage } from '../pages/consent-page.js';
+import { loginPage } from '../pages/login-page.js';
+import { totpPage } from '../pages/totp-page.js';
+import { readPending } from './interaction-state.js';
+import type { InteractionStep } from './interaction-step.js';
+import { interactionUrl } from './respond.js';
+
+const MESSAGES: Record<string, string> = {
+  credentials: 'Invalid username or password',
+  code: 'Invalid code',
+};
+
+/** GET `/interaction/<uid>`: the page for where this interaction stands (sign-in, code, or consent). */
+export const showInteraction: InteractionStep = {
+  method: 'GET',
+  action: '',
+  async handle(ctx, interaction) {
+    const { uid, prompt, params } = interaction;
+    const clientName = String(params.client_id ?? 'the application');
+    const errorCode = typeof ctx.query.error === 'string' ? ctx.query.error : undefined;
+    let error = errorCode ? MESSAGES[errorCode] : undefined;
+    if (errorCode === 'throttled') {
+      const retry = Number(ctx.query.retry);
+      error = `Too many attempts. Try again in ${Number.isFinite(retry) && retry > 0 ? Math.ceil(retry) : 'a few'} seconds.`;
+    }
+    ctx.type = 'html';
+    if (prompt.name === 'login') {
+      ctx.body = readPending(interaction.result)
+        ? totpPage({ action: interactionUrl(uid, 'totp'), error })
+        : loginPage({
+            action: interactionUrl(uid, 'login'),
+            clientName,
+            loginHint: typeof params.login_hint === 'string' ? params.login_hint : undefined,
+            error,
+          });
+      return;
+    }
+    if (prompt.name === 'consent') {
+      const scopes = String(params.scope ?? 'openid').split(' ');
+      ctx.body = consentPage({
+        allowAction: interactionUrl(uid, 'consent'),
+        denyAction: interactionUrl(uid, 'abort'),
+        clientName,
+        scopes,
+      });
+      return;
+    }
+    ctx.throw(400, `unsupported prompt ${prompt.name}`);
+  },
+};

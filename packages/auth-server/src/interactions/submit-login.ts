@@ -1,0 +1,64 @@
+import { readFormBody } from '../http/read-form-body.js';
+import { MAX_PASSWORD_LENGTH } from '../passwords/password-hasher.js';
+import { withPending } from './interaction-state.js';
+import type { InteractionStep } from './interaction-step.js';
+import { backWithError, interactionUrl, saveResult, seeOther } from './respond.js';
+
+/** Longest username accepted; longer input is refused without a lookup. */
+const MAX_USERNAME_LENGTH = 256;
+
+/**
+ * POST `/interaction/<uid>/login`: username and password. Throttled before any hashing; an unknown user costs a
+ * dummy hash and gets the same answer as a wrong password (SECURITY.md 29, 32, 33). A user with a second factor
+ * goes on to the code step in this same interaction; anyone else is signed in with amr `pwd`.
+ */
+export const submitLogin: InteractionStep = {
+  method: 'POST',
+  action: 'login',
+  async handle(ctx, interaction, deps) {
+    if (interaction.prompt.name !== 'login') return seeOther(ctx, interactionUrl(interaction.uid));
+    const form = await readFormBody(ctx.req);
+    const username = form.username ?? '';
+    const password = form.password ?? '';
+    if (
+      username === '' ||
+      password === '' ||
+      username.length > MAX_USERNAME_LENGTH ||
+      password.length > MAX_PASSWORD_LENGTH
+    ) {
+      return backWithError(ctx, interaction.uid, 'credentials');
+    }
+    const now = Math.floor(deps.nowMs() / 1000);
+    const decision = await deps.throttle.check(username, ctx.ip, now);
+    if (!decision.allowed) return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
+
+    const user = await deps.store.users.findByUsername(username);
+    if (!(await deps.verifyPassword(user, password)) || !user) {
+      await deps.throttle.recordFailure(username, ctx.ip, now);
+      deps.logger.info(
+        { event: 'login_failed', uid: interaction.uid },
+        'sign-in refused: invalid credentials',
+      );
+      return backWithError(ctx, interaction.uid, 'credentials');
+    }
+    if (user.totpSecret) {
+      await saveResult(
+        interaction,
+        withPending({ accountId: user.id, username: user.username, failures: 0 }),
+        now,
+      );
+      return seeOther(ctx, interactionUrl(interaction.uid));
+    }
+    await deps.throttle.recordSuccess(user.username, ctx.ip, now);
+    deps.logger.info({ event: 'login', uid: interaction.uid, sub: user.id, amr: ['pwd'] }, 'signed in');
+    const returnTo = await deps
+      .provider()
+      .interactionResult(
+        ctx.req,
+        ctx.res,
+        { login: { accountId: user.id, amr: ['pwd'], remember: true } },
+        { mergeWithLastSubmission: false },
+      );
+    return seeOther(ctx, returnTo);
+  },
+};

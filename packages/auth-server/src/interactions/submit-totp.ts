@@ -1,0 +1,58 @@
+import { readFormBody } from '../http/read-form-body.js';
+import { matchTotpStep } from '../totp/totp.js';
+import { MAX_TOTP_FAILURES, readPending, withPending } from './interaction-state.js';
+import type { InteractionStep } from './interaction-step.js';
+import { backWithError, interactionUrl, saveResult, seeOther } from './respond.js';
+
+/**
+ * POST `/interaction/<uid>/totp`: the second factor (RFC 6238), only after the password step of this same
+ * interaction. A code is accepted once (its time step must be later than the last accepted one) within one
+ * step of drift (SECURITY.md 30, 31). Too many wrong codes send the person back to the password.
+ */
+export const submitTotp: InteractionStep = {
+  method: 'POST',
+  action: 'totp',
+  async handle(ctx, interaction, deps) {
+    const pending = readPending(interaction.result);
+    if (interaction.prompt.name !== 'login' || !pending)
+      return seeOther(ctx, interactionUrl(interaction.uid));
+    const form = await readFormBody(ctx.req);
+    const code = (form.code ?? '').replace(/\s/g, '');
+    const nowMs = deps.nowMs();
+    const now = Math.floor(nowMs / 1000);
+    const decision = await deps.throttle.check(pending.username, ctx.ip, now);
+    if (!decision.allowed) return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
+
+    const user = await deps.store.users.findById(pending.accountId);
+    if (!user?.totpSecret) {
+      await saveResult(interaction, withPending(undefined), now);
+      return backWithError(ctx, interaction.uid, 'credentials');
+    }
+    const step = code.length <= 10 ? matchTotpStep(user.totpSecret, code, nowMs) : null;
+    if (step === null || !(await deps.store.users.acceptTotpStep(user.id, step))) {
+      await deps.throttle.recordFailure(user.username, ctx.ip, now);
+      const failures = pending.failures + 1;
+      await saveResult(
+        interaction,
+        withPending(failures >= MAX_TOTP_FAILURES ? undefined : { ...pending, failures }),
+        now,
+      );
+      deps.logger.info({ event: 'totp_failed', uid: interaction.uid, sub: user.id }, 'second factor refused');
+      return backWithError(ctx, interaction.uid, failures >= MAX_TOTP_FAILURES ? 'credentials' : 'code');
+    }
+    await deps.throttle.recordSuccess(user.username, ctx.ip, now);
+    deps.logger.info(
+      { event: 'login', uid: interaction.uid, sub: user.id, amr: ['pwd', 'otp'] },
+      'signed in',
+    );
+    const returnTo = await deps
+      .provider()
+      .interactionResult(
+        ctx.req,
+        ctx.res,
+        { login: { accountId: user.id, amr: ['pwd', 'otp'], remember: true } },
+        { mergeWithLastSubmission: false },
+      );
+    return seeOther(ctx, returnTo);
+  },
+};

@@ -1,0 +1,71 @@
+import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
+import type { AuthStore, ClientRecord } from '../store/auth-store.js';
+
+/**
+ * The oidc-provider storage adapter (one instance per model: Session, Grant, AuthorizationCode, AccessToken,
+ * RefreshToken, Interaction, …) over the {@link AuthStore}. Clients are not stored as model rows: the `Client`
+ * model reads the clients table the CLI manages, so a change there is seen on the next request.
+ */
+export function createAdapter(store: AuthStore, now: () => number): AdapterConstructor {
+  return class StoreAdapter implements Adapter {
+    readonly #model: string;
+
+    constructor(model: string) {
+      this.#model = model;
+    }
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      if (this.#model === 'Client') throw new Error('clients are managed with `gatehouse clients`');
+      const expiresAt = expiresIn ? now() + expiresIn : null;
+      await store.models.upsert(this.#model, id, payload as Record<string, unknown>, expiresAt);
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.#model === 'Client') {
+        const client = await store.clients.find(id);
+        return client ? toClientMetadata(client) : undefined;
+      }
+      return (await store.models.find(this.#model, id, now())) as AdapterPayload | undefined;
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return (await store.models.findByUid(this.#model, uid, now())) as AdapterPayload | undefined;
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return (await store.models.findByUserCode(this.#model, userCode, now())) as AdapterPayload | undefined;
+    }
+
+    async consume(id: string): Promise<void> {
+      await store.models.consume(this.#model, id, now());
+    }
+
+    async destroy(id: string): Promise<void> {
+      await store.models.destroy(this.#model, id);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await store.models.revokeByGrantId(this.#model, grantId);
+    }
+  };
+}
+
+/** Registered client → oidc-provider client metadata (OpenID Connect Dynamic Client Registration 2). */
+export function toClientMetadata(client: ClientRecord): AdapterPayload {
+  const metadata: AdapterPayload = {
+    client_id: client.clientId,
+    redirect_uris: [...client.redirectUris],
+    post_logout_redirect_uris: [...client.postLogoutRedirectUris],
+    response_types: ['code'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    token_endpoint_auth_method: client.authMethod,
+  };
+  if (client.secret !== null && client.authMethod !== 'private_key_jwt')
+    metadata.client_secret = client.secret;
+  if (client.jwksUri !== null) metadata.jwks_uri = client.jwksUri;
+  if (client.backchannelLogoutUri !== null) {
+    metadata.backchannel_logout_uri = client.backchannelLogoutUri;
+    metadata.backchannel_logout_session_required = true;
+  }
+  return metadata;
+}

@@ -1,0 +1,27 @@
+import type { Grant, KoaContextWithOIDC } from 'oidc-provider';
+import type { ClientStore } from '../store/auth-store.js';
+
+/** Every scope a first-party client receives without a consent page. */
+const FIRST_PARTY_SCOPE = 'openid profile email offline_access';
+
+/**
+ * oidc-provider's `loadExistingGrant`: the grant already in the session, or, for a first-party client (the
+ * API), a new grant created without asking, so consent is skipped for it only (the recipe in oidc-provider's
+ * docs, "Skipping consent"). Third-party clients get no automatic grant and see the consent page.
+ */
+export function createLoadExistingGrant(clients: ClientStore) {
+  return async (ctx: KoaContextWithOIDC): Promise<Grant | undefined> => {
+    const { oidc } = ctx;
+    const client = oidc.client;
+    if (!client || !oidc.session) return undefined;
+    const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(client.clientId);
+    if (grantId) return oidc.provider.Grant.find(grantId);
+    const record = await clients.find(client.clientId);
+    const accountId = oidc.session.accountId;
+    if (!record?.firstParty || !accountId) return undefined;
+    const grant = new oidc.provider.Grant({ clientId: client.clientId, accountId });
+    grant.addOIDCScope(FIRST_PARTY_SCOPE);
+    await grant.save();
+    return grant;
+  };
+}

@@ -1,0 +1,93 @@
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { AuthServerConfig } from '../config/load-auth-server-config.js';
+import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.js';
+import { errorPage } from '../pages/error-page.js';
+import { loggedOutPage, logoutPage } from '../pages/logout-pages.js';
+import type { AuthStore } from '../store/auth-store.js';
+import { createAdapter } from './create-adapter.js';
+import { createFindAccount } from './find-account.js';
+import { createLoadExistingGrant } from './load-existing-grant.js';
+
+/** Path prefix of our interaction pages; oidc-provider sends the browser to `/interaction/<uid>`. */
+export const INTERACTION_PATH = '/interaction';
+
+/**
+ * The oidc-provider configuration: Gatehouse's policy in one place. Authorization code flow only, PKCE S256
+ * required for every client (RFC 9700 2.1.1), the `iss` authorization response parameter (RFC 9207, always
+ * on in oidc-provider 9), refresh tokens rotated on every use (RFC 9700 4.14.2), exact redirect_uri matching
+ * (oidc-provider compares registered strings exactly), our own pages for everything a person sees.
+ */
+export function providerConfiguration(input: {
+  config: AuthServerConfig;
+  store: AuthStore;
+  jwks: { keys: Record<string, unknown>[] };
+  cookieKeys: string[];
+  now: () => number;
+}): Configuration {
+  const { config, store } = input;
+  return {
+    adapter: createAdapter(store, input.now),
+    jwks: input.jwks as Configuration['jwks'],
+    cookies: { keys: input.cookieKeys },
+    findAccount: createFindAccount(store.users),
+    loadExistingGrant: createLoadExistingGrant(store.clients),
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'preferred_username'],
+      email: ['email', 'email_verified'],
+    },
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    enabledJWA: {
+      idTokenSigningAlgValues: [...SIGNING_ALGORITHMS],
+      userinfoSigningAlgValues: [...SIGNING_ALGORITHMS],
+      introspectionSigningAlgValues: [...SIGNING_ALGORITHMS],
+      clientAuthSigningAlgValues: [...SIGNING_ALGORITHMS],
+    },
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: config.idTokenSigningAlg,
+    },
+    // The request must name its redirect_uri even when the client registered one (OAuth 2.1 4.1.1).
+    allowOmittingSingleRegisteredRedirectUri: false,
+    // Our clients are servers; no browser needs CORS on the token endpoint.
+    clientBasedCORS: () => false,
+    rotateRefreshToken: true,
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    ttl: {
+      AccessToken: config.ttl.accessToken,
+      AuthorizationCode: config.ttl.authorizationCode,
+      IdToken: config.ttl.idToken,
+      RefreshToken: config.ttl.refreshToken,
+      Interaction: config.ttl.interaction,
+      Session: config.ttl.session,
+      Grant: Math.max(config.ttl.session, config.ttl.refreshToken),
+    },
+    interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
+          ctx.type = 'html';
+          ctx.body = logoutPage({ form, clientName: ctx.oidc.client?.clientId });
+        },
+        postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
+          ctx.type = 'html';
+          ctx.body = loggedOutPage({ clientName: ctx.oidc.client?.clientId });
+        },
+      },
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = errorPage({ error: out.error, description: out.error_description });
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createLogger, type Logger, randomToken, startExpirySweeper } from '@gatehouse/common';
+import Provider from 'oidc-provider';
+import type { AuthServerConfig } from '../config/load-auth-server-config.js';
+import { securityHeaders } from '../http/security-headers.js';
+import { interactionRoutes } from '../interactions/index.js';
+import { loadSigningKeys } from '../keys/signing-keys.js';
+import { providerConfiguration } from '../oidc/provider-configuration.js';
+import { argon2idHasher, type PasswordHasher } from '../passwords/password-hasher.js';
+import { createPasswordVerifier } from '../passwords/verify-password-or-dummy.js';
+import type { AuthStore } from '../store/auth-store.js';
+import { openAuthStore } from '../store/sqlite/open-auth-store.js';
+import { LoginThrottle, THROTTLE_POLICY } from '../throttle/login-throttle.js';
+import { closeAll, listen } from './listen.js';
+import { staticAssets } from './static-assets.js';
+
+/** Options for {@link startAuthServer}; `store`, `hasher` and `nowMs` are for tests. */
+export interface StartAuthServerOptions {
+  readonly config: AuthServerConfig;
+  readonly logger?: Logger;
+  /** Defaults to `openAuthStore(config.dataDir)` (closed by `close()` only when opened here). */
+  readonly store?: AuthStore;
+  readonly hasher?: PasswordHasher;
+  /** Clock in epoch milliseconds (TOTP windows, throttling). */
+  readonly nowMs?: () => number;
+  /** How often to look for rotated signing keys (ms); default 5000. */
+  readonly keyReloadIntervalMs?: number;
+}
+
+/** A running auth server. */
+export interface RunningAuthServer {
+  readonly issuer: string;
+  readonly port: number;
+  /** Stops listening, the sweeper and the key watcher; closes the store if it opened it. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the embedded OpenID Provider: binds first (port 0 works), derives the issuer
+ * `http://localhost:<port>` unless `AUTH_ISSUER` is set, generates signing keys on first start, and serves
+ * oidc-provider with Gatehouse's interaction pages. `gatehouse keys rotate` is picked up while running: the
+ * key set is checked every few seconds and a new provider instance (same store, so sessions survive) takes
+ * over when it changed.
+ *
+ * @example
+ * const server = await startAuthServer({ config: loadAuthServerConfig(process.env) });
+ * console.log(`issuer ${server.issuer}`);
+ */
+export async function startAuthServer(options: StartAuthServerOptions): Promise<RunningAuthServer> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ name: 'auth-server', level: config.logLevel });
+  const store = options.store ?? openAuthStore(config.dataDir);
+  const nowMs = options.nowMs ?? Date.now;
+  const nowSeconds = () => Math.floor(nowMs() / 1000);
+  // A retired key stays in JWKS until every token it may have signed has expired.
+  const keepSeconds = Math.max(config.ttl.idToken, config.ttl.accessToken) + 60;
+  const cookieKeys = [await store.secrets.getOrCreate('cookie-key', () => randomToken(32))];
+
+  let provider: Provider | undefined;
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  let keySignature = '';
+
+  const deps = {
+    provider: () => {
+      if (!provider) throw new Error('provider not ready');
+      return provider;
+    },
+    store,
+    verifyPassword: createPasswordVerifier(options.hasher ?? argon2idHasher),
+    throttle: new LoginThrottle(store.throttle),
+    nowMs,
+    logger,
+  };
+
+  const build = async (issuer: string) => {
+    const jwks = await loadSigningKeys(store, nowSeconds(), keepSeconds);
+    keySignature = signatureOf(jwks.keys);
+    const next = new Provider(
+      issuer,
+      providerConfiguration({ config, store, jwks, cookieKeys, now: nowSeconds }),
+    );
+    next.proxy = config.trustProxy;
+    next.use(securityHeaders);
+    next.use(staticAssets);
+    next.use(interactionRoutes(deps));
+    next.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
+    provider = next;
+    handler = next.callback();
+  };
+
+  const servers = await listen(config.host, config.port, (req, res) => {
+    if (handler) handler(req, res);
+    else {
+      res.statusCode = 503;
+      res.end();
+    }
+  });
+  const address = servers[0]?.address();
+  const port = address && typeof address === 'object' ? address.port : config.port;
+  const issuer = config.issuer ?? `http://localhost:${port}`;
+  try {
+    await build(issuer);
+  } catch (error) {
+    await closeAll(servers);
+    throw error;
+  }
+
+  const stopSweeper = startExpirySweeper(
+    () => {
+      const now = nowSeconds();
+      const onError = (error: unknown) => logger.error({ err: error }, 'expiry sweep failed');
+      store.models.sweepExpired(now).catch(onError);
+      store.throttle.sweep(now, now - THROTTLE_POLICY.resetAfterSeconds).catch(onError);
+    },
+    60_000,
+    (error) => logger.error({ err: error }, 'expiry sweep failed'),
+  );
+
+  let reloading = false;
+  const watcher = setInterval(async () => {
+    if (reloading) return;
+    reloading = true;
+    try {
+      const kids = signatureOf((await store.keys.list()).map((key) => key.privateJwk));
+      if (kids !== keySignature) {
+        await build(issuer);
+        logger.info({ event: 'keys_reloaded' }, 'signing keys changed: now signing with the newest keys');
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'signing key reload failed');
+    } finally {
+      reloading = false;
+    }
+  }, options.keyReloadIntervalMs ?? 5000);
+  watcher.unref();
+
+  logger.info({ issuer, port }, 'auth server listening');
+  return {
+    issuer,
+    port,
+    async close() {
+      clearInterval(watcher);
+      stopSweeper();
+      await closeAll(servers);
+      if (!options.store) await store.close();
+    },
+  };
+}
+
+function signatureOf(keys: readonly Record<string, unknown>[]): string {
+  return keys
+    .map((key) => String(key.kid))
+    .sort()
+    .join(',');
+}

@@ -1,0 +1,151 @@
+import type { SigningAlgorithm } from '../keys/signing-algorithms.js';
+
+/** A person who can sign in. `totpSecret` is the BASE32 secret, already opened (sealed at rest). */
+export interface UserRecord {
+  /** Stable subject identifier (`sub`): random, never reused, not the username. */
+  readonly id: string;
+  readonly username: string;
+  readonly email: string;
+  readonly emailVerified: boolean;
+  readonly name: string | null;
+  /** PHC string (argon2id). */
+  readonly passwordHash: string;
+  readonly totpSecret: string | null;
+  /** Epoch seconds. */
+  readonly createdAt: number;
+}
+
+/** What {@link UserStore.create} needs. */
+export interface NewUser {
+  readonly username: string;
+  readonly email: string;
+  readonly emailVerified?: boolean;
+  readonly name?: string | null;
+  readonly passwordHash: string;
+  readonly totpSecret?: string | null;
+}
+
+/** Users, with their password hash and second factor. */
+export interface UserStore {
+  /** Fails with `ERR_USER_EXISTS` when the username is taken. */
+  create(user: NewUser): Promise<UserRecord>;
+  findByUsername(username: string): Promise<UserRecord | undefined>;
+  findById(id: string): Promise<UserRecord | undefined>;
+  list(): Promise<UserRecord[]>;
+  count(): Promise<number>;
+  /** Resolves to false when there is no such user. */
+  remove(username: string): Promise<boolean>;
+  setPasswordHash(username: string, passwordHash: string): Promise<boolean>;
+  /** Sets or clears the TOTP secret; either way the replay marker starts over. */
+  setTotpSecret(username: string, secret: string | null): Promise<boolean>;
+  /**
+   * Records `step` as the last accepted TOTP time step, atomically and only if it is later than the stored
+   * one, so each code is accepted once (RFC 6238 5.2). Resolves to false for a replayed or older step.
+   */
+  acceptTotpStep(userId: string, step: number): Promise<boolean>;
+}
+
+/** Client authentication methods a registered client may use at the token endpoint. */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+/** A registered relying party. `secret` is opened (sealed at rest). */
+export interface ClientRecord {
+  readonly clientId: string;
+  readonly secret: string | null;
+  readonly redirectUris: readonly string[];
+  readonly postLogoutRedirectUris: readonly string[];
+  readonly backchannelLogoutUri: string | null;
+  readonly authMethod: ClientAuthMethod;
+  readonly jwksUri: string | null;
+  /** A first-party client (the API) skips the consent page. */
+  readonly firstParty: boolean;
+  readonly createdAt: number;
+}
+
+/** Registered clients. */
+export interface ClientStore {
+  /** Creates or replaces a client (keeps its `createdAt`). */
+  put(client: Omit<ClientRecord, 'createdAt'>): Promise<ClientRecord>;
+  find(clientId: string): Promise<ClientRecord | undefined>;
+  list(): Promise<ClientRecord[]>;
+  remove(clientId: string): Promise<boolean>;
+}
+
+/** A signing key pair; `privateJwk` is opened (sealed at rest). */
+export interface SigningKeyRecord {
+  readonly kid: string;
+  readonly alg: SigningAlgorithm;
+  readonly privateJwk: Readonly<Record<string, unknown>>;
+  /** Epoch seconds. */
+  readonly createdAt: number;
+  /** When a newer key replaced it (epoch seconds); null for the active key. */
+  readonly retiredAt: number | null;
+}
+
+/** The provider's signing keys, newest first. */
+export interface SigningKeyStore {
+  /** Every key, newest first. */
+  list(): Promise<SigningKeyRecord[]>;
+  /** Adds `key` and marks every older active key of the same algorithm retired at `key.createdAt`. */
+  addActive(key: Omit<SigningKeyRecord, 'retiredAt'>): Promise<void>;
+  remove(kid: string): Promise<boolean>;
+}
+
+/** Named secrets the server generates once (cookie signing keys). */
+export interface SecretStore {
+  /** Returns the stored value, creating it with `create()` the first time (first writer wins). */
+  getOrCreate(name: string, create: () => string): Promise<string>;
+}
+
+/** One throttling counter. Times in epoch seconds. */
+export interface ThrottleRecord {
+  readonly key: string;
+  readonly failures: number;
+  readonly lastFailureAt: number;
+}
+
+/** Counters of failed sign-ins, durable so that a restart does not reset them. */
+export interface ThrottleStore {
+  get(key: string): Promise<ThrottleRecord | undefined>;
+  /** Adds one failure; a counter idle longer than `resetAfter` seconds starts again from one. */
+  recordFailure(key: string, now: number, resetAfter: number): Promise<ThrottleRecord>;
+  clear(key: string): Promise<void>;
+  /** Stores a marker (e.g. a known account+address pair) valid until `expiresAt`. */
+  mark(key: string, expiresAt: number): Promise<void>;
+  isMarked(key: string, now: number): Promise<boolean>;
+  /** Drops counters idle since before `idleSince` and markers expired at `now`. */
+  sweep(now: number, idleSince: number): Promise<void>;
+}
+
+/** The oidc-provider model payloads (sessions, grants, codes, tokens, interactions…), opaque JSON here. */
+export interface OidcModelStore {
+  upsert(
+    model: string,
+    id: string,
+    payload: Readonly<Record<string, unknown>>,
+    expiresAt: number | null,
+  ): Promise<void>;
+  find(model: string, id: string, now: number): Promise<Record<string, unknown> | undefined>;
+  findByUid(model: string, uid: string, now: number): Promise<Record<string, unknown> | undefined>;
+  findByUserCode(model: string, userCode: string, now: number): Promise<Record<string, unknown> | undefined>;
+  consume(model: string, id: string, now: number): Promise<void>;
+  destroy(model: string, id: string): Promise<void>;
+  /** Deletes the model's rows issued under `grantId` (oidc-provider calls it once per model). */
+  revokeByGrantId(model: string, grantId: string): Promise<void>;
+  /** Deletes every expired row; returns how many. */
+  sweepExpired(now: number): Promise<number>;
+}
+
+/**
+ * Everything the auth server keeps, behind small async interfaces so that another database (PostgreSQL) can
+ * implement them. The SQLite implementation is {@link openAuthStore}.
+ */
+export interface AuthStore {
+  readonly users: UserStore;
+  readonly clients: ClientStore;
+  readonly keys: SigningKeyStore;
+  readonly secrets: SecretStore;
+  readonly throttle: ThrottleStore;
+  readonly models: OidcModelStore;
+  close(): Promise<void>;
+}

@@ -1,0 +1,61 @@
+import type { Migration } from '@gatehouse/common';
+
+/** Schema of the auth server's SQLite file, one step per release; never edit a step once shipped. */
+export const MIGRATIONS: readonly Migration[] = [
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    email TEXT NOT NULL,
+    email_verified INTEGER NOT NULL DEFAULT 0,
+    name TEXT,
+    password_hash TEXT NOT NULL,
+    totp_secret_sealed TEXT,
+    totp_last_step INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE clients (
+    client_id TEXT PRIMARY KEY,
+    secret_sealed TEXT,
+    redirect_uris TEXT NOT NULL,
+    post_logout_redirect_uris TEXT NOT NULL,
+    backchannel_logout_uri TEXT,
+    auth_method TEXT NOT NULL,
+    jwks_uri TEXT,
+    first_party INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE signing_keys (
+    kid TEXT PRIMARY KEY,
+    alg TEXT NOT NULL,
+    private_jwk_sealed TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    retired_at INTEGER
+  );
+  CREATE TABLE secrets (
+    name TEXT PRIMARY KEY,
+    value_sealed TEXT NOT NULL
+  );
+  CREATE TABLE throttle (
+    key TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    last_failure_at INTEGER NOT NULL,
+    expires_at INTEGER
+  );
+  CREATE TABLE oidc_models (
+    model TEXT NOT NULL,
+    id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    grant_id TEXT,
+    uid TEXT,
+    user_code TEXT,
+    expires_at INTEGER,
+    consumed_at INTEGER,
+    PRIMARY KEY (model, id)
+  );
+  CREATE INDEX oidc_models_grant_id ON oidc_models (model, grant_id) WHERE grant_id IS NOT NULL;
+  CREATE INDEX oidc_models_uid ON oidc_models (model, uid) WHERE uid IS NOT NULL;
+  CREATE INDEX oidc_models_user_code ON oidc_models (model, user_code) WHERE user_code IS NOT NULL;
+  CREATE INDEX oidc_models_expires_at ON oidc_models (expires_at) WHERE expires_at IS NOT NULL;
+  `,
+];

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { SealedBox, SqliteDatabase } from '@gatehouse/common';
+import { AuthServerError } from '../../errors/auth-server-error.js';
+import type { NewUser, UserRecord, UserStore } from '../auth-store.js';
+
+interface UserRow {
+  id: string;
+  username: string;
+  email: string;
+  email_verified: number;
+  name: string | null;
+  password_hash: string;
+  totp_secret_sealed: string | null;
+  created_at: number;
+}
+
+/** {@link UserStore} on SQLite; TOTP secrets sealed with the data directory's key, bound to the user id. */
+export class SqliteUserStore implements UserStore {
+  readonly #box: SealedBox;
+  readonly #now: () => number;
+  readonly #insert;
+  readonly #byUsername;
+  readonly #byId;
+  readonly #all;
+  readonly #count;
+  readonly #delete;
+  readonly #setPassword;
+  readonly #setTotp;
+  readonly #acceptStep;
+
+  constructor(db: SqliteDatabase, box: SealedBox, now: () => number) {
+    this.#box = box;
+    this.#now = now;
+    this.#insert = db.prepare(
+      `INSERT INTO users (id, username, email, email_verified, name, password_hash, totp_secret_sealed, created_at)
+       VALUES (@id, @username, @email, @email_verified, @name, @password_hash, @totp_secret_sealed, @created_at)`,
+    );
+    this.#byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
+    this.#byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+    this.#all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username');
+    this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+    this.#delete = db.prepare<[string]>('DELETE FROM users WHERE username = ?');
+    this.#setPassword = db.prepare<[string, string]>('UPDATE users SET password_hash = ? WHERE username = ?');
+    this.#setTotp = db.prepare<[string | null, string]>(
+      'UPDATE users SET totp_secret_sealed = ?, totp_last_step = NULL WHERE id = ?',
+    );
+    this.#acceptStep = db.prepare<[number, string, number]>(
+      'UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)',
+    );
+  }
+
+  async create(user: NewUser): Promise<UserRecord> {
+    const id = randomUUID();
+    try {
+      this.#insert.run({
+        id,
+        username: user.username,
+        email: user.email,
+        email_verified: user.emailVerified ? 1 : 0,
+        name: user.name ?? null,
+        password_hash: user.passwordHash,
+        totp_secret_sealed: user.totpSecret ? this.#box.seal(user.totpSecret, totpContext(id)) : null,
+        created_at: this.#now(),
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new AuthServerError('ERR_USER_EXISTS', `user "${user.username}" already exists`);
+      }
+      throw error;
+    }
+    return this.#toRecord(this.#byId.get(id));
+  }
+
+  async findByUsername(username: string): Promise<UserRecord | undefined> {
+    const row = this.#byUsername.get(username);
+    return row ? this.#toRecord(row) : undefined;
+  }
+
+  async findById(id: string): Promise<UserRecord | undefined> {
+    const row = this.#byId.get(id);
+    return row ? this.#toRecord(row) : undefined;
+  }
+
+  async list(): Promise<UserRecord[]> {
+    return this.#all.all().map((row) => this.#toRecord(row));
+  }
+
+  async count(): Promise<number> {
+    return this.#count.get()?.n ?? 0;
+  }
+
+  async remove(username: string): Promise<boolean> {
+    return this.#delete.run(username).changes === 1;
+  }
+
+  async setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
+    return this.#setPassword.run(passwordHash, username).changes === 1;
+  }
+
+  async setTotpSecret(username: string, secret: string | null): Promise<boolean> {
+    const row = this.#byUsername.get(username);
+    if (!row) return false;
+    const sealed = secret === null ? null : this.#box.seal(secret, totpContext(row.id));
+    return this.#setTotp.run(sealed, row.id).changes === 1;
+  }
+
+  async acceptTotpStep(userId: string, step: number): Promise<boolean> {
+    return this.#acceptStep.run(step, userId, step).changes === 1;
+  }
+
+  #toRecord(row: UserRow | undefined): UserRecord {
+    if (!row) throw new AuthServerError('ERR_USER_NOT_FOUND', 'user not found');
+    return {
+      id: row.id,
+      username: row.username,
+      email: row.email,
+      emailVerified: row.email_verified === 1,
+      name: row.name,
+      passwordHash: row.password_hash,
+      totpSecret: row.totp_secret_sealed ? this.#box.open(row.totp_secret_sealed, totpContext(row.id)) : null,
+      createdAt: row.created_at,
+    };
+  }
+}
+
+function totpContext(userId: string): string {
+  return `totp:${userId}`;
+}

@@ -1,0 +1,92 @@
+import { AuthServerError } from '../errors/auth-server-error.js';
+import { argon2idHasher, MAX_PASSWORD_LENGTH, type PasswordHasher } from '../passwords/password-hasher.js';
+import type { AuthStore, UserRecord } from '../store/auth-store.js';
+import { isValidTotpSecret } from '../totp/totp.js';
+
+/** Usernames: 1–64 of letters, digits, `.`, `_`, `-`, `@` (no spaces, nothing that needs escaping in a URI). */
+const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
+/** Minimum password length (NIST SP 800-63B 3.1.1.2: at least 8 characters). */
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** What {@link addUser} needs. */
+export interface AddUserInput {
+  readonly username: string;
+  readonly email: string;
+  readonly password: string;
+  readonly name?: string | null;
+  readonly emailVerified?: boolean;
+  /** BASE32, at least 160 bits. */
+  readonly totpSecret?: string | null;
+}
+
+/** Checks a new password's length; throws `ERR_INVALID_INPUT`. */
+export function assertPasswordAcceptable(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new AuthServerError(
+      'ERR_INVALID_INPUT',
+      `password must be at least ${MIN_PASSWORD_LENGTH} characters`,
+    );
+  }
+  if (password.length > MAX_PASSWORD_LENGTH) {
+    throw new AuthServerError(
+      'ERR_INVALID_INPUT',
+      `password must be at most ${MAX_PASSWORD_LENGTH} characters`,
+    );
+  }
+}
+
+/** Checks a TOTP secret; throws `ERR_INVALID_INPUT`. */
+export function assertTotpSecretAcceptable(secret: string): void {
+  if (!isValidTotpSecret(secret)) {
+    throw new AuthServerError(
+      'ERR_INVALID_INPUT',
+      'TOTP secret must be BASE32 (A-Z, 2-7) of at least 160 bits',
+    );
+  }
+}
+
+/**
+ * Validates and creates a user, hashing the password (argon2id). Throws `AuthServerError` with
+ * `ERR_INVALID_INPUT` or `ERR_USER_EXISTS`.
+ */
+export async function addUser(
+  store: AuthStore,
+  input: AddUserInput,
+  hasher: PasswordHasher = argon2idHasher,
+): Promise<UserRecord> {
+  if (!USERNAME.test(input.username)) {
+    throw new AuthServerError(
+      'ERR_INVALID_INPUT',
+      'username must be 1-64 characters: letters, digits, ".", "_", "-", "@"',
+    );
+  }
+  if (!/^[^\s@]+@[^\s@]+$/.test(input.email) || input.email.length > 254) {
+    throw new AuthServerError('ERR_INVALID_INPUT', `"${input.email}" is not an email address`);
+  }
+  assertPasswordAcceptable(input.password);
+  if (input.totpSecret) assertTotpSecretAcceptable(input.totpSecret);
+  if (await store.users.findByUsername(input.username)) {
+    throw new AuthServerError('ERR_USER_EXISTS', `user "${input.username}" already exists`);
+  }
+  return store.users.create({
+    username: input.username,
+    email: input.email,
+    emailVerified: input.emailVerified ?? false,
+    name: input.name ?? null,
+    passwordHash: await hasher.hash(input.password),
+    totpSecret: input.totpSecret ?? null,
+  });
+}
+
+/** Replaces a user's password. Throws `ERR_USER_NOT_FOUND` or `ERR_INVALID_INPUT`. */
+export async function setUserPassword(
+  store: AuthStore,
+  username: string,
+  password: string,
+  hasher: PasswordHasher = argon2idHasher,
+): Promise<void> {
+  assertPasswordAcceptable(password);
+  if (!(await store.users.setPasswordHash(username, await hasher.hash(password)))) {
+    throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
+  }
+}
