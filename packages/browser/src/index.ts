@@ -1,1 +1,14 @@
-export {};
+export type { FlowParty, FlowStep, User } from './contract-types.js';
+export { createGatehouse } from './create-gatehouse.js';
+export type { CallbackResult, ChangeListener, ChangeReason, Gatehouse, LoginOptions } from './gatehouse.js';
+export { GatehouseError, type GatehouseErrorCode, type GatehouseErrorDetails } from './gatehouse-error.js';
+export type {
+  ChannelLike,
+  GatehouseOptions,
+  HistoryLike,
+  LocationLike,
+  LockManagerLike,
+  StorageLike,
+  TimersLike,
+} from './options.js';
+export { REFRESH_LOCK } from './session/refresh-coordinator.js';

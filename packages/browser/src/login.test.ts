@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GatehouseError } from './gatehouse-error.js';
+import { CookieJar } from './test-support/cookie-jar.js';
+import { FakeClock } from './test-support/fake-browser.js';
+import { MemoryLocks } from './test-support/memory-locks.js';
+import { startTestApiServer, type TestApiServer } from './test-support/test-api-server.js';
+import { openTab, type TestTab } from './test-support/test-tab.js';
+
+let api: TestApiServer;
+let t: TestTab;
+
+async function setUp(flow: boolean): Promise<void> {
+  api = await startTestApiServer({ flow });
+  t = openTab({
+    apiBase: api.url,
+    jar: new CookieJar(),
+    clock: new FakeClock(),
+    locks: new MemoryLocks(),
+    channelName: null,
+  });
+}
+
+afterEach(async () => {
+  t.close();
+  await api.close();
+});
+
+describe('login()', () => {
+  beforeEach(() => setUp(true));
+
+  it('asks the API for the login URL, passes return_to, and navigates there (steps 1-3)', async () => {
+    await t.gatehouse.login({ returnTo: '/contacts?tab=1' });
+    expect(api.calls.get('GET /api/login')).toBe(1);
+    const target = new URL(t.tab.assigned[0] ?? '');
+    expect(target.origin).toBe('http://auth.test:4000');
+    expect(target.searchParams.get('state')).toMatch(/^state-/);
+  });
+
+  it('remembers timestamps and the redacted API steps only, never the login URL, for the inspector', async () => {
+    await t.gatehouse.login();
+    const stored = t.storage.getItem('gatehouse:flow') ?? '';
+    const trail = JSON.parse(stored) as Record<string, unknown>;
+    expect(typeof trail.loginStartedAt).toBe('number');
+    expect(trail.authorizeEndpoint).toBe('http://auth.test:4000/auth');
+    const state = new URL(t.tab.assigned[0] ?? '').searchParams.get('state') ?? '';
+    expect(stored).not.toContain(state);
+  });
+
+  it('drops a return_to that is not a same-origin path (SECURITY.md A.6, defence in depth)', async () => {
+    for (const returnTo of ['https://evil.test/', '//evil.test', '/\\evil.test', '/\t/evil.test', '/ok']) {
+      await t.gatehouse.login({ returnTo });
+    }
+    const sent = api.requests.map((line) =>
+      new URL(line.split(' ')[1] ?? '', api.url).searchParams.get('return_to'),
+    );
+    expect(sent).toEqual(['/', '/', '/', '/', '/ok']);
+  });
+
+  it('throws login_failed with the server error when the API refuses', async () => {
+    const broken = openTab({
+      apiBase: `${api.url}/nowhere/`,
+      jar: new CookieJar(),
+      clock: new FakeClock(),
+      locks: null,
+      channelName: null,
+    });
+    const error = await broken.gatehouse.login().catch((e: unknown) => e);
+    broken.close();
+    expect(error).toBeInstanceOf(GatehouseError);
+    expect(error).toMatchObject({ code: 'login_failed', status: 401, serverError: 'invalid_token' });
+    expect((error as GatehouseError).message).toBe('The sign-in could not be started. (invalid_token)');
+  });
+
+  it('throws network_error when the API is unreachable', async () => {
+    const gone = await startTestApiServer();
+    await gone.close();
+    const offline = openTab({
+      apiBase: gone.url,
+      jar: new CookieJar(),
+      clock: new FakeClock(),
+      locks: null,
+      channelName: null,
+    });
+    const error = await offline.gatehouse.login().catch((e: unknown) => e);
+    offline.close();
+    expect(error).toBeInstanceOf(GatehouseError);
+    expect((error as GatehouseError).code).toBe('network_error');
+  });
+});
+
+describe('login() with the inspector off', () => {
+  beforeEach(() => setUp(false));
+
+  it('writes nothing to sessionStorage', async () => {
+    await t.gatehouse.login();
+    expect(t.storage.written).toEqual([]);
+    expect(t.tab.assigned).toHaveLength(1);
+  });
+});
