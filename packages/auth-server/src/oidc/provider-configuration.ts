@@ -31,8 +31,14 @@ export function providerConfiguration(input: {
     cookies: { keys: input.cookieKeys },
     findAccount: createFindAccount(store.users),
     loadExistingGrant: createLoadExistingGrant(store.clients),
+    // OIDC Core 2: `amr` ("pwd", or "pwd otp": RFC 8176) goes in every ID token with the openid scope; oidc-provider
+    // adds it only for claims listed under a granted scope. acr/auth_time/sid/iss as oidc-provider's defaults.
     claims: {
-      openid: ['sub'],
+      acr: null,
+      auth_time: null,
+      sid: null,
+      iss: null,
+      openid: ['sub', 'amr'],
       profile: ['name', 'preferred_username'],
       email: ['email', 'email_verified'],
     },
