@@ -1,0 +1,159 @@
+import { resolve } from 'node:path';
+import { ConfigError, LOG_LEVELS, type LogLevel, parseEnv } from '@gatehouse/common';
+import { z } from 'zod';
+import { isLoopback } from './is-loopback.js';
+
+/** How the API authenticates to the provider's token endpoint (OIDC Core 9). */
+export type TokenAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+/** The resource server's validated configuration. Build it with {@link loadApiConfig}. */
+export interface ApiConfig {
+  port: number;
+  /** Origin (and base) of the API as browsers see it, without a trailing slash. */
+  publicUrl: string;
+  /** False when PUBLIC_URL was not set: {@link startApi} then follows the port actually bound. */
+  publicUrlExplicit: boolean;
+  oidcIssuer: string;
+  oidcClientId: string;
+  oidcClientSecret: string | undefined;
+  oidcTokenAuthMethod: TokenAuthMethod;
+  oidcHttpTimeoutMs: number;
+  oidcScopes: string;
+  oidcIdTokenAlg: string;
+  dataDir: string;
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: LogLevel;
+  rateLimitPerMinute: number;
+  accessTokenTtl: number;
+  refreshIdleTtl: number;
+  refreshAbsoluteTtl: number;
+  /** `aud` of the API's own tokens; PUBLIC_URL unless API_AUDIENCE is set. */
+  apiAudience: string;
+  apiAudienceExplicit: boolean;
+  flowInspector: boolean;
+  spaDir: string | undefined;
+}
+
+const httpUrl = z
+  .string()
+  .refine((value) => URL.canParse(value), 'must be an absolute URL')
+  .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL');
+
+const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  PUBLIC_URL: httpUrl.optional(),
+  OIDC_ISSUER: httpUrl.optional(),
+  OIDC_CLIENT_ID: z.string().min(1).default('gatehouse-api'),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_TOKEN_AUTH_METHOD: z
+    .enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt'])
+    .default('client_secret_basic'),
+  OIDC_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(5000),
+  OIDC_SCOPES: z
+    .string()
+    .refine((value) => value.split(/\s+/).includes('openid'), 'must include "openid"')
+    .default('openid profile email'),
+  OIDC_ID_TOKEN_ALG: z
+    .enum([
+      'RS256',
+      'RS384',
+      'RS512',
+      'PS256',
+      'PS384',
+      'PS512',
+      'ES256',
+      'ES384',
+      'ES512',
+      'EdDSA',
+      'Ed25519',
+    ])
+    .default('RS256'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  ACCESS_TOKEN_TTL: seconds(600, 900),
+  REFRESH_IDLE_TTL: seconds(86_400, 90 * 86_400),
+  REFRESH_ABSOLUTE_TTL: seconds(7 * 86_400, 365 * 86_400),
+  API_AUDIENCE: z.string().min(1).optional(),
+  FLOW_INSPECTOR: z.enum(['on', 'off']).optional(),
+  SPA_DIR: z.string().min(1).optional(),
+});
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates the API's environment once, at start. `overrides` win over `env` (the CLI passes the
+ * embedded issuer this way). A bad value throws one {@link ConfigError} line naming the variable.
+ *
+ * @example
+ * const config = loadApiConfig(process.env, { OIDC_ISSUER: 'http://localhost:4000' });
+ */
+export function loadApiConfig(env: Env, overrides: Env = {}): ApiConfig {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
+  const parsed = parseEnv(schema, merged);
+
+  if (parsed.OIDC_ISSUER === undefined) {
+    throw new ConfigError('OIDC_ISSUER', 'Invalid OIDC_ISSUER: required (the URL of your OpenID Provider)');
+  }
+  const issuer = new URL(parsed.OIDC_ISSUER);
+  if (issuer.protocol !== 'https:' && !isLoopback(issuer)) {
+    throw new ConfigError(
+      'OIDC_ISSUER',
+      'Invalid OIDC_ISSUER: must use https:// unless it is a loopback address',
+    );
+  }
+  const publicUrlText = parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`;
+  const publicUrl = new URL(publicUrlText);
+  if (publicUrl.protocol !== 'https:' && !isLoopback(publicUrl)) {
+    throw new ConfigError(
+      'PUBLIC_URL',
+      'Invalid PUBLIC_URL: must use https:// unless it is a loopback address (secure cookies need TLS)',
+    );
+  }
+  if (publicUrl.pathname !== '/' || publicUrl.search !== '' || publicUrl.hash !== '') {
+    throw new ConfigError(
+      'PUBLIC_URL',
+      'Invalid PUBLIC_URL: must be an origin, without path, query or fragment',
+    );
+  }
+  if (parsed.OIDC_TOKEN_AUTH_METHOD !== 'private_key_jwt' && parsed.OIDC_CLIENT_SECRET === undefined) {
+    throw new ConfigError(
+      'OIDC_CLIENT_SECRET',
+      `Invalid OIDC_CLIENT_SECRET: required with OIDC_TOKEN_AUTH_METHOD=${parsed.OIDC_TOKEN_AUTH_METHOD}`,
+    );
+  }
+  if (parsed.REFRESH_IDLE_TTL > parsed.REFRESH_ABSOLUTE_TTL) {
+    throw new ConfigError(
+      'REFRESH_IDLE_TTL',
+      'Invalid REFRESH_IDLE_TTL: must not exceed REFRESH_ABSOLUTE_TTL',
+    );
+  }
+  const origin = publicUrl.origin;
+  return {
+    port: parsed.PORT,
+    publicUrl: origin,
+    publicUrlExplicit: parsed.PUBLIC_URL !== undefined,
+    oidcIssuer: parsed.OIDC_ISSUER,
+    oidcClientId: parsed.OIDC_CLIENT_ID,
+    oidcClientSecret: parsed.OIDC_CLIENT_SECRET,
+    oidcTokenAuthMethod: parsed.OIDC_TOKEN_AUTH_METHOD,
+    oidcHttpTimeoutMs: parsed.OIDC_HTTP_TIMEOUT_MS,
+    oidcScopes: parsed.OIDC_SCOPES,
+    oidcIdTokenAlg: parsed.OIDC_ID_TOKEN_ALG,
+    dataDir: resolve(parsed.DATA_DIR),
+    nodeEnv: parsed.NODE_ENV,
+    logLevel: parsed.LOG_LEVEL,
+    rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
+    accessTokenTtl: parsed.ACCESS_TOKEN_TTL,
+    refreshIdleTtl: parsed.REFRESH_IDLE_TTL,
+    refreshAbsoluteTtl: parsed.REFRESH_ABSOLUTE_TTL,
+    apiAudience: parsed.API_AUDIENCE ?? origin,
+    apiAudienceExplicit: parsed.API_AUDIENCE !== undefined,
+    flowInspector: parsed.FLOW_INSPECTOR ? parsed.FLOW_INSPECTOR === 'on' : parsed.NODE_ENV !== 'production',
+    spaDir: parsed.SPA_DIR === undefined ? undefined : resolve(parsed.SPA_DIR),
+  };
+}

@@ -1,0 +1,36 @@
+import { type ApiErrorCode, ERROR_CODES } from './error-codes.js';
+
+/**
+ * The API's one error class: a stable `code` (also the JSON `error`), its HTTP `status`, and a description meant
+ * for the developer. `expose` is false from 500 up: those descriptions stay in the log.
+ *
+ * @example
+ * throw new ApiError('state_mismatch');
+ */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly status: number;
+  readonly expose: boolean;
+  /** Extra detail for the operator's log line; never sent to the client. */
+  readonly detail: string | undefined;
+
+  constructor(code: ApiErrorCode, options: { description?: string; detail?: string; cause?: unknown } = {}) {
+    const [status, fallback] = ERROR_CODES[code];
+    super(options.description ?? fallback, { cause: options.cause });
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.expose = status < 500;
+    this.detail = options.detail;
+  }
+
+  /** The OAuth-style `error` member (same as `code`). */
+  get error(): ApiErrorCode {
+    return this.code;
+  }
+
+  /** The `error_description` member sent to the client. */
+  get error_description(): string {
+    return this.message;
+  }
+}

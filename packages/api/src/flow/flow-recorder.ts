@@ -1,0 +1,76 @@
+import { redactUrl } from '@gatehouse/common';
+
+/** One step of the flow inspector (numbers as in DESIGN.md). */
+export interface FlowStep {
+  step: number;
+  from: 'spa' | 'api' | 'auth';
+  to: 'spa' | 'api' | 'auth';
+  label: string;
+  started_at: number;
+  duration_ms: number;
+  status: 'ok' | 'error';
+  detail: string;
+}
+
+/**
+ * Collects the steps the API takes part in (1, 2, 7–10) for the flow inspector. Details go through
+ * `redactUrl`, so codes, states, nonces, challenges and tokens are always masked.
+ */
+export class FlowRecorder {
+  readonly steps: FlowStep[] = [];
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  /** Runs `work` as step `step`, recording its duration and whether it failed. */
+  async run<T>(
+    meta: Pick<FlowStep, 'step' | 'from' | 'to' | 'label'>,
+    detail: (result: T | undefined) => string,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const startedAt = this.#now();
+    const started = performance.now();
+    try {
+      const result = await work();
+      this.#push(meta, startedAt, started, 'ok', detail(result));
+      return result;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      this.#push(
+        meta,
+        startedAt,
+        started,
+        'error',
+        `${detail(undefined)} failed: ${typeof code === 'string' ? code : 'error'}`,
+      );
+      throw error;
+    }
+  }
+
+  /** Records an instantaneous step. */
+  mark(meta: Pick<FlowStep, 'step' | 'from' | 'to' | 'label'>, detail: string): void {
+    this.#push(meta, this.#now(), performance.now(), 'ok', detail);
+  }
+
+  #push(
+    meta: Pick<FlowStep, 'step' | 'from' | 'to' | 'label'>,
+    startedAt: number,
+    started: number,
+    status: FlowStep['status'],
+    detail: string,
+  ): void {
+    this.steps.push({
+      ...meta,
+      started_at: startedAt,
+      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      status,
+      detail: maskUrls(detail),
+    });
+  }
+}
+
+function maskUrls(text: string): string {
+  return text.replace(/https?:\/\/[^\s"']+/g, (url) => redactUrl(url));
+}

@@ -1,0 +1,50 @@
+import {
+  generateSigningKey,
+  MAX_ACCESS_TOKEN_TTL,
+  readSigningKeys,
+  writeSigningKeys,
+} from './signing-key-file.js';
+
+/** What {@link rotateApiSigningKey} and {@link listApiSigningKeys} report about a key (never the private part). */
+export interface ApiSigningKeyInfo {
+  kid: string;
+  alg: string;
+  status: 'current' | 'retired';
+  created_at: string;
+  retired_at: string | null;
+}
+
+/**
+ * Makes a new signing key current for the API's tokens (`gatehouse keys rotate --api`). The previous key is
+ * retired but stays in the JWKS until every token it signed has expired (15 minutes at most); keys retired
+ * longer ago are dropped. A running API picks the new key up within seconds.
+ */
+export async function rotateApiSigningKey(dataDir: string, now = Date.now()): Promise<ApiSigningKeyInfo> {
+  const keys = await readSigningKeys(dataDir, now);
+  const next = await generateSigningKey(now);
+  const kept = keys
+    .map((key) => (key.retired_at === null ? { ...key, retired_at: now } : key))
+    .filter((key) => key.retired_at !== null && now - key.retired_at < MAX_ACCESS_TOKEN_TTL * 1000);
+  writeSigningKeys(dataDir, [...kept, next]);
+  return describe(next);
+}
+
+/** Lists the API's signing keys, the current one last. */
+export async function listApiSigningKeys(dataDir: string): Promise<ApiSigningKeyInfo[]> {
+  return (await readSigningKeys(dataDir)).map(describe);
+}
+
+function describe(key: {
+  kid: string;
+  alg: string;
+  created_at: number;
+  retired_at: number | null;
+}): ApiSigningKeyInfo {
+  return {
+    kid: key.kid,
+    alg: key.alg,
+    status: key.retired_at === null ? 'current' : 'retired',
+    created_at: new Date(key.created_at).toISOString(),
+    retired_at: key.retired_at === null ? null : new Date(key.retired_at).toISOString(),
+  };
+}

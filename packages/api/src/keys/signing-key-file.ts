@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readOrCreateFile, writePrivateFile } from '@gatehouse/common';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+
+/** The algorithm of the API's own tokens: ES256 (compact, fast to verify, every JOSE library has it). */
+export const API_TOKEN_ALG = 'ES256';
+
+/** Longest lifetime of an API access token (ACCESS_TOKEN_TTL max): a retired key stays published this long. */
+export const MAX_ACCESS_TOKEN_TTL = 900;
+
+/** One signing key of the API as stored in `DATA_DIR/api/signing-keys.json` (mode 0600). */
+export interface StoredSigningKey {
+  kid: string;
+  alg: typeof API_TOKEN_ALG;
+  created_at: number;
+  retired_at: number | null;
+  private_jwk: JWK;
+}
+
+interface KeyFile {
+  keys: StoredSigningKey[];
+}
+
+/** Path of the API's signing key file inside DATA_DIR. */
+export function signingKeyFile(dataDir: string): string {
+  return join(dataDir, 'api', 'signing-keys.json');
+}
+
+/** A fresh ES256 key with its RFC 7638 thumbprint as `kid`. */
+export async function generateSigningKey(now: number): Promise<StoredSigningKey> {
+  const { privateKey } = await generateKeyPair(API_TOKEN_ALG, { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  return {
+    kid,
+    alg: API_TOKEN_ALG,
+    created_at: now,
+    retired_at: null,
+    private_jwk: { ...jwk, kid, alg: API_TOKEN_ALG },
+  };
+}
+
+/** Reads the key file, creating it with one key the first time (atomically, so two processes agree). */
+export async function readSigningKeys(dataDir: string, now = Date.now()): Promise<StoredSigningKey[]> {
+  const file = signingKeyFile(dataDir);
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch {
+    const first = await generateSigningKey(now);
+    content = readOrCreateFile(file, () => JSON.stringify({ keys: [first] } satisfies KeyFile));
+  }
+  const parsed = JSON.parse(content.toString('utf8')) as KeyFile;
+  if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) {
+    throw new Error(`${file} holds no signing key; remove it to generate a new one`);
+  }
+  return parsed.keys;
+}
+
+/** Replaces the key file atomically. */
+export function writeSigningKeys(dataDir: string, keys: StoredSigningKey[]): void {
+  writePrivateFile(signingKeyFile(dataDir), JSON.stringify({ keys } satisfies KeyFile));
+}

@@ -1,0 +1,40 @@
+import { fetchUserInfo } from 'openid-client';
+import { ApiError } from '../../errors/api-error.js';
+import type { StoredUser } from '../../store/api-store.js';
+import { mapClientError } from '../map-client-error.js';
+import type { CallbackCheck } from './callback-state.js';
+
+/**
+ * SECURITY.md 12 (OIDC Core 5.3.2): userinfo is called with the provider's access token in the Authorization
+ * header (openid-client never puts it in a URL), and its `sub` must equal the ID token's. Without a userinfo
+ * endpoint the ID token claims are used.
+ */
+export const fetchUserinfo: CallbackCheck = {
+  name: 'fetch-userinfo',
+  step: 9,
+  async run(state) {
+    const claims = state.claims;
+    const tokens = state.tokens;
+    if (claims === undefined || tokens === undefined) throw new ApiError('id_token_invalid');
+    const { config } = state.ctx.provider.provider;
+    let info: Record<string, unknown> = {};
+    if (config.serverMetadata().userinfo_endpoint !== undefined) {
+      try {
+        info = await fetchUserInfo(config, tokens.access_token, claims.sub);
+      } catch (error) {
+        throw mapClientError(error, 'userinfo_invalid');
+      }
+      if (info.sub !== claims.sub)
+        throw new ApiError('userinfo_invalid', { detail: 'userinfo sub mismatch' });
+    }
+    const pick = (name: string): unknown => info[name] ?? claims[name];
+    const user: StoredUser = { sub: claims.sub };
+    const email = pick('email');
+    const verified = pick('email_verified');
+    const name = pick('name');
+    if (typeof email === 'string') user.email = email;
+    if (typeof verified === 'boolean') user.email_verified = verified;
+    if (typeof name === 'string') user.name = name;
+    state.user = user;
+  },
+};

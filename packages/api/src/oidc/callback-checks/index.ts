@@ -1,0 +1,65 @@
+import type { CallbackCheck, CallbackState } from './callback-state.js';
+import { checkBindingCookie } from './check-binding-cookie.js';
+import { checkCodePresent } from './check-code-present.js';
+import { checkErrorResponse } from './check-error-response.js';
+import { checkIdTokenAudience } from './check-id-token-audience.js';
+import { checkIdTokenAuthorizedParty } from './check-id-token-authorized-party.js';
+import { checkIdTokenSignature } from './check-id-token-signature.js';
+import { checkResponseIssuer } from './check-response-issuer.js';
+import { checkTransactionExpiry } from './check-transaction-expiry.js';
+import { consumeTransaction } from './consume-transaction.js';
+import { exchangeCode } from './exchange-code.js';
+import { fetchUserinfo } from './fetch-userinfo.js';
+
+/**
+ * The callback validation pipeline (steps 7–9), read top to bottom. The transaction is spent first, so every
+ * later failure still leaves it used; nothing reaches the provider before the browser binding and the response
+ * parameters are checked.
+ */
+export const CALLBACK_PIPELINE: readonly CallbackCheck[] = [
+  consumeTransaction,
+  checkTransactionExpiry,
+  checkBindingCookie,
+  checkErrorResponse,
+  checkCodePresent,
+  checkResponseIssuer,
+  exchangeCode,
+  checkIdTokenSignature,
+  checkIdTokenAudience,
+  checkIdTokenAuthorizedParty,
+  fetchUserinfo,
+];
+
+const STEP_LABELS: Record<
+  number,
+  { label: string; from: 'spa' | 'api' | 'auth'; to: 'spa' | 'api' | 'auth' }
+> = {
+  7: { label: 'Callback received; login transaction checked', from: 'spa', to: 'api' },
+  8: { label: 'Token request (code + PKCE verifier, client authenticated)', from: 'api', to: 'auth' },
+  9: { label: 'ID token validated; userinfo fetched', from: 'auth', to: 'api' },
+};
+
+/** Runs the pipeline, recording one flow-inspector step per group of checks. */
+export async function runCallbackPipeline(
+  state: CallbackState,
+  pipeline: readonly CallbackCheck[] = CALLBACK_PIPELINE,
+): Promise<void> {
+  let index = 0;
+  while (index < pipeline.length) {
+    const step = pipeline[index]?.step ?? 7;
+    const group: CallbackCheck[] = [];
+    while (index < pipeline.length && pipeline[index]?.step === step) {
+      const check = pipeline[index];
+      if (check !== undefined) group.push(check);
+      index++;
+    }
+    const meta = STEP_LABELS[step] ?? { label: `step ${step}`, from: 'api' as const, to: 'api' as const };
+    await state.recorder.run(
+      { step, ...meta },
+      () => group.map((check) => check.name).join(', '),
+      async () => {
+        for (const check of group) await check.run(state);
+      },
+    );
+  }
+}

@@ -1,0 +1,77 @@
+import type {} from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { FlowRecorder } from '../flow/flow-recorder.js';
+import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookie-names.js';
+import type { ApiContext } from '../server/api-context.js';
+import { openSession } from '../sessions/refresh-sessions.js';
+import type { StoredUser } from '../store/api-store.js';
+import { mintAccessToken } from '../tokens/mint-access-token.js';
+import type { CallbackState } from './callback-checks/callback-state.js';
+import { runCallbackPipeline } from './callback-checks/index.js';
+
+/** A completed login: the API's own token for the SPA, never the provider's. */
+export interface CompletedLogin {
+  accessToken: string;
+  expiresIn: number;
+  user: StoredUser;
+  returnTo: string;
+  recorder: FlowRecorder;
+}
+
+/**
+ * Steps 7–10 for both flows: runs the validation pipeline, then opens a session and mints the API's token.
+ * Whatever happens the spent transaction's cookie is cleared; on failure nothing is minted and no session
+ * cookie is set (the error propagates to the error handler).
+ */
+export async function handleCallback(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  flow: 'spa' | 'simple',
+): Promise<CompletedLogin> {
+  const queryAt = request.url.indexOf('?');
+  const params = new URLSearchParams(queryAt === -1 ? '' : request.url.slice(queryAt + 1));
+  const recorder = new FlowRecorder(ctx.now);
+  const state: CallbackState = { ctx, flow, params, cookies: request.cookies, recorder, clearCookies: [] };
+  try {
+    await runCallbackPipeline(state);
+  } finally {
+    for (const name of state.clearCookies)
+      reply.clearCookie(name, { path: '/', secure: true, httpOnly: true });
+  }
+  const user = state.user;
+  const tx = state.transaction;
+  if (user === undefined || tx === undefined) throw new Error('callback pipeline ended without a user');
+  const providerSid = typeof state.claims?.sid === 'string' ? state.claims.sid : undefined;
+  const { accessToken, expiresIn, refreshToken } = await recorder.run(
+    { step: 10, from: 'api', to: 'spa', label: 'API token minted; refresh session opened' },
+    () =>
+      `at+jwt ${ctx.keys.signing.alg} kid=${ctx.keys.signing.kid}, expires in ${ctx.config.accessTokenTtl} s; refresh cookie HttpOnly SameSite=Strict Path=/api`,
+    async () => {
+      const issued = await openSession(ctx, user, { sid: providerSid, idToken: state.idToken });
+      const minted = await mintAccessToken({
+        keys: ctx.keys,
+        issuer: ctx.config.publicUrl,
+        audience: ctx.config.apiAudience,
+        user,
+        sessionId: issued.session.id,
+        ttlSeconds: ctx.config.accessTokenTtl,
+        now: ctx.now(),
+      });
+      return { accessToken: minted.token, expiresIn: minted.expiresIn, refreshToken: issued.refreshToken };
+    },
+  );
+  setRefreshCookie(ctx, reply, refreshToken);
+  return { accessToken, expiresIn, user, returnTo: tx.returnTo, recorder };
+}
+
+/** Sets the refresh cookie: HttpOnly, Secure, SameSite=Strict, Path=/api, for the absolute session lifetime. */
+export function setRefreshCookie(ctx: ApiContext, reply: FastifyReply, refreshToken: string): void {
+  reply.setCookie(REFRESH_COOKIE, refreshToken, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'strict',
+    path: REFRESH_COOKIE_PATH,
+    maxAge: ctx.config.refreshAbsoluteTtl,
+  });
+}

@@ -1,0 +1,157 @@
+import { ConfigError, type Logger } from '@gatehouse/common';
+import {
+  allowInsecureRequests,
+  ClientSecretBasic,
+  ClientSecretPost,
+  type Configuration,
+  customFetch,
+  discovery,
+  PrivateKeyJwt,
+} from 'openid-client';
+import { isLoopback } from '../config/is-loopback.js';
+import type { ApiConfig } from '../config/load-api-config.js';
+import { ApiError } from '../errors/api-error.js';
+import type { ClientAssertionKey } from '../keys/client-assertion-key.js';
+import { ProviderJwks } from './provider-jwks.js';
+
+/** The discovered provider: openid-client's configuration plus our own JWKS cache. */
+export interface DiscoveredProvider {
+  config: Configuration;
+  jwks: ProviderJwks;
+  issuer: string;
+}
+
+/**
+ * Discovers the OpenID Provider (OIDC Discovery 1.0) and keeps the result. A discovery document whose `issuer`
+ * differs from OIDC_ISSUER is a configuration error (SECURITY.md 7): `start()` rejects with a {@link ConfigError}.
+ * An unreachable provider is not: discovery retries in the background with backoff, and until then the login
+ * routes answer 503 `provider_unavailable` and `/readyz` 503.
+ */
+export class ProviderClient {
+  readonly #config: ApiConfig;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #clientKey: ClientAssertionKey | undefined;
+  #provider: DiscoveredProvider | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: {
+    config: ApiConfig;
+    logger: Logger;
+    now: () => number;
+    clientKey?: ClientAssertionKey;
+  }) {
+    this.#config = options.config;
+    this.#logger = options.logger;
+    this.#now = options.now;
+    this.#clientKey = options.clientKey;
+  }
+
+  /** First discovery attempt; rejects only on an issuer mismatch. */
+  async start(): Promise<void> {
+    await this.#attempt(0);
+  }
+
+  /** The provider, or 503 `provider_unavailable` while discovery has not succeeded. */
+  get provider(): DiscoveredProvider {
+    if (this.#provider === undefined) throw new ApiError('provider_unavailable');
+    return this.#provider;
+  }
+
+  get ready(): boolean {
+    return this.#provider !== undefined;
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+  }
+
+  async #attempt(attempt: number): Promise<void> {
+    try {
+      this.#provider = await this.#discover();
+      this.#logger.info({ issuer: this.#config.oidcIssuer }, 'OpenID Provider discovered');
+    } catch (error) {
+      if (isIssuerMismatch(error)) {
+        throw new ConfigError(
+          'OIDC_ISSUER',
+          `Invalid OIDC_ISSUER: the provider's discovery document names a different issuer than ${this.#config.oidcIssuer} (check for a missing path or trailing slash)`,
+        );
+      }
+      if (this.#closed) return;
+      const delay = Math.min(30_000, 500 * 2 ** attempt);
+      this.#logger.warn(
+        {
+          issuer: this.#config.oidcIssuer,
+          retryInMs: delay,
+          reason: error instanceof Error ? error.message : String(error),
+        },
+        'OpenID Provider discovery failed; retrying',
+      );
+      this.#timer = setTimeout(() => {
+        this.#attempt(attempt + 1).catch((failure: unknown) => {
+          this.#logger.fatal({ err: failure }, 'OpenID Provider discovery refused');
+        });
+      }, delay);
+      this.#timer.unref();
+    }
+  }
+
+  async #discover(): Promise<DiscoveredProvider> {
+    const c = this.#config;
+    const issuerUrl = new URL(c.oidcIssuer);
+    const auth =
+      c.oidcTokenAuthMethod === 'private_key_jwt'
+        ? PrivateKeyJwt(requireKey(this.#clientKey))
+        : c.oidcTokenAuthMethod === 'client_secret_post'
+          ? ClientSecretPost(c.oidcClientSecret)
+          : ClientSecretBasic(c.oidcClientSecret);
+    const config = await discovery(
+      issuerUrl,
+      c.oidcClientId,
+      { id_token_signed_response_alg: c.oidcIdTokenAlg },
+      auth,
+      {
+        timeout: Math.ceil(c.oidcHttpTimeoutMs / 1000),
+        [customFetch]: boundedFetch(c.oidcHttpTimeoutMs),
+        // Plain http only for a provider on this machine (the embedded one, tests); TLS everywhere else.
+        execute: isLoopback(issuerUrl) && issuerUrl.protocol === 'http:' ? [allowInsecureRequests] : [],
+      },
+    );
+    // openid-client counts timeouts in whole seconds; keep every outbound call bounded (SECURITY.md 13).
+    config.timeout = Math.max(1, Math.ceil(c.oidcHttpTimeoutMs / 1000));
+    config[customFetch] = boundedFetch(c.oidcHttpTimeoutMs);
+    const metadata = config.serverMetadata();
+    if (metadata.jwks_uri === undefined) throw new Error('the provider publishes no jwks_uri');
+    return {
+      config,
+      issuer: metadata.issuer,
+      jwks: new ProviderJwks({ uri: metadata.jwks_uri, timeoutMs: c.oidcHttpTimeoutMs, now: this.#now }),
+    };
+  }
+}
+
+/**
+ * Every outbound call to the provider is bounded in milliseconds (openid-client's own `timeout` counts whole
+ * seconds), so a hanging provider costs OIDC_HTTP_TIMEOUT_MS, not the library default of 30 s.
+ */
+function boundedFetch(timeoutMs: number) {
+  return (url: string, options: RequestInit & { signal?: AbortSignal | null }): Promise<Response> => {
+    const bound = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, bound]) : bound;
+    return fetch(url, { ...options, signal });
+  };
+}
+
+function requireKey(key: ClientAssertionKey | undefined): { key: ClientAssertionKey['key']; kid: string } {
+  if (key === undefined) throw new Error('private_key_jwt needs the API client key');
+  return { key: key.key, kid: key.kid };
+}
+
+function isIssuerMismatch(error: unknown): boolean {
+  return (
+    (error as { code?: unknown } | undefined)?.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' &&
+    /issuer/i.test(error instanceof Error ? error.message : '')
+  );
+}

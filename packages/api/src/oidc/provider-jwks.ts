@@ -1,0 +1,82 @@
+import { type CryptoKey, importJWK, type JWK, type JWSHeaderParameters } from 'jose';
+
+/** Minimum time between two JWKS fetches triggered by an unknown `kid`. */
+export const JWKS_COOLDOWN_MS = 30_000;
+
+const KTY_BY_ALG_PREFIX: Record<string, string> = { RS: 'RSA', PS: 'RSA', ES: 'EC', Ed: 'OKP' };
+
+/**
+ * The provider's signing keys (its `jwks_uri`), cached. An unknown `kid` triggers one refetch, so a key the
+ * provider rotated in is accepted; a flood of unknown `kid`s causes at most one refetch per cool-down
+ * (SECURITY.md 11). The clock is injectable so the cool-down is testable without waiting.
+ */
+export class ProviderJwks {
+  readonly #uri: string;
+  readonly #timeoutMs: number;
+  readonly #now: () => number;
+  readonly #cooldownMs: number;
+  #keys: JWK[] = [];
+  #fetchedAt = Number.NEGATIVE_INFINITY;
+  #pending: Promise<void> | undefined;
+  readonly #imported = new Map<string, CryptoKey>();
+
+  constructor(options: { uri: string; timeoutMs: number; now?: () => number; cooldownMs?: number }) {
+    this.#uri = options.uri;
+    this.#timeoutMs = options.timeoutMs;
+    this.#now = options.now ?? Date.now;
+    this.#cooldownMs = options.cooldownMs ?? JWKS_COOLDOWN_MS;
+  }
+
+  /** A key resolver for jose's `jwtVerify`: only keys from the provider's JWKS, matched by `kid` and `alg`. */
+  readonly resolve = async (header: JWSHeaderParameters): Promise<CryptoKey> => {
+    if (this.#fetchedAt === Number.NEGATIVE_INFINITY) await this.#refresh();
+    let jwk = this.#select(header);
+    if (jwk === undefined && this.#now() - this.#fetchedAt >= this.#cooldownMs) {
+      await this.#refresh();
+      jwk = this.#select(header);
+    }
+    if (jwk === undefined)
+      throw new Error(`no key in the provider JWKS for kid ${JSON.stringify(header.kid)}`);
+    const cacheKey = `${header.alg}:${JSON.stringify(jwk)}`;
+    let key = this.#imported.get(cacheKey);
+    if (key === undefined) {
+      key = (await importJWK(jwk, header.alg)) as CryptoKey;
+      this.#imported.set(cacheKey, key);
+    }
+    return key;
+  };
+
+  #select(header: JWSHeaderParameters): JWK | undefined {
+    const kty = KTY_BY_ALG_PREFIX[(header.alg ?? '').slice(0, 2)];
+    const candidates = this.#keys.filter(
+      (jwk) =>
+        jwk.kty === kty &&
+        (header.kid === undefined || jwk.kid === header.kid) &&
+        (jwk.alg === undefined || jwk.alg === header.alg) &&
+        (jwk.use === undefined || jwk.use === 'sig'),
+    );
+    return candidates.length === 1 ? candidates[0] : undefined;
+  }
+
+  #refresh(): Promise<void> {
+    // Concurrent callers share one fetch.
+    this.#pending ??= this.#fetch().finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  async #fetch(): Promise<void> {
+    this.#fetchedAt = this.#now();
+    const response = await fetch(this.#uri, {
+      headers: { accept: 'application/json' },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(this.#timeoutMs),
+    });
+    if (!response.ok) throw new Error(`provider JWKS answered ${response.status}`);
+    const body = (await response.json()) as { keys?: unknown };
+    if (!Array.isArray(body.keys)) throw new Error('provider JWKS has no keys array');
+    this.#keys = body.keys.filter((key): key is JWK => typeof key === 'object' && key !== null);
+    this.#imported.clear();
+  }
+}

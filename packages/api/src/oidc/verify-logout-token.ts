@@ -1,0 +1,49 @@
+import { jwtVerify } from 'jose';
+import { ApiError } from '../errors/api-error.js';
+import type { ApiContext } from '../server/api-context.js';
+
+const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+/**
+ * OpenID Connect Back-Channel Logout 1.0, 2.6: verifies a `logout_token` (signature with the provider's JWKS and
+ * the ID token algorithm, iss, aud, iat, a fresh `jti`, the back-channel `events` member, no `nonce`, and `sid`
+ * or `sub`), then returns what identifies the sessions to end.
+ */
+export async function verifyLogoutToken(
+  ctx: ApiContext,
+  token: string,
+): Promise<{ sid: string | undefined; sub: string | undefined }> {
+  const provider = ctx.provider.provider;
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, provider.jwks.resolve, {
+      algorithms: [ctx.config.oidcIdTokenAlg],
+      issuer: provider.issuer,
+      audience: ctx.config.oidcClientId,
+      currentDate: new Date(ctx.now()),
+      clockTolerance: 30,
+      maxTokenAge: '10 minutes',
+      requiredClaims: ['iat', 'jti'],
+    }));
+  } catch (error) {
+    throw invalid(error instanceof Error ? error.message : 'verification failed');
+  }
+  const events = payload.events;
+  if (typeof events !== 'object' || events === null || !(BACKCHANNEL_EVENT in events)) {
+    throw invalid('events claim without the back-channel logout event');
+  }
+  if ('nonce' in payload) throw invalid('a logout token must not carry a nonce');
+  const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
+  const sub = typeof payload.sub === 'string' ? payload.sub : undefined;
+  if (sid === undefined && sub === undefined) throw invalid('neither sid nor sub');
+  const jti = String(payload.jti);
+  const exp = typeof payload.exp === 'number' ? payload.exp * 1000 : ctx.now() + 10 * 60 * 1000;
+  if (!(await ctx.store.rememberLogoutJti(jti, Math.max(exp, ctx.now() + 10 * 60 * 1000), ctx.now()))) {
+    throw invalid('jti replayed');
+  }
+  return { sid, sub };
+}
+
+function invalid(detail: string): ApiError {
+  return new ApiError('invalid_logout_token', { detail });
+}

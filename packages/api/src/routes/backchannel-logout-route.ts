@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../errors/api-error.js';
+import { verifyLogoutToken } from '../oidc/verify-logout-token.js';
+import type { ApiContext } from '../server/api-context.js';
+
+/**
+ * `POST /api/backchannel-logout` (OpenID Connect Back-Channel Logout 1.0, 2.5): the provider tells us a session
+ * ended; every API session of that provider `sid` (or `sub`) is revoked, its access tokens refused at once.
+ */
+export function registerBackchannelLogoutRoute(app: FastifyInstance, ctx: ApiContext): void {
+  app.post('/api/backchannel-logout', async (request, reply) => {
+    const body = request.body as Record<string, unknown> | undefined;
+    const token = body?.logout_token;
+    if (typeof token !== 'string' || token.length === 0 || token.length > 16_384) {
+      throw new ApiError('invalid_request', {
+        description: 'Send logout_token as an application/x-www-form-urlencoded field.',
+      });
+    }
+    const { sid, sub } = await verifyLogoutToken(ctx, token);
+    const match: { providerSid?: string; sub?: string } = {};
+    if (sid !== undefined) match.providerSid = sid;
+    if (sub !== undefined) match.sub = sub;
+    const now = ctx.now();
+    const revoked = await ctx.store.revokeProviderSessions(match, now);
+    for (const id of revoked) ctx.revoked.add(id, now);
+    request.log.info({ sessions: revoked.length }, 'back-channel logout');
+    // Back-Channel Logout 1.0, 2.8: 200 on success, no caching.
+    return reply.status(200).send();
+  });
+}

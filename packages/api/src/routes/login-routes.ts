@@ -1,0 +1,58 @@
+import type {} from '@fastify/cookie';
+import type { FastifyInstance } from 'fastify';
+import { FlowRecorder } from '../flow/flow-recorder.js';
+import { safeReturnTo } from '../http/return-to.js';
+import { handleCallback } from '../oidc/handle-callback.js';
+import { LOGIN_TRANSACTION_TTL_MS, startLogin } from '../oidc/start-login.js';
+import type { ApiContext } from '../server/api-context.js';
+
+/**
+ * The SPA flow: `GET /api/login` (steps 1–2) and `GET /api/callback` (steps 7–10), both XHRs from our own
+ * page, so the transaction cookie can be SameSite=Strict.
+ */
+export function registerLoginRoutes(app: FastifyInstance, ctx: ApiContext, rateLimit: object): void {
+  app.get('/api/login', { config: { rateLimit } }, async (request, reply) => {
+    const recorder = new FlowRecorder(ctx.now);
+    recorder.mark(
+      { step: 1, from: 'spa', to: 'api', label: 'SPA asks the API for a login URL' },
+      'GET /api/login',
+    );
+    const query = request.query as Record<string, unknown>;
+    const returnTo = safeReturnTo(query.return_to, ctx.config.publicUrl);
+    const login = await recorder.run(
+      {
+        step: 2,
+        from: 'api',
+        to: 'spa',
+        label: 'Authorization URL built from discovery; transaction bound to this browser',
+      },
+      (result) =>
+        result === undefined
+          ? 'building the authorization URL'
+          : `login_url ${result.url.href} (state, nonce: 256 random bits; PKCE S256; verifier kept server-side)`,
+      () => startLogin(ctx, 'spa', returnTo),
+    );
+    reply.setCookie(login.cookie.name, login.cookie.value, {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'strict',
+      path: '/',
+      maxAge: LOGIN_TRANSACTION_TTL_MS / 1000,
+    });
+    return ctx.config.flowInspector
+      ? { login_url: login.url.href, flow: recorder.steps }
+      : { login_url: login.url.href };
+  });
+
+  app.get('/api/callback', { config: { rateLimit } }, async (request, reply) => {
+    const done = await handleCallback(ctx, request, reply, 'spa');
+    const body = {
+      access_token: done.accessToken,
+      token_type: 'Bearer',
+      expires_in: done.expiresIn,
+      user: done.user,
+      return_to: done.returnTo,
+    };
+    return ctx.config.flowInspector ? { ...body, flow: done.recorder.steps } : body;
+  });
+}

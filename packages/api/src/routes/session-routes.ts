@@ -1,0 +1,64 @@
+import type {} from '@fastify/cookie';
+import { randomToken } from '@gatehouse/common';
+import type { FastifyInstance } from 'fastify';
+import { buildEndSessionUrl } from 'openid-client';
+import { checkSameOrigin } from '../http/check-same-origin.js';
+import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookie-names.js';
+import { setRefreshCookie } from '../oidc/handle-callback.js';
+import type { ApiContext } from '../server/api-context.js';
+import { closeSession, rotateSession } from '../sessions/refresh-sessions.js';
+import { mintAccessToken } from '../tokens/mint-access-token.js';
+
+/** `POST /api/refresh` and `POST /api/logout`: cookie-authenticated, so same-origin only (SECURITY.md 20–22). */
+export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext, rateLimit: object): void {
+  app.post('/api/refresh', { config: { rateLimit } }, async (request, reply) => {
+    checkSameOrigin(request, ctx.config.publicUrl);
+    let rotated: Awaited<ReturnType<typeof rotateSession>>;
+    try {
+      rotated = await rotateSession(ctx, request.cookies[REFRESH_COOKIE]);
+    } catch (error) {
+      reply.clearCookie(REFRESH_COOKIE, {
+        path: REFRESH_COOKIE_PATH,
+        secure: true,
+        httpOnly: true,
+        sameSite: 'strict',
+      });
+      throw error;
+    }
+    const minted = await mintAccessToken({
+      keys: ctx.keys,
+      issuer: ctx.config.publicUrl,
+      audience: ctx.config.apiAudience,
+      user: rotated.user,
+      sessionId: rotated.session.id,
+      ttlSeconds: ctx.config.accessTokenTtl,
+      now: ctx.now(),
+    });
+    setRefreshCookie(ctx, reply, rotated.refreshToken);
+    return {
+      access_token: minted.token,
+      token_type: 'Bearer',
+      expires_in: minted.expiresIn,
+      user: rotated.user,
+    };
+  });
+
+  app.post('/api/logout', async (request, reply) => {
+    checkSameOrigin(request, ctx.config.publicUrl);
+    const idToken = await closeSession(ctx, request.cookies[REFRESH_COOKIE]);
+    reply.clearCookie(REFRESH_COOKIE, {
+      path: REFRESH_COOKIE_PATH,
+      secure: true,
+      httpOnly: true,
+      sameSite: 'strict',
+    });
+    const fallback = `${ctx.config.publicUrl}/`;
+    if (!ctx.provider.ready) return { logout_url: fallback };
+    const { config } = ctx.provider.provider;
+    if (config.serverMetadata().end_session_endpoint === undefined) return { logout_url: fallback };
+    // OIDC RP-Initiated Logout 1.0, 2: id_token_hint names the session; post_logout_redirect_uri is registered.
+    const parameters: Record<string, string> = { post_logout_redirect_uri: fallback, state: randomToken(16) };
+    if (idToken !== undefined) parameters.id_token_hint = idToken;
+    return { logout_url: buildEndSessionUrl(config, parameters).href };
+  });
+}

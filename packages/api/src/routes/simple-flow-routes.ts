@@ -1,0 +1,31 @@
+import type {} from '@fastify/cookie';
+import type { FastifyInstance } from 'fastify';
+import { safeReturnTo } from '../http/return-to.js';
+import { handleCallback } from '../oidc/handle-callback.js';
+import { LOGIN_TRANSACTION_TTL_MS, startLogin } from '../oidc/start-login.js';
+import type { ApiContext } from '../server/api-context.js';
+
+/**
+ * The simple (server-side) flow: a 302 to the provider, and a callback that validates exactly like the SPA
+ * flow, sets the refresh cookie and redirects into the app. Its transaction cookie is SameSite=Lax: the callback
+ * is a top-level cross-site navigation from the provider, on which Strict cookies are not sent.
+ */
+export function registerSimpleFlowRoutes(app: FastifyInstance, ctx: ApiContext, rateLimit: object): void {
+  app.get('/authorization-code/login', { config: { rateLimit } }, async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const login = await startLogin(ctx, 'simple', safeReturnTo(query.return_to, ctx.config.publicUrl));
+    reply.setCookie(login.cookie.name, login.cookie.value, {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'lax',
+      path: '/',
+      maxAge: LOGIN_TRANSACTION_TTL_MS / 1000,
+    });
+    return reply.redirect(login.url.href, 302);
+  });
+
+  app.get('/authorization-code/callback', { config: { rateLimit } }, async (request, reply) => {
+    const done = await handleCallback(ctx, request, reply, 'simple');
+    return reply.redirect(`${ctx.config.publicUrl}${done.returnTo}`, 302);
+  });
+}

@@ -1,0 +1,23 @@
+import type { Logger, SealedBox } from '@gatehouse/common';
+import type { ApiConfig } from '../config/load-api-config.js';
+import type { ApiKeyRing } from '../keys/api-key-ring.js';
+import type { ClientAssertionKey } from '../keys/client-assertion-key.js';
+import type { ProviderClient } from '../oidc/provider-client.js';
+import type { ApiStore } from '../store/api-store.js';
+import type { RevokedSessions } from '../tokens/revoked-sessions.js';
+import type { BearerVerifier } from '../tokens/verify-bearer.js';
+
+/** Everything the routes share, built once by startApi. */
+export interface ApiContext {
+  config: ApiConfig;
+  logger: Logger;
+  store: ApiStore;
+  keys: ApiKeyRing;
+  clientKey: ClientAssertionKey | undefined;
+  provider: ProviderClient;
+  revoked: RevokedSessions;
+  bearer: BearerVerifier;
+  /** Seals the provider's ID token at rest (kept only for id_token_hint). */
+  box: SealedBox;
+  now: () => number;
+}

@@ -1,0 +1,66 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ApiError } from '../errors/api-error.js';
+import { clientAddress } from '../http/client-address.js';
+import { registerErrorHandler } from '../http/error-handler.js';
+import { registerSecurityHeaders } from '../http/security-headers.js';
+import { registerBackchannelLogoutRoute } from '../routes/backchannel-logout-route.js';
+import { registerLoginRoutes } from '../routes/login-routes.js';
+import { registerMetaRoutes } from '../routes/meta-routes.js';
+import { registerResourceRoutes } from '../routes/resource-routes.js';
+import { registerSessionRoutes } from '../routes/session-routes.js';
+import { registerSimpleFlowRoutes } from '../routes/simple-flow-routes.js';
+import { NOT_SPA_PREFIXES, registerSpaRoutes } from '../routes/spa-routes.js';
+import type { ApiContext } from './api-context.js';
+
+/** Builds the Fastify application with every route, hook and plugin (not listening yet). */
+export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: 64 * 1024,
+    trustProxy: false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    keyGenerator: clientAddress,
+    errorResponseBuilder: () => new ApiError('rate_limited'),
+  });
+  // Back-channel logout tokens arrive as a form (Back-Channel Logout 1.0, 2.5).
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    },
+  );
+  registerSecurityHeaders(app);
+  registerErrorHandler(app);
+
+  // RATE_LIMIT_PER_MINUTE per route and address; 0 turns limits off (benchmarks).
+  const perMinute = ctx.config.rateLimitPerMinute;
+  const rateLimit = perMinute === 0 ? false : { max: perMinute, timeWindow: 60_000 };
+
+  registerMetaRoutes(app, ctx);
+  registerLoginRoutes(app, ctx, rateLimit as object);
+  registerSimpleFlowRoutes(app, ctx, rateLimit as object);
+  registerSessionRoutes(app, ctx, rateLimit as object);
+  registerResourceRoutes(app, ctx);
+  registerBackchannelLogoutRoute(app, ctx);
+
+  const spaDir = ctx.config.spaDir;
+  if (spaDir !== undefined) await registerSpaRoutes(app, spaDir);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const isSpaPath = !NOT_SPA_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    if (spaDir !== undefined && isSpaPath && (request.method === 'GET' || request.method === 'HEAD')) {
+      reply.header('cache-control', 'no-cache');
+      return reply.sendFile('index.html');
+    }
+    throw new ApiError('not_found');
+  });
+  return app;
+}

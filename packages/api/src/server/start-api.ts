@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createLogger, ensureDataDir, type Logger, readOrCreateFile, SealedBox } from '@gatehouse/common';
+import type { FastifyInstance } from 'fastify';
+import { isLoopback } from '../config/is-loopback.js';
+import type { ApiConfig } from '../config/load-api-config.js';
+import { ApiKeyRing } from '../keys/api-key-ring.js';
+import { loadClientAssertionKey } from '../keys/client-assertion-key.js';
+import { MAX_ACCESS_TOKEN_TTL } from '../keys/signing-key-file.js';
+import { ProviderClient } from '../oidc/provider-client.js';
+import { apiDatabaseFile, SqliteApiStore } from '../store/sqlite-api-store.js';
+import { RevokedSessions } from '../tokens/revoked-sessions.js';
+import { BearerVerifier } from '../tokens/verify-bearer.js';
+import type { ApiContext } from './api-context.js';
+import { buildApp } from './build-app.js';
+
+/** A running API. */
+export interface RunningApi {
+  /** The URL it listens on (PUBLIC_URL when set explicitly, else http://localhost:<port>). */
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** How often revocations made by another process and rotated keys are picked up. */
+const POLL_INTERVAL_MS = 2000;
+
+/**
+ * Starts the resource server: opens `DATA_DIR/api/api.sqlite` and the keys, discovers the provider (an issuer
+ * mismatch rejects with a ConfigError; an unreachable provider is retried in the background), and listens.
+ * `port: 0` picks a free port; PUBLIC_URL then follows it unless it was set explicitly.
+ *
+ * @example
+ * const api = await startApi({ config: loadApiConfig(process.env) });
+ * console.log(`API on ${api.url}`);
+ */
+export async function startApi(options: {
+  config: ApiConfig;
+  logger?: Logger;
+  /** Injectable clock (epoch ms), for tests. */
+  now?: () => number;
+  /** Listen address; loopback unless told otherwise. */
+  host?: string;
+}): Promise<RunningApi> {
+  const config: ApiConfig = { ...options.config };
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? createLogger({ name: 'gatehouse-api', level: config.logLevel });
+  const dataDir = ensureDataDir(config.dataDir);
+  config.dataDir = dataDir;
+
+  const store = new SqliteApiStore(apiDatabaseFile(dataDir));
+  const timers: NodeJS.Timeout[] = [];
+  let provider: ProviderClient | undefined;
+  try {
+    const keys = await ApiKeyRing.open(dataDir);
+    const clientKey =
+      config.oidcTokenAuthMethod === 'private_key_jwt' ? await loadClientAssertionKey(dataDir) : undefined;
+    const box = new SealedBox(readOrCreateFile(join(dataDir, 'api', 'sealing.key'), () => randomBytes(32)));
+    const revoked = new RevokedSessions((MAX_ACCESS_TOKEN_TTL + 60) * 1000);
+    await revoked.poll(store, now());
+    provider = new ProviderClient(
+      clientKey === undefined ? { config, logger, now } : { config, logger, now, clientKey },
+    );
+    const ctx: ApiContext = {
+      config,
+      logger,
+      store,
+      keys,
+      clientKey,
+      provider,
+      revoked,
+      bearer: new BearerVerifier({ keys, expected: config, revoked, now }),
+      box,
+      now,
+    };
+    await provider.start();
+    const app = await buildApp(ctx);
+    const loopback = isLoopback(new URL(config.publicUrl));
+    await app.listen({ port: config.port, host: options.host ?? (loopback ? '127.0.0.1' : '0.0.0.0') });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    if (!config.publicUrlExplicit) {
+      config.port = port;
+      config.publicUrl = `http://localhost:${port}`;
+      if (!config.apiAudienceExplicit) config.apiAudience = config.publicUrl;
+    }
+
+    const poll = setInterval(() => {
+      Promise.all([revoked.poll(store, now()), keys.reload()]).catch((error: unknown) => {
+        logger.error({ err: error }, 'revocation/key poll failed');
+      });
+    }, POLL_INTERVAL_MS);
+    poll.unref();
+    timers.push(poll);
+    const sweep = setInterval(
+      () => {
+        store.sweep(now()).catch((error: unknown) => logger.error({ err: error }, 'sweep failed'));
+      },
+      10 * 60 * 1000,
+    );
+    sweep.unref();
+    timers.push(sweep);
+
+    const started = provider;
+    return {
+      url: config.publicUrl,
+      port,
+      app,
+      async close() {
+        for (const timer of timers) clearInterval(timer);
+        started.close();
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    for (const timer of timers) clearInterval(timer);
+    provider?.close();
+    await store.close();
+    throw error;
+  }
+}

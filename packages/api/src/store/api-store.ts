@@ -1,0 +1,104 @@
+/** A pending login (steps 1–2 → 7), keyed by the hash of its state. */
+export interface LoginTransaction {
+  stateHash: string;
+  /** sha256 of the browser-binding secret held in the transaction cookie. */
+  bindingHash: string;
+  nonce: string;
+  codeVerifier: string;
+  returnTo: string;
+  /** Which flow started it: the SPA's XHR flow or the simple server-side flow (different redirect URIs). */
+  flow: 'spa' | 'simple';
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Result of consuming a login transaction: single use, decided atomically by the store. */
+export type ConsumeResult =
+  | { status: 'ok'; transaction: LoginTransaction }
+  | { status: 'used' | 'not_found' };
+
+/** A user as the API knows it (from the ID token and userinfo). */
+export interface StoredUser {
+  sub: string;
+  email?: string;
+  email_verified?: boolean;
+  name?: string;
+}
+
+/** An API session: one sign-in, many rotated refresh tokens, one `sid` in every access token. */
+export interface ApiSession {
+  id: string;
+  sub: string;
+  providerSid: string | null;
+  /** The provider's ID token, sealed (AES-GCM), kept only for `id_token_hint` at logout. */
+  idTokenSealed: string | null;
+  createdAt: number;
+  absoluteExpiresAt: number;
+  revokedAt: number | null;
+}
+
+/** Outcome of presenting a refresh token. */
+export type RefreshResult =
+  | { status: 'ok'; session: ApiSession }
+  | { status: 'reused'; sessionId: string }
+  | { status: 'expired' | 'revoked' | 'not_found' };
+
+/** A contact as stored and returned by the API. */
+export interface Contact {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  notes: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Fields a caller may set on a contact. */
+export interface ContactInput {
+  name?: string;
+  email?: string | null;
+  phone?: string | null;
+  notes?: string | null;
+}
+
+/**
+ * Everything the API persists, behind a small async interface so that a PostgreSQL implementation can replace
+ * the SQLite one without touching the routes.
+ */
+export interface ApiStore {
+  createLoginTransaction(tx: LoginTransaction): Promise<void>;
+  /** Marks the transaction used and returns it, atomically: a second call for the same state gets `used`. */
+  consumeLoginTransaction(stateHash: string, now: number): Promise<ConsumeResult>;
+
+  upsertUser(user: StoredUser, now: number): Promise<void>;
+  getUser(sub: string): Promise<StoredUser | undefined>;
+
+  createSession(session: ApiSession, refreshHash: string, idleExpiresAt: number): Promise<void>;
+  /** Spends `refreshHash` and stores `nextHash` in its place (rotation), detecting reuse. */
+  rotateRefreshToken(
+    refreshHash: string,
+    nextHash: string,
+    now: number,
+    idleExpiresAt: number,
+  ): Promise<RefreshResult>;
+  /** The session a (still unused) refresh token belongs to, without spending it. */
+  findSessionByRefresh(refreshHash: string): Promise<ApiSession | undefined>;
+  revokeSession(sessionId: string, reason: string, now: number): Promise<void>;
+  /** Revokes every live session of a provider `sid` or `sub` (back-channel logout); returns their ids. */
+  revokeProviderSessions(match: { providerSid?: string; sub?: string }, now: number): Promise<string[]>;
+  /** Ids of sessions revoked at or after `since` (epoch ms), for the in-memory revocation set. */
+  revokedSessionsSince(since: number): Promise<{ id: string; revokedAt: number }[]>;
+  /** Records a back-channel logout `jti`; false when it was seen before (replay). */
+  rememberLogoutJti(jti: string, expiresAt: number, now: number): Promise<boolean>;
+
+  listContacts(owner: string): Promise<Contact[]>;
+  createContact(owner: string, input: ContactInput, now: number): Promise<Contact>;
+  getContact(owner: string, id: string): Promise<Contact | undefined>;
+  updateContact(owner: string, id: string, input: ContactInput, now: number): Promise<Contact | undefined>;
+  deleteContact(owner: string, id: string): Promise<boolean>;
+
+  /** Deletes expired rows (transactions, spent tokens, old sessions). */
+  sweep(now: number): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,384 @@
+import { join } from 'node:path';
+import { openDatabase, randomToken, type SqliteDatabase } from '@gatehouse/common';
+import type {
+  ApiSession,
+  ApiStore,
+  ConsumeResult,
+  Contact,
+  ContactInput,
+  LoginTransaction,
+  RefreshResult,
+  StoredUser,
+} from './api-store.js';
+
+const MIGRATIONS = [
+  `CREATE TABLE login_transactions (
+     state_hash TEXT PRIMARY KEY,
+     binding_hash TEXT NOT NULL,
+     nonce TEXT NOT NULL,
+     code_verifier TEXT NOT NULL,
+     return_to TEXT NOT NULL,
+     flow TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     used_at INTEGER
+   );
+   CREATE TABLE users (
+     sub TEXT PRIMARY KEY,
+     email TEXT,
+     email_verified INTEGER,
+     name TEXT,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE sessions (
+     id TEXT PRIMARY KEY,
+     sub TEXT NOT NULL,
+     provider_sid TEXT,
+     id_token_sealed TEXT,
+     created_at INTEGER NOT NULL,
+     absolute_expires_at INTEGER NOT NULL,
+     revoked_at INTEGER,
+     revoked_reason TEXT
+   );
+   CREATE INDEX sessions_provider_sid ON sessions (provider_sid);
+   CREATE INDEX sessions_sub ON sessions (sub);
+   CREATE INDEX sessions_revoked_at ON sessions (revoked_at);
+   CREATE TABLE refresh_tokens (
+     token_hash TEXT PRIMARY KEY,
+     session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+     created_at INTEGER NOT NULL,
+     idle_expires_at INTEGER NOT NULL,
+     used_at INTEGER
+   );
+   CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
+   CREATE TABLE logout_jtis (
+     jti TEXT PRIMARY KEY,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE TABLE contacts (
+     id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     name TEXT NOT NULL,
+     email TEXT,
+     phone TEXT,
+     notes TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE INDEX contacts_owner ON contacts (owner, created_at);`,
+];
+
+interface TransactionRow {
+  state_hash: string;
+  binding_hash: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  flow: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+interface SessionRow {
+  id: string;
+  sub: string;
+  provider_sid: string | null;
+  id_token_sealed: string | null;
+  created_at: number;
+  absolute_expires_at: number;
+  revoked_at: number | null;
+}
+
+interface UserRow {
+  sub: string;
+  email: string | null;
+  email_verified: number | null;
+  name: string | null;
+}
+
+/** Path of the API's database inside DATA_DIR. */
+export function apiDatabaseFile(dataDir: string): string {
+  return join(dataDir, 'api', 'api.sqlite');
+}
+
+/**
+ * {@link ApiStore} on one SQLite file (`DATA_DIR/api/api.sqlite`, WAL): every write is a committed transaction,
+ * so a `kill -9` loses nothing already answered. Prepared statements only.
+ */
+export class SqliteApiStore implements ApiStore {
+  readonly #db: SqliteDatabase;
+  readonly #s;
+
+  constructor(file: string) {
+    this.#db = openDatabase(file, MIGRATIONS);
+    const db = this.#db;
+    this.#s = {
+      insertTx: db.prepare(
+        `INSERT INTO login_transactions (state_hash, binding_hash, nonce, code_verifier, return_to, flow, created_at, expires_at)
+         VALUES (@stateHash, @bindingHash, @nonce, @codeVerifier, @returnTo, @flow, @createdAt, @expiresAt)`,
+      ),
+      consumeTx: db.prepare<[number, string], TransactionRow>(
+        'UPDATE login_transactions SET used_at = ? WHERE state_hash = ? AND used_at IS NULL RETURNING *',
+      ),
+      findTx: db.prepare<[string], { used_at: number | null }>(
+        'SELECT used_at FROM login_transactions WHERE state_hash = ?',
+      ),
+      upsertUser: db.prepare(
+        `INSERT INTO users (sub, email, email_verified, name, updated_at) VALUES (@sub, @email, @email_verified, @name, @now)
+         ON CONFLICT (sub) DO UPDATE SET email = excluded.email, email_verified = excluded.email_verified,
+           name = excluded.name, updated_at = excluded.updated_at`,
+      ),
+      getUser: db.prepare<[string], UserRow>(
+        'SELECT sub, email, email_verified, name FROM users WHERE sub = ?',
+      ),
+      insertSession: db.prepare(
+        `INSERT INTO sessions (id, sub, provider_sid, id_token_sealed, created_at, absolute_expires_at)
+         VALUES (@id, @sub, @providerSid, @idTokenSealed, @createdAt, @absoluteExpiresAt)`,
+      ),
+      insertRefresh: db.prepare(
+        'INSERT INTO refresh_tokens (token_hash, session_id, created_at, idle_expires_at) VALUES (?, ?, ?, ?)',
+      ),
+      spendRefresh: db.prepare<[number, string], { session_id: string; idle_expires_at: number }>(
+        'UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL RETURNING session_id, idle_expires_at',
+      ),
+      findRefresh: db.prepare<[string], { session_id: string; used_at: number | null }>(
+        'SELECT session_id, used_at FROM refresh_tokens WHERE token_hash = ?',
+      ),
+      getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
+      revokeSession: db.prepare(
+        'UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL',
+      ),
+      revokeByProviderSid: db.prepare<[number, string, string], { id: string }>(
+        `UPDATE sessions SET revoked_at = ?, revoked_reason = 'backchannel_logout'
+         WHERE provider_sid = ? AND sub = ? AND revoked_at IS NULL RETURNING id`,
+      ),
+      revokeByProviderSidOnly: db.prepare<[number, string], { id: string }>(
+        `UPDATE sessions SET revoked_at = ?, revoked_reason = 'backchannel_logout'
+         WHERE provider_sid = ? AND revoked_at IS NULL RETURNING id`,
+      ),
+      revokeBySub: db.prepare<[number, string], { id: string }>(
+        `UPDATE sessions SET revoked_at = ?, revoked_reason = 'backchannel_logout'
+         WHERE sub = ? AND revoked_at IS NULL RETURNING id`,
+      ),
+      revokedSince: db.prepare<[number], { id: string; revoked_at: number }>(
+        'SELECT id, revoked_at FROM sessions WHERE revoked_at >= ?',
+      ),
+      insertJti: db.prepare('INSERT OR IGNORE INTO logout_jtis (jti, expires_at) VALUES (?, ?)'),
+      listContacts: db.prepare<[string], Contact & { owner: string }>(
+        'SELECT id, name, email, phone, notes, created_at, updated_at FROM contacts WHERE owner = ? ORDER BY created_at, id',
+      ),
+      getContact: db.prepare<[string, string], Contact>(
+        'SELECT id, name, email, phone, notes, created_at, updated_at FROM contacts WHERE owner = ? AND id = ?',
+      ),
+      insertContact: db.prepare(
+        `INSERT INTO contacts (id, owner, name, email, phone, notes, created_at, updated_at)
+         VALUES (@id, @owner, @name, @email, @phone, @notes, @created_at, @updated_at)`,
+      ),
+      updateContact: db.prepare(
+        `UPDATE contacts SET name = @name, email = @email, phone = @phone, notes = @notes, updated_at = @updated_at
+         WHERE owner = @owner AND id = @id`,
+      ),
+      deleteContact: db.prepare('DELETE FROM contacts WHERE owner = ? AND id = ?'),
+      sweepTx: db.prepare('DELETE FROM login_transactions WHERE expires_at < ?'),
+      sweepJti: db.prepare('DELETE FROM logout_jtis WHERE expires_at < ?'),
+      sweepSessions: db.prepare('DELETE FROM sessions WHERE absolute_expires_at < ?'),
+      sweepRefresh: db.prepare('DELETE FROM refresh_tokens WHERE idle_expires_at < ?'),
+    };
+  }
+
+  async createLoginTransaction(tx: LoginTransaction): Promise<void> {
+    this.#s.insertTx.run(tx);
+  }
+
+  async consumeLoginTransaction(stateHash: string, now: number): Promise<ConsumeResult> {
+    const row = this.#s.consumeTx.get(now, stateHash);
+    if (row === undefined) {
+      return { status: this.#s.findTx.get(stateHash) === undefined ? 'not_found' : 'used' };
+    }
+    return {
+      status: 'ok',
+      transaction: {
+        stateHash: row.state_hash,
+        bindingHash: row.binding_hash,
+        nonce: row.nonce,
+        codeVerifier: row.code_verifier,
+        returnTo: row.return_to,
+        flow: row.flow === 'simple' ? 'simple' : 'spa',
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+      },
+    };
+  }
+
+  async upsertUser(user: StoredUser, now: number): Promise<void> {
+    this.#s.upsertUser.run({
+      sub: user.sub,
+      email: user.email ?? null,
+      email_verified: user.email_verified === undefined ? null : Number(user.email_verified),
+      name: user.name ?? null,
+      now,
+    });
+  }
+
+  async getUser(sub: string): Promise<StoredUser | undefined> {
+    const row = this.#s.getUser.get(sub);
+    if (row === undefined) return undefined;
+    const user: StoredUser = { sub: row.sub };
+    if (row.email !== null) user.email = row.email;
+    if (row.email_verified !== null) user.email_verified = row.email_verified === 1;
+    if (row.name !== null) user.name = row.name;
+    return user;
+  }
+
+  async createSession(session: ApiSession, refreshHash: string, idleExpiresAt: number): Promise<void> {
+    this.#db.transaction(() => {
+      this.#s.insertSession.run({
+        id: session.id,
+        sub: session.sub,
+        providerSid: session.providerSid,
+        idTokenSealed: session.idTokenSealed,
+        createdAt: session.createdAt,
+        absoluteExpiresAt: session.absoluteExpiresAt,
+      });
+      this.#s.insertRefresh.run(refreshHash, session.id, session.createdAt, idleExpiresAt);
+    })();
+  }
+
+  async rotateRefreshToken(
+    refreshHash: string,
+    nextHash: string,
+    now: number,
+    idleExpiresAt: number,
+  ): Promise<RefreshResult> {
+    return this.#db
+      .transaction((): RefreshResult => {
+        const spent = this.#s.spendRefresh.get(now, refreshHash);
+        if (spent === undefined) {
+          const known = this.#s.findRefresh.get(refreshHash);
+          if (known === undefined) return { status: 'not_found' };
+          // RFC 9700 4.14.2: a refresh token presented twice means it leaked; end the whole session (every
+          // descendant token shares it) for both the attacker and the user.
+          this.#s.revokeSession.run(now, 'refresh_token_reused', known.session_id);
+          return { status: 'reused', sessionId: known.session_id };
+        }
+        const session = this.#s.getSession.get(spent.session_id);
+        if (session === undefined) return { status: 'not_found' };
+        if (session.revoked_at !== null) return { status: 'revoked' };
+        if (spent.idle_expires_at <= now || session.absolute_expires_at <= now) return { status: 'expired' };
+        this.#s.insertRefresh.run(
+          nextHash,
+          session.id,
+          now,
+          Math.min(idleExpiresAt, session.absolute_expires_at),
+        );
+        return { status: 'ok', session: toSession(session) };
+      })
+      .immediate();
+  }
+
+  async findSessionByRefresh(refreshHash: string): Promise<ApiSession | undefined> {
+    const known = this.#s.findRefresh.get(refreshHash);
+    if (known === undefined || known.used_at !== null) return undefined;
+    const row = this.#s.getSession.get(known.session_id);
+    return row === undefined ? undefined : toSession(row);
+  }
+
+  async revokeSession(sessionId: string, reason: string, now: number): Promise<void> {
+    this.#s.revokeSession.run(now, reason, sessionId);
+  }
+
+  async revokeProviderSessions(
+    match: { providerSid?: string; sub?: string },
+    now: number,
+  ): Promise<string[]> {
+    const rows =
+      match.providerSid !== undefined && match.sub !== undefined
+        ? this.#s.revokeByProviderSid.all(now, match.providerSid, match.sub)
+        : match.providerSid !== undefined
+          ? this.#s.revokeByProviderSidOnly.all(now, match.providerSid)
+          : match.sub !== undefined
+            ? this.#s.revokeBySub.all(now, match.sub)
+            : [];
+    return rows.map((row) => row.id);
+  }
+
+  async revokedSessionsSince(since: number): Promise<{ id: string; revokedAt: number }[]> {
+    return this.#s.revokedSince.all(since).map((row) => ({ id: row.id, revokedAt: row.revoked_at }));
+  }
+
+  async rememberLogoutJti(jti: string, expiresAt: number, _now: number): Promise<boolean> {
+    return this.#s.insertJti.run(jti, expiresAt).changes === 1;
+  }
+
+  async listContacts(owner: string): Promise<Contact[]> {
+    return this.#s.listContacts.all(owner).map(({ owner: _owner, ...contact }) => contact);
+  }
+
+  async createContact(owner: string, input: ContactInput, now: number): Promise<Contact> {
+    const at = new Date(now).toISOString();
+    const contact: Contact = {
+      id: randomToken(12),
+      name: input.name ?? '',
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      notes: input.notes ?? null,
+      created_at: at,
+      updated_at: at,
+    };
+    this.#s.insertContact.run({ ...contact, owner });
+    return contact;
+  }
+
+  async getContact(owner: string, id: string): Promise<Contact | undefined> {
+    return this.#s.getContact.get(owner, id);
+  }
+
+  async updateContact(
+    owner: string,
+    id: string,
+    input: ContactInput,
+    now: number,
+  ): Promise<Contact | undefined> {
+    return this.#db.transaction(() => {
+      const current = this.#s.getContact.get(owner, id);
+      if (current === undefined) return undefined;
+      const next: Contact = { ...current, updated_at: new Date(now).toISOString() };
+      if (input.name !== undefined) next.name = input.name;
+      if (input.email !== undefined) next.email = input.email;
+      if (input.phone !== undefined) next.phone = input.phone;
+      if (input.notes !== undefined) next.notes = input.notes;
+      this.#s.updateContact.run({ ...next, owner });
+      return next;
+    })();
+  }
+
+  async deleteContact(owner: string, id: string): Promise<boolean> {
+    return this.#s.deleteContact.run(owner, id).changes === 1;
+  }
+
+  async sweep(now: number): Promise<void> {
+    this.#db.transaction(() => {
+      this.#s.sweepTx.run(now - 3_600_000);
+      this.#s.sweepJti.run(now);
+      this.#s.sweepRefresh.run(now);
+      this.#s.sweepSessions.run(now - 86_400_000);
+    })();
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}
+
+function toSession(row: SessionRow): ApiSession {
+  return {
+    id: row.id,
+    sub: row.sub,
+    providerSid: row.provider_sid,
+    idTokenSealed: row.id_token_sealed,
+    createdAt: row.created_at,
+    absoluteExpiresAt: row.absolute_expires_at,
+    revokedAt: row.revoked_at,
+  };
+}
