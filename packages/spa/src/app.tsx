@@ -1,0 +1,56 @@
+import { ContactsPage } from './contacts/contacts-page';
+import { InspectorNotice } from './inspector/inspector-notice';
+import { InspectorPage } from './inspector/inspector-page';
+import { Header } from './layout/header';
+import { CallbackPage } from './pages/callback-page';
+import { NotFoundPage } from './pages/not-found-page';
+import { WelcomePage } from './pages/welcome-page';
+import { usePath } from './router/use-path';
+import { useSession } from './session/session-state';
+
+function Main() {
+  const path = usePath();
+  const session = useSession();
+  if (path === '/callback') return <CallbackPage />;
+  if (session.status === 'loading') {
+    return (
+      <p className="muted loading" aria-busy="true">
+        <span className="spinner" aria-hidden="true" /> Loading…
+      </p>
+    );
+  }
+  if (session.status === 'signed-out') return <WelcomePage restoreError={session.error} />;
+  switch (path) {
+    case '/':
+    case '/contacts':
+      return (
+        <>
+          <InspectorNotice />
+          <ContactsPage />
+        </>
+      );
+    case '/inspector':
+      return <InspectorPage />;
+    default:
+      return <NotFoundPage />;
+  }
+}
+
+/** The demo app: a header, then the page for the current path and session. */
+export function App() {
+  const session = useSession();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header session={session} />
+      <main id="main" className="main">
+        <Main />
+      </main>
+      <footer className="footer muted">
+        Gatehouse · OpenID Connect for single-page apps · tokens in memory, refresh in an HttpOnly cookie
+      </footer>
+    </>
+  );
+}
