@@ -68,3 +68,14 @@ export async function signIn(
   }
   throw new Error('sign-in did not finish');
 }
+
+/** Starts an authorization request in `browser` and returns the sign-in page and its form action. */
+export async function startLogin(
+  browser: TestBrowser,
+  issuer: string,
+  extra: Record<string, string | undefined> = {},
+): Promise<{ url: string; html: string; action: string; response: Response }> {
+  const { challenge } = pkcePair();
+  const page = await openInteraction(browser, authorizeUrl(issuer, 'first-party', challenge, extra), issuer);
+  return { ...page, action: formAction(page.html, page.url) };
+}

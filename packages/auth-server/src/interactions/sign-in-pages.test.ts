@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../http/security-headers.js';
+import { STYLESHEET_PATH } from '../pages/styles.js';
+import { TestBrowser } from '../testing/browser.js';
+import { startLogin } from '../testing/sign-in.js';
+import { spyHasher } from '../testing/spy-hasher.js';
+import { startTestAuthServer, type TestAuthServer } from '../testing/test-auth-server.js';
+import { addUser } from '../users/user-admin.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+describe('sign-in pages', () => {
+  let auth: TestAuthServer;
+  const hasher = spyHasher();
+  beforeAll(async () => {
+    auth = await startTestAuthServer({ hasher });
+  });
+  afterAll(async () => {
+    await auth.close();
+  });
+
+  // SECURITY.md 28 (RFC 9700 4.16, OWASP Clickjacking Defense): no framing by another site, strict CSP.
+  it('serves every page with the strict headers and loads nothing from another origin', async () => {
+    const { response, html } = await startLogin(new TestBrowser(), auth.issuer);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+    expect(CONTENT_SECURITY_POLICY).not.toContain('form-action');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(html).toContain('<html lang="en">');
+    expect(html).toMatch(/<label for="username">Username/);
+    expect(html).toMatch(/<label for="password">Password/);
+    expect(html).toContain('>Sign in</button>');
+    expect(html).not.toMatch(/<script|https?:\/\//);
+    expect(html).toContain(`href="${STYLESHEET_PATH}"`);
+    const css = await fetch(new URL(STYLESHEET_PATH, auth.issuer));
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    expect(await css.text()).not.toMatch(/@import|url\(/);
+
+    const errorPage = await fetch(new URL('/auth?client_id=nope', auth.issuer));
+    expect(errorPage.status).toBe(400);
+    expect(errorPage.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(errorPage.headers.get('x-frame-options')).toBe('DENY');
+    expect(await errorPage.text()).not.toMatch(/fonts\.googleapis|<style/);
+  });
+
+  // SECURITY.md 28: 303 (never 307, which would re-POST the password to the next hop) after a credential POST.
+  it('answers 303 to credential POSTs, failed or not', async () => {
+    const browser = new TestBrowser();
+    const wrong = await browser.post((await startLogin(browser, auth.issuer)).action, {
+      username: 'bob',
+      password: 'wrong password',
+    });
+    expect(wrong.status).toBe(303);
+    const right = await browser.post((await startLogin(browser, auth.issuer)).action, {
+      username: 'bob',
+      password: PASSWORD,
+    });
+    expect(right.status).toBe(303);
+    expect(right.headers.get('location')).toMatch(/\/auth\//);
+  });
+
+  // SECURITY.md 29 (OWASP Authentication Cheat Sheet): an unknown user costs a (dummy) hash too and gets the
+  // same answer as a wrong password.
+  it('answers an unknown user exactly like a wrong password, after hashing', async () => {
+    const browser = new TestBrowser();
+    const wrongLogin = await startLogin(browser, auth.issuer);
+    const before = hasher.verifyCalls;
+    const wrong = await browser.post(wrongLogin.action, { username: 'bob', password: 'not the password' });
+    expect(hasher.verifyCalls).toBe(before + 1);
+
+    const unknownLogin = await startLogin(browser, auth.issuer);
+    const unknown = await browser.post(unknownLogin.action, { username: 'mallory', password: 'not the password' });
+    expect(hasher.verifyCalls).toBe(before + 2);
+
+    const strip = (response: Response, url: string) => String(response.headers.get('location')).replace(new URL(url).pathname, '');
+    expect(unknown.status).toBe(wrong.status);
+    expect(strip(unknown, unknownLogin.url)).toBe(strip(wrong, wrongLogin.url));
+    expect(strip(wrong, wrongLogin.url)).toBe('?error=credentials');
+    const page = await (await browser.get(new URL(String(unknown.headers.get('location')), unknownLogin.url).href)).text();
+    expect(page).toContain('Invalid username or password');
+  });
+
+  // SECURITY.md 33 (NIST SP 800-63B 5.1.1.2): a huge password is refused before hashing; long passphrases work
+  // and are not truncated.
+  it('refuses a 1 MB password with 413 before hashing', async () => {
+    const browser = new TestBrowser();
+    const { action } = await startLogin(browser, auth.issuer);
+    const before = { verify: hasher.verifyCalls, hash: hasher.hashCalls };
+    const response = await browser.post(action, { username: 'bob', password: 'x'.repeat(1024 * 1024) });
+    expect(response.status).toBe(413);
+    expect(hasher.verifyCalls).toBe(before.verify);
+    expect(hasher.hashCalls).toBe(before.hash);
+  });
+
+  it('refuses a password over 1024 characters (in a small body) without hashing', async () => {
+    const browser = new TestBrowser();
+    const { action } = await startLogin(browser, auth.issuer);
+    const before = hasher.verifyCalls;
+    const response = await browser.post(action, { username: 'bob', password: 'y'.repeat(1025) });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/\?error=credentials$/);
+    expect(hasher.verifyCalls).toBe(before);
+  });
+
+  it('accepts a long passphrase whole and refuses it truncated or changed at the end', async () => {
+    const passphrase = `${'a long passphrase with many words '.repeat(4)}and the end`;
+    expect(passphrase.length).toBeGreaterThan(128);
+    await addUser(auth.store, { username: 'carol', email: 'carol@example.com', password: passphrase });
+    for (const attempt of [passphrase.slice(0, 72), `${passphrase.slice(0, -1)}D`]) {
+      const browser = new TestBrowser();
+      const response = await browser.post((await startLogin(browser, auth.issuer)).action, {
+        username: 'carol',
+        password: attempt,
+      });
+      expect(response.headers.get('location')).toMatch(/\?error=credentials$/);
+    }
+    const browser = new TestBrowser();
+    const response = await browser.post((await startLogin(browser, auth.issuer)).action, {
+      username: 'carol',
+      password: passphrase,
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toMatch(/\/auth\//);
+  });
+});
