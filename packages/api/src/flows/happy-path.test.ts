@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CookieJar } from '../testing/cookie-jar.js';
+import { type OidcProviderFixture, startOidcProvider } from '../testing/oidc-provider-fixture.js';
+import { reservePublicUrl, sameOriginJson, startTestApi, type TestApi } from '../testing/test-api.js';
+
+const SECRET = 'test-client-secret-value';
+
+describe('the flow against a plain oidc-provider', () => {
+  let op: OidcProviderFixture;
+  let t: TestApi;
+
+  beforeAll(async () => {
+    const publicUrl = await reservePublicUrl();
+    op = await startOidcProvider({ clientId: 'gatehouse-api', clientSecret: SECRET, publicUrl });
+    t = await startTestApi({ issuer: op.issuer, publicUrl });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await op?.close();
+  });
+
+  async function login(jar: CookieJar, who = 'alice', returnTo?: string) {
+    const started = await t.request(
+      `/api/login${returnTo ? `?return_to=${encodeURIComponent(returnTo)}` : ''}`,
+      { jar },
+    );
+    expect(started.status).toBe(200);
+    const { login_url } = (await started.json()) as { login_url: string };
+    const back = await op.signIn(login_url, who);
+    expect(back.pathname).toBe('/callback');
+    const callback = await t.request(`/api/callback${back.search}`, { jar });
+    return { started, callback, back };
+  }
+
+  it('logs in (steps 1-10), answers /api/me, refreshes with rotation and logs out', async () => {
+    const jar = new CookieJar();
+    const { callback } = await login(jar, 'alice', '/contacts?tab=1');
+    expect(callback.status).toBe(200);
+    expect(callback.headers.get('cache-control')).toBe('no-store');
+    const body = (await callback.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 600,
+      user: { sub: 'alice', email: 'alice@example.com', name: 'Alice Example', email_verified: true },
+      return_to: '/contacts?tab=1',
+    });
+    const flow = body.flow as { step: number; status: string }[];
+    expect(flow.map((step) => step.step)).toEqual([7, 8, 9, 10]);
+    expect(flow.every((step) => step.status === 'ok')).toBe(true);
+    // The refresh cookie, never the provider's tokens.
+    const setCookie = callback.headers.getSetCookie().join('\n');
+    expect(setCookie).toMatch(/gh_refresh=[^;]+; Max-Age=\d+; Path=\/api; HttpOnly; Secure; SameSite=Strict/);
+    expect(JSON.stringify(body)).not.toMatch(/id_token|refresh_token/);
+
+    const token = body.access_token as string;
+    const me = await t.request('/api/me', { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toEqual({ sub: 'alice', email: 'alice@example.com', name: 'Alice Example' });
+
+    const firstRefresh = jar.cookies.get('gh_refresh');
+    const refreshed = await t.request('/api/refresh', {
+      method: 'POST',
+      jar,
+      headers: sameOriginJson(t.url),
+      body: '{}',
+    });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.headers.get('cache-control')).toBe('no-store');
+    const refreshedBody = (await refreshed.json()) as { access_token: string; user: { sub: string } };
+    expect(refreshedBody.user.sub).toBe('alice');
+    expect(jar.cookies.get('gh_refresh')).not.toBe(firstRefresh);
+
+    const logout = await t.request('/api/logout', {
+      method: 'POST',
+      jar,
+      headers: sameOriginJson(t.url),
+      body: '{}',
+    });
+    expect(logout.status).toBe(200);
+    const { logout_url } = (await logout.json()) as { logout_url: string };
+    const end = new URL(logout_url);
+    expect(end.origin).toBe(op.issuer);
+    expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${t.url}/`);
+    expect(end.searchParams.get('id_token_hint')).toMatch(/^ey/);
+    expect(end.searchParams.get('state')).toBeTruthy();
+    expect(logout.headers.getSetCookie().join()).toMatch(/gh_refresh=;/);
+
+    // The session is over at once for the access token too (sid revocation).
+    const after = await t.request('/api/me', {
+      headers: { authorization: `Bearer ${refreshedBody.access_token}` },
+    });
+    expect(after.status).toBe(401);
+    expect(after.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+  });
+
+  it('lets two tabs log in at once (independent transactions)', async () => {
+    const jar = new CookieJar();
+    const first = await t.request('/api/login', { jar });
+    const second = await t.request('/api/login', { jar });
+    const urlA = ((await first.json()) as { login_url: string }).login_url;
+    const urlB = ((await second.json()) as { login_url: string }).login_url;
+    expect(new URL(urlA).searchParams.get('state')).not.toBe(new URL(urlB).searchParams.get('state'));
+    expect(new URL(urlA).searchParams.get('nonce')).not.toBe(new URL(urlB).searchParams.get('nonce'));
+    const backB = await op.signIn(urlB, 'bob');
+    const backA = await op.signIn(urlA, 'alice');
+    const doneB = await t.request(`/api/callback${backB.search}`, { jar });
+    const doneA = await t.request(`/api/callback${backA.search}`, { jar });
+    expect(doneA.status).toBe(200);
+    expect(doneB.status).toBe(200);
+  });
+
+  it('runs the simple server-side flow with 302s and the same refresh cookie', async () => {
+    const jar = new CookieJar();
+    const start = await t.request('/authorization-code/login?return_to=/after', { jar });
+    expect(start.status).toBe(302);
+    expect(start.headers.getSetCookie().join()).toMatch(/SameSite=Lax/);
+    const back = await op.signIn(start.headers.get('location') ?? '');
+    expect(back.pathname).toBe('/authorization-code/callback');
+    const done = await t.request(`${back.pathname}${back.search}`, { jar });
+    expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toBe(`${t.url}/after`);
+    expect(jar.cookies.has('gh_refresh')).toBe(true);
+  });
+
+  it('keeps contacts per user', async () => {
+    const alice = (await (await login(new CookieJar(), 'alice')).callback.json()) as { access_token: string };
+    const bob = (await (await login(new CookieJar(), 'bob')).callback.json()) as { access_token: string };
+    const as = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+    const created = await t.request('/api/contacts', {
+      method: 'POST',
+      headers: as(alice.access_token),
+      body: JSON.stringify({
+        name: 'Carol',
+        email: 'carol@example.com',
+        phone: '+1 555 0100',
+        notes: 'met at OIDF',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const contact = (await created.json()) as { id: string; name: string; created_at: string };
+    expect(contact).toMatchObject({ name: 'Carol', email: 'carol@example.com', phone: '+1 555 0100' });
+    expect(new Date(contact.created_at).toISOString()).toBe(contact.created_at);
+
+    const patched = await t.request(`/api/contacts/${contact.id}`, {
+      method: 'PATCH',
+      headers: as(alice.access_token),
+      body: JSON.stringify({ notes: null }),
+    });
+    expect(((await patched.json()) as { notes: unknown }).notes).toBeNull();
+    const list = await t.request('/api/contacts', { headers: as(alice.access_token) });
+    expect(((await list.json()) as { contacts: unknown[] }).contacts).toHaveLength(1);
+
+    // Another user's contact is a 404, for read, update and delete.
+    expect((await t.request(`/api/contacts/${contact.id}`, { headers: as(bob.access_token) })).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await t.request(`/api/contacts/${contact.id}`, {
+          method: 'PATCH',
+          headers: as(bob.access_token),
+          body: '{"name":"x"}',
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await t.request(`/api/contacts/${contact.id}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${bob.access_token}` },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        (await (await t.request('/api/contacts', { headers: as(bob.access_token) })).json()) as {
+          contacts: unknown[];
+        }
+      ).contacts,
+    ).toEqual([]);
+
+    // Validation at the boundary: unknown fields, empty name, bad email, oversized notes.
+    for (const bad of [
+      { name: 'X', admin: true },
+      { name: '' },
+      { name: 'X', email: 'not-an-email' },
+      { name: 'X', notes: 'n'.repeat(2001) },
+      { name: 'X', phone: 'call me' },
+    ]) {
+      const refused = await t.request('/api/contacts', {
+        method: 'POST',
+        headers: as(alice.access_token),
+        body: JSON.stringify(bad),
+      });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toBe('invalid_request');
+    }
+    expect(
+      (
+        await t.request(`/api/contacts/${contact.id}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${alice.access_token}` },
+        })
+      ).status,
+    ).toBe(204);
+  });
+
+  it('serves its JWKS, health and readiness', async () => {
+    const jwks = (await (await t.request('/.well-known/jwks.json')).json()) as {
+      keys: { alg: string; d?: string }[];
+    };
+    expect(jwks.keys[0]?.alg).toBe('ES256');
+    expect(jwks.keys.some((key) => key.d !== undefined)).toBe(false);
+    expect((await t.request('/healthz')).status).toBe(200);
+    expect((await t.request('/readyz')).status).toBe(200);
+  });
+
+  it('never logs a code, state, token or the client secret', () => {
+    const text = t.logs.text();
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toMatch(/code=[A-Za-z0-9_-]{10}/);
+    expect(text).not.toMatch(/state=[A-Za-z0-9_-]{10}/);
+    expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+  });
+});

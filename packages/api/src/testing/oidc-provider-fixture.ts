@@ -1,0 +1,130 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider, { type Configuration } from 'oidc-provider';
+import { CookieJar } from './cookie-jar.js';
+
+/** A plain oidc-provider instance on loopback, for the happy paths. */
+export interface OidcProviderFixture {
+  issuer: string;
+  provider: Provider;
+  /** Signs `login` in at the provider following `loginUrl`; returns the redirect back to the relying party. */
+  signIn(loginUrl: string, login?: string): Promise<URL>;
+  close(): Promise<void>;
+}
+
+const ACCOUNTS: Record<string, { email: string; name: string }> = {
+  alice: { email: 'alice@example.com', name: 'Alice Example' },
+  bob: { email: 'bob@example.com', name: 'Bob Example' },
+};
+
+/**
+ * Starts oidc-provider (the certified OpenID Provider) with one confidential client for the API, its
+ * development interactions for sign-in over plain HTTP, and first-party consent granted automatically.
+ */
+export async function startOidcProvider(client: {
+  clientId: string;
+  clientSecret: string;
+  publicUrl: string;
+}): Promise<OidcProviderFixture> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const issuer = `http://127.0.0.1:${port}`;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        redirect_uris: [`${client.publicUrl}/callback`, `${client.publicUrl}/authorization-code/callback`],
+        post_logout_redirect_uris: [`${client.publicUrl}/`],
+        backchannel_logout_uri: `${client.publicUrl}/api/backchannel-logout`,
+        backchannel_logout_session_required: true,
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
+    jwks: {
+      keys: [
+        {
+          ...(privateKey.export({ format: 'jwk' }) as Record<string, string>),
+          kid: 'fixture-rs256',
+          use: 'sig',
+          alg: 'RS256',
+        },
+      ],
+    },
+    cookies: { keys: ['test-cookie-key-not-secret'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    features: {
+      devInteractions: { enabled: true },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+    },
+    async findAccount(_ctx, sub) {
+      const account = ACCOUNTS[sub];
+      return {
+        accountId: sub,
+        async claims() {
+          return { sub, email: account?.email, email_verified: true, name: account?.name };
+        },
+      };
+    },
+    async loadExistingGrant(ctx) {
+      const oidc = ctx.oidc;
+      const clientId = oidc.client?.clientId;
+      const accountId = oidc.session?.accountId;
+      if (clientId === undefined || accountId === undefined) return undefined;
+      const existing = oidc.session?.grantIdFor(clientId);
+      if (existing !== undefined) return oidc.provider.Grant.find(existing);
+      // First-party client: consent is implied.
+      const grant = new oidc.provider.Grant({ clientId, accountId });
+      grant.addOIDCScope('openid profile email');
+      await grant.save();
+      return grant;
+    },
+  };
+  const provider = new Provider(issuer, configuration);
+  server.on('request', provider.callback());
+
+  async function signIn(loginUrl: string, login = 'alice'): Promise<URL> {
+    const jar = new CookieJar();
+    let url = new URL(loginUrl);
+    for (let hop = 0; hop < 10; hop++) {
+      if (url.origin !== issuer) return url;
+      const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
+      jar.store(response);
+      const location = response.headers.get('location');
+      if (location !== null) {
+        url = new URL(location, url);
+        continue;
+      }
+      const html = await response.text();
+      const prompt =
+        /name="prompt" value="(\w+)"/.exec(html)?.[1] ??
+        (html.includes('name="login"') ? 'login' : 'consent');
+      const submit = await fetch(url, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ prompt, login, password: 'any' }).toString(),
+      });
+      jar.store(submit);
+      const next = submit.headers.get('location');
+      if (next === null) throw new Error(`provider interaction did not redirect (${submit.status})`);
+      url = new URL(next, url);
+    }
+    throw new Error('too many redirects at the provider');
+  }
+
+  return {
+    issuer,
+    provider,
+    signIn,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
