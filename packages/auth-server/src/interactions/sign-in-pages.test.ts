@@ -73,14 +73,20 @@ describe('sign-in pages', () => {
     expect(hasher.verifyCalls).toBe(before + 1);
 
     const unknownLogin = await startLogin(browser, auth.issuer);
-    const unknown = await browser.post(unknownLogin.action, { username: 'mallory', password: 'not the password' });
+    const unknown = await browser.post(unknownLogin.action, {
+      username: 'mallory',
+      password: 'not the password',
+    });
     expect(hasher.verifyCalls).toBe(before + 2);
 
-    const strip = (response: Response, url: string) => String(response.headers.get('location')).replace(new URL(url).pathname, '');
+    const strip = (response: Response, url: string) =>
+      String(response.headers.get('location')).replace(new URL(url).pathname, '');
     expect(unknown.status).toBe(wrong.status);
     expect(strip(unknown, unknownLogin.url)).toBe(strip(wrong, wrongLogin.url));
     expect(strip(wrong, wrongLogin.url)).toBe('?error=credentials');
-    const page = await (await browser.get(new URL(String(unknown.headers.get('location')), unknownLogin.url).href)).text();
+    const page = await (
+      await browser.get(new URL(String(unknown.headers.get('location')), unknownLogin.url).href)
+    ).text();
     expect(page).toContain('Invalid username or password');
   });
 

@@ -20,7 +20,12 @@ describe('authorization codes', () => {
 
   async function freshCode(clientId = 'first-party') {
     const { verifier, challenge } = pkcePair();
-    const callback = await signIn(new TestBrowser(), authorizeUrl(auth.issuer, clientId, challenge), auth.issuer, bob);
+    const callback = await signIn(
+      new TestBrowser(),
+      authorizeUrl(auth.issuer, clientId, challenge),
+      auth.issuer,
+      bob,
+    );
     const code = callback.searchParams.get('code');
     if (!code) throw new Error(`no code in ${callback.href}`);
     return { code, verifier };
@@ -39,7 +44,9 @@ describe('authorization codes', () => {
     expect(second.json.error).toBe('invalid_grant');
     expect(await isActive(auth.issuer, accessToken)).toBe(false);
     expect(await isActive(auth.issuer, refreshToken)).toBe(false);
-    const userinfo = await fetch(new URL('/me', auth.issuer), { headers: { authorization: `Bearer ${accessToken}` } });
+    const userinfo = await fetch(new URL('/me', auth.issuer), {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     expect(userinfo.status).toBe(401);
   });
 

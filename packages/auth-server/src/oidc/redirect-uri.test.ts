@@ -23,18 +23,21 @@ describe('redirect_uri exact matching', () => {
     ['nothing (even with one registered)', undefined, 'invalid_request'],
   ];
 
-  it.each(variants)('refuses a redirect_uri with %s: error page, no redirect', async (_name, redirectUri, code) => {
-    const { challenge } = pkcePair();
-    const response = await new TestBrowser().get(
-      authorizeUrl(auth.issuer, 'first-party', challenge, { redirect_uri: redirectUri }),
-    );
-    expect(response.status).toBe(400);
-    expect(response.headers.get('location')).toBeNull();
-    const html = await response.text();
-    expect(html).toContain('Something went wrong');
-    expect(html).toContain(`<code>${code}</code>`);
-    expect(html).not.toMatch(/https?:\/\/(?!localhost|127\.0\.0\.1)[^"]*\.(css|js|woff)/);
-  });
+  it.each(variants)(
+    'refuses a redirect_uri with %s: error page, no redirect',
+    async (_name, redirectUri, code) => {
+      const { challenge } = pkcePair();
+      const response = await new TestBrowser().get(
+        authorizeUrl(auth.issuer, 'first-party', challenge, { redirect_uri: redirectUri }),
+      );
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+      const html = await response.text();
+      expect(html).toContain('Something went wrong');
+      expect(html).toContain(`<code>${code}</code>`);
+      expect(html).not.toMatch(/https?:\/\/(?!localhost|127\.0\.0\.1)[^"]*\.(css|js|woff)/);
+    },
+  );
 
   it('accepts the exact registered redirect_uri', async () => {
     const { challenge } = pkcePair();

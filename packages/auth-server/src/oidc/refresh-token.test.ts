@@ -19,11 +19,20 @@ describe('refresh tokens', () => {
 
   async function refreshTokenFor(clientId: string, secret: string) {
     const { verifier, challenge } = pkcePair();
-    const callback = await signIn(new TestBrowser(), authorizeUrl(auth.issuer, clientId, challenge), auth.issuer, bob);
-    const result = await tokenRequest(auth.issuer, codeGrant(String(callback.searchParams.get('code')), verifier), {
-      id: clientId,
-      secret,
-    });
+    const callback = await signIn(
+      new TestBrowser(),
+      authorizeUrl(auth.issuer, clientId, challenge),
+      auth.issuer,
+      bob,
+    );
+    const result = await tokenRequest(
+      auth.issuer,
+      codeGrant(String(callback.searchParams.get('code')), verifier),
+      {
+        id: clientId,
+        secret,
+      },
+    );
     expect(result.status).toBe(200);
     return String(result.json.refresh_token);
   }

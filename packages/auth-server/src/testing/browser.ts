@@ -14,7 +14,11 @@ export class TestBrowser {
     return this.#request(url, { method: 'GET', headers });
   }
 
-  async post(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  async post(
+    url: string,
+    form: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     return this.#request(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -39,7 +43,9 @@ export class TestBrowser {
   async #request(url: string, init: { method: string; headers: Record<string, string>; body?: string }) {
     const target = new URL(url);
     const cookie = [...this.cookies.entries()]
-      .filter(([, stored]) => target.pathname === stored.path || target.pathname.startsWith(withSlash(stored.path)))
+      .filter(
+        ([, stored]) => target.pathname === stored.path || target.pathname.startsWith(withSlash(stored.path)),
+      )
       .map(([name, stored]) => `${name}=${stored.value}`)
       .join('; ');
     const headers: Record<string, string> = { ...init.headers };

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type TestBrowser, formAction } from './browser.js';
+import { formAction, type TestBrowser } from './browser.js';
 import { REDIRECT_URI } from './test-auth-server.js';
 
 /** PKCE pair (RFC 7636 4.1, 4.2). */
@@ -27,7 +27,8 @@ export function authorizeUrl(
     code_challenge_method: 'S256',
     ...extra,
   };
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined) url.searchParams.set(key, value);
   return url.href;
 }
 

@@ -47,7 +47,11 @@ export async function startTestAuthServer(
     emailVerified: true,
     totpSecret: TEST_TOTP_SECRET,
   });
-  await addUser(store, { username: 'bob', email: 'bob@example.com', password: 'correct horse battery staple' });
+  await addUser(store, {
+    username: 'bob',
+    email: 'bob@example.com',
+    password: 'correct horse battery staple',
+  });
   await addClient(store, {
     clientId: 'first-party',
     secret: TEST_SECRET,
