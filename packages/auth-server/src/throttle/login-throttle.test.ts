@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AuthStore } from '../store/auth-store.js';
+import { openAuthStore } from '../store/sqlite/open-auth-store.js';
+import { TestBrowser } from '../testing/browser.js';
+import { startLogin } from '../testing/sign-in.js';
+import { spyHasher } from '../testing/spy-hasher.js';
+import { startTestAuthServer, type TestAuthServer } from '../testing/test-auth-server.js';
+import { delayFor, LoginThrottle, THROTTLE_POLICY } from './login-throttle.js';
+
+// SECURITY.md 32 (NIST SP 800-63B 5.2.2, OWASP Authentication Cheat Sheet): failures are throttled per account
+// and per address with growing delays, durably, without letting an attacker lock the owner out.
+describe('LoginThrottle', () => {
+  let dir: string;
+  let store: AuthStore;
+  let throttle: LoginThrottle;
+  const T = 1_800_000_000;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gatehouse-throttle-'));
+    store = openAuthStore(dir);
+    throttle = new LoginThrottle(store.throttle);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets a few failures through, then doubles the delay, up to the cap', async () => {
+    const waits: number[] = [];
+    for (let failure = 1; failure <= 8; failure++) {
+      await throttle.recordFailure('bob', '203.0.113.7', T);
+      const decision = await throttle.check('bob', '203.0.113.7', T);
+      waits.push(decision.allowed ? 0 : decision.retryAfter);
+    }
+    expect(waits).toEqual([0, 0, 0, 1, 2, 4, 8, 16]);
+    expect(delayFor(40, THROTTLE_POLICY.pair)).toBe(15 * 60);
+    expect(await throttle.check('bob', '203.0.113.7', T + 16)).toEqual({ allowed: true });
+  });
+
+  it('throttles one address spraying many accounts', async () => {
+    for (let i = 0; i < 21; i++) await throttle.recordFailure(`user${i}`, '203.0.113.9', T);
+    const decision = await throttle.check('someone-else', '203.0.113.9', T);
+    expect(decision.allowed).toBe(false);
+    expect(await throttle.check('someone-else', '198.51.100.1', T)).toEqual({ allowed: true });
+  });
+
+  it('slows guesses for one account spread over many addresses, but only up to 60 s', async () => {
+    for (let i = 0; i < 50; i++) await throttle.recordFailure('bob', `203.0.113.${i}`, T);
+    const decision = await throttle.check('bob', '198.51.100.20', T);
+    expect(decision).toEqual({ allowed: false, retryAfter: 60 });
+  });
+
+  it('does not lock the owner out from an address they signed in from', async () => {
+    await throttle.recordSuccess('bob', '198.51.100.5', T - 3600);
+    for (let i = 0; i < 50; i++) await throttle.recordFailure('bob', `203.0.113.${i}`, T);
+    expect(await throttle.check('bob', '198.51.100.5', T)).toEqual({ allowed: true });
+  });
+
+  it('survives a restart (counters are in SQLite)', async () => {
+    for (let i = 0; i < 6; i++) await throttle.recordFailure('bob', '203.0.113.7', T);
+    await store.close();
+    store = openAuthStore(dir);
+    throttle = new LoginThrottle(store.throttle);
+    expect((await throttle.check('bob', '203.0.113.7', T)).allowed).toBe(false);
+  });
+
+  it('forgets an account after an hour without failures, and on success', async () => {
+    for (let i = 0; i < 6; i++) await throttle.recordFailure('bob', '203.0.113.7', T);
+    expect(await throttle.check('bob', '203.0.113.7', T + 3600)).toEqual({ allowed: true });
+    await throttle.recordSuccess('bob', '203.0.113.7', T + 10);
+    expect(await throttle.check('bob', '203.0.113.7', T + 10)).toEqual({ allowed: true });
+  });
+});
+
+describe('throttling at the sign-in form', () => {
+  let auth: TestAuthServer;
+  const hasher = spyHasher();
+  beforeAll(async () => {
+    // A frozen clock: the 1 s delay after the fourth failure cannot run out while the test is slow.
+    const frozen = Date.now();
+    auth = await startTestAuthServer({ hasher, nowMs: () => frozen });
+  });
+  afterAll(async () => {
+    await auth.close();
+  });
+
+  it('refuses the right password after repeated failures, without hashing, and says how long to wait', async () => {
+    const browser = new TestBrowser();
+    for (let i = 0; i < 4; i++) {
+      const response = await browser.post((await startLogin(browser, auth.issuer)).action, {
+        username: 'bob',
+        password: `wrong ${i}`,
+      });
+      expect(response.headers.get('location')).toMatch(/\?error=credentials$/);
+    }
+    const before = hasher.verifyCalls;
+    const login = await startLogin(browser, auth.issuer);
+    const response = await browser.post(login.action, {
+      username: 'bob',
+      password: 'correct horse battery staple',
+    });
+    expect(response.status).toBe(303);
+    const location = String(response.headers.get('location'));
+    expect(location).toMatch(/\?error=throttled&retry=\d+$/);
+    expect(hasher.verifyCalls).toBe(before);
+    const page = await (await browser.get(new URL(location, login.url).href)).text();
+    expect(page).toMatch(/Too many attempts\. Try again in \d+ seconds\./);
+  });
+});
