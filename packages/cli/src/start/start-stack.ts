@@ -1,0 +1,108 @@
+import { type ApiConfig, loadApiConfig, startApi } from '@gatehouse/api';
+import {
+  ensureApiClient,
+  loadAuthServerConfig,
+  openAuthStore,
+  seedDemoUsers,
+  startAuthServer,
+} from '@gatehouse/auth-server';
+import type { Logger } from '@gatehouse/common';
+import { defaultSpaDir } from './spa-dir.js';
+
+/** A demo user created on first start, shown once. */
+export interface DemoUser {
+  readonly username: string;
+  readonly password: string;
+  readonly email: string;
+  readonly totpSecret?: string | undefined;
+  readonly otpauthUri?: string | undefined;
+}
+
+/** What `startStack` started. */
+export interface RunningStack {
+  /** The API's public URL, where the SPA is served. */
+  readonly apiUrl: string;
+  /** The OpenID Provider's issuer: the embedded one, or `OIDC_ISSUER`. */
+  readonly issuer: string;
+  /** True when the embedded auth server runs in this process. */
+  readonly embedded: boolean;
+  /** Demo users created by this start (first start on an empty DATA_DIR), else empty. */
+  readonly demoUsers: readonly DemoUser[];
+  /** Where the SPA is served from, if it was built. */
+  readonly spaDir: string | undefined;
+  /** Stops the API, then the auth server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Gatehouse as `npm start` does. Without `OIDC_ISSUER`: the embedded auth server (its client for the API
+ * ensured, demo users seeded on an empty store outside production), then the API against it. With
+ * `OIDC_ISSUER`: the API alone against that provider. Configuration errors throw `ConfigError` before anything
+ * listens.
+ */
+export async function startStack(
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+): Promise<RunningStack> {
+  const spaDir = env.SPA_DIR ?? defaultSpaDir();
+  const withSpa = spaDir === undefined ? env : { ...env, SPA_DIR: spaDir };
+
+  if (env.OIDC_ISSUER !== undefined && env.OIDC_ISSUER.trim() !== '') {
+    const config = loadApiConfig(withSpa);
+    const api = await startApi({ config, logger });
+    return {
+      apiUrl: api.url,
+      issuer: config.oidcIssuer,
+      embedded: false,
+      demoUsers: [],
+      spaDir,
+      close: () => api.close(),
+    };
+  }
+
+  const authConfig = loadAuthServerConfig(env);
+  // Validate the API's settings before anything starts listening (the issuer is filled in below).
+  const expectedIssuer = authConfig.issuer ?? `http://localhost:${authConfig.port}`;
+  const preliminary: ApiConfig = loadApiConfig(withSpa, {
+    OIDC_ISSUER: expectedIssuer,
+    OIDC_CLIENT_SECRET: 'checked-below',
+  });
+
+  const store = openAuthStore(authConfig.dataDir);
+  try {
+    const { clientSecret } = await ensureApiClient(store, {
+      clientId: preliminary.oidcClientId,
+      publicUrl: preliminary.publicUrl,
+      ...(env.OIDC_CLIENT_SECRET ? { secret: env.OIDC_CLIENT_SECRET } : {}),
+    });
+    const demoUsers = authConfig.production ? [] : ((await seedDemoUsers(store))?.users ?? []);
+
+    const auth = await startAuthServer({
+      config: authConfig,
+      store,
+      logger: logger.child({ part: 'auth-server' }),
+    });
+    try {
+      const config = loadApiConfig(withSpa, { OIDC_ISSUER: auth.issuer, OIDC_CLIENT_SECRET: clientSecret });
+      const api = await startApi({ config, logger: logger.child({ part: 'api' }) });
+      return {
+        apiUrl: api.url,
+        issuer: auth.issuer,
+        embedded: true,
+        demoUsers,
+        spaDir,
+        async close() {
+          await api.close();
+          await auth.close();
+          await store.close();
+        },
+      };
+    } catch (error) {
+      await auth.close();
+      throw error;
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
