@@ -2,7 +2,8 @@ import { type ApiErrorCode, ERROR_CODES } from './error-codes.js';
 
 /**
  * The API's one error class: a stable `code` (also the JSON `error`), its HTTP `status`, and a description meant
- * for the developer. `expose` is false from 500 up: those descriptions stay in the log.
+ * for the developer. `expose` is false from 500 up (a custom description then stays in the log and the client gets
+ * the generic one), unless the description is our own safe text.
  *
  * @example
  * throw new ApiError('state_mismatch');
@@ -14,13 +15,16 @@ export class ApiError extends Error {
   /** Extra detail for the operator's log line; never sent to the client. */
   readonly detail: string | undefined;
 
-  constructor(code: ApiErrorCode, options: { description?: string; detail?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ApiErrorCode,
+    options: { description?: string; detail?: string; cause?: unknown; expose?: boolean } = {},
+  ) {
     const [status, fallback] = ERROR_CODES[code];
     super(options.description ?? fallback, { cause: options.cause });
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
-    this.expose = status < 500;
+    this.expose = options.expose ?? status < 500;
     this.detail = options.detail;
   }
 

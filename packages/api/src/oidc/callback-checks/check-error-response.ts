@@ -18,6 +18,7 @@ export const checkErrorResponse: CallbackCheck = {
     throw new ApiError('provider_error', {
       description: `The provider refused the sign-in with error=${named}.`,
       detail: `authorization error ${named}`,
+      expose: true,
     });
   },
 };

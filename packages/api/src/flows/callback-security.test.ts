@@ -1,0 +1,342 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CookieJar } from '../testing/cookie-jar.js';
+import { MisbehavingProvider } from '../testing/misbehaving-provider.js';
+import { reservePublicUrl, startTestApi, type TestApi } from '../testing/test-api.js';
+
+// SECURITY.md A (1-6) and B (8-14), driven through a provider test double that misbehaves on demand.
+describe('callback validation against a misbehaving provider', () => {
+  let op: MisbehavingProvider;
+  let t: TestApi;
+
+  beforeAll(async () => {
+    op = await MisbehavingProvider.start();
+    t = await startTestApi({
+      issuer: op.issuer,
+      publicUrl: await reservePublicUrl(),
+      env: { RATE_LIMIT_PER_MINUTE: '0' },
+    });
+  });
+  afterEach(() => op.reset());
+  afterAll(async () => {
+    await t?.close();
+    await op?.close();
+  });
+
+  /** Starts a login in a fresh browser and returns what is needed to call back. */
+  async function begin(returnTo?: string) {
+    const jar = new CookieJar();
+    const response = await t.request(
+      `/api/login${returnTo === undefined ? '' : `?return_to=${encodeURIComponent(returnTo)}`}`,
+      { jar },
+    );
+    expect(response.status).toBe(200);
+    const { login_url } = (await response.json()) as { login_url: string };
+    return { jar, loginUrl: login_url, callback: op.authorize(login_url) };
+  }
+
+  async function callBack(jar: CookieJar, query: URLSearchParams) {
+    const response = await t.request(`/api/callback?${query}`, { jar });
+    const body = (await response.json()) as Record<string, unknown>;
+    return { response, body };
+  }
+
+  /** The common "refused" contract: named error, no token, no session cookie, transaction spent. */
+  async function expectRefused(
+    attempt: { jar: CookieJar; callback: URLSearchParams },
+    status: number,
+    error: string,
+    result?: Awaited<ReturnType<typeof callBack>>,
+  ) {
+    const { response, body } = result ?? (await callBack(attempt.jar, attempt.callback));
+    expect(body.error).toBe(error);
+    expect(response.status).toBe(status);
+    expect(typeof body.error_description).toBe('string');
+    expect(body.access_token).toBeUndefined();
+    expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith('gh_refresh='))).toBe(false);
+    expect(attempt.jar.cookies.has('gh_refresh')).toBe(false);
+    // The transaction is spent: the same callback, even with the provider behaving again, is refused.
+    op.reset();
+    const again = await callBack(attempt.jar, attempt.callback);
+    expect(again.body.access_token).toBeUndefined();
+    return body;
+  }
+
+  it('accepts a well-behaved provider (the baseline every case below deviates from)', async () => {
+    const attempt = await begin('/inbox');
+    const { response, body } = await callBack(attempt.jar, attempt.callback);
+    expect(response.status).toBe(200);
+    expect(body.user).toEqual({
+      sub: 'user-1',
+      email: 'user1@example.com',
+      email_verified: true,
+      name: 'User One',
+    });
+    expect(body.return_to).toBe('/inbox');
+    // 14: the provider's tokens never reach the browser.
+    const visible = `${JSON.stringify(body)} ${response.headers.getSetCookie().join(' ')}`;
+    expect(visible).not.toMatch(/\bat-[0-9a-f]|\brt-[0-9a-f]|id_token/);
+    expect(visible).not.toContain(op.sign({}, {}, 'key', 'key-1').split('.')[0]);
+  });
+
+  describe('A. login and callback', () => {
+    it('uses fresh 256-bit state and nonce, PKCE S256, and sends the secret only in the token request header', async () => {
+      const first = new URL((await begin()).loginUrl).searchParams;
+      const attempt = await begin();
+      const second = new URL(attempt.loginUrl).searchParams;
+      for (const name of ['state', 'nonce']) {
+        expect(Buffer.from(second.get(name) ?? '', 'base64url').length).toBeGreaterThanOrEqual(16);
+        expect(second.get(name)).not.toBe(first.get(name));
+      }
+      expect(second.get('code_challenge_method')).toBe('S256');
+      expect(second.get('code_challenge')).not.toBe(first.get('code_challenge'));
+      expect(second.has('client_secret')).toBe(false);
+      await callBack(attempt.jar, attempt.callback);
+      const [token] = op.requestsTo('/token');
+      // RFC 6749 2.3.1: form-urlencoded id and secret inside the Basic credentials.
+      const basic = Buffer.from(
+        (token?.headers.authorization ?? '').replace(/^Basic /, ''),
+        'base64',
+      ).toString();
+      expect(basic.split(':').map(decodeURIComponent)).toEqual([op.clientId, op.clientSecret]);
+      expect(new URLSearchParams(token?.body).get('code_verifier')).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+      expect(token?.body).not.toContain(op.clientSecret);
+      expect(op.requests.some((request) => request.url.includes(op.clientSecret))).toBe(false);
+    });
+
+    it('1: refuses a state that does not match this browser transaction, and a missing state', async () => {
+      const altered = await begin();
+      const tampered = new URLSearchParams(altered.callback);
+      tampered.set('state', 'x'.repeat(43));
+      const result = await callBack(altered.jar, tampered);
+      expect(result.body.error).toBe('state_mismatch');
+      expect(result.response.status).toBe(400);
+
+      const missing = await begin();
+      const noState = new URLSearchParams(missing.callback);
+      noState.delete('state');
+      const refused = await callBack(missing.jar, noState);
+      expect(refused.body.error).toBe('state_mismatch');
+      expect(op.requestsTo('/token')).toHaveLength(0);
+    });
+
+    it('2: refuses a valid code and state from a browser that did not start the login', async () => {
+      const victim = await begin();
+      const attacker = { jar: new CookieJar(), callback: victim.callback };
+      await expectRefused(attacker, 400, 'login_transaction_not_found');
+      expect(op.requestsTo('/token')).toHaveLength(0);
+      // A forged binding cookie does not help either.
+      const other = await begin();
+      const forged = new CookieJar();
+      for (const name of other.jar.cookies.keys()) forged.cookies.set(name, 'forged-value');
+      await expectRefused({ jar: forged, callback: other.callback }, 400, 'login_transaction_not_found');
+    });
+
+    it('3: refuses the same callback replayed after it succeeded', async () => {
+      const attempt = await begin();
+      expect((await callBack(attempt.jar, attempt.callback)).response.status).toBe(200);
+      const replay = await callBack(attempt.jar, attempt.callback);
+      expect(replay.body.error).toBe('login_transaction_used');
+      expect(replay.body.access_token).toBeUndefined();
+      expect(op.requestsTo('/token')).toHaveLength(1);
+    });
+
+    it('refuses a transaction older than 10 minutes', async () => {
+      const attempt = await begin();
+      t.clock.advance(10 * 60 * 1000 + 1);
+      try {
+        await expectRefused(attempt, 400, 'login_transaction_expired');
+      } finally {
+        t.clock.advance(-(10 * 60 * 1000 + 1));
+      }
+    });
+
+    it('4: names an error callback and never reflects its description', async () => {
+      const attempt = await begin();
+      const state = attempt.callback.get('state') ?? '';
+      const denied = new URLSearchParams({
+        error: 'access_denied',
+        error_description: '<script>alert(1)</script>',
+        state,
+      });
+      const body = await expectRefused({ jar: attempt.jar, callback: denied }, 403, 'access_denied');
+      expect(JSON.stringify(body)).not.toContain('<script>');
+
+      const other = await begin();
+      const weird = new URLSearchParams({
+        error: 'temporarily_unavailable',
+        error_description: 'evil text',
+        state: other.callback.get('state') ?? '',
+      });
+      const refused = await callBack(other.jar, weird);
+      expect(refused.body.error).toBe('provider_error');
+      expect(refused.body.error_description).toContain('temporarily_unavailable');
+      expect(JSON.stringify(refused.body)).not.toContain('evil text');
+      expect(op.requestsTo('/token')).toHaveLength(0);
+    });
+
+    it('5: RFC 9207 — refuses a wrong iss, and a missing one when the provider advertises it', async () => {
+      const wrong = await begin();
+      wrong.callback.set('iss', 'https://attacker.example');
+      await expectRefused(wrong, 400, 'invalid_callback');
+      const missing = await begin();
+      missing.callback.delete('iss');
+      await expectRefused(missing, 400, 'invalid_callback');
+      expect(op.requestsTo('/token')).toHaveLength(0);
+    });
+
+    it('6: ignores a return_to that is not a same-origin relative path', async () => {
+      for (const evil of [
+        'https://evil.example/',
+        '//evil.example',
+        '/\\evil.example',
+        'javascript:alert(1)',
+        '/ok\u0000x',
+      ]) {
+        const attempt = await begin(evil);
+        const { body } = await callBack(attempt.jar, attempt.callback);
+        expect(body.return_to).toBe('/');
+      }
+    });
+  });
+
+  describe('B. what the provider sends back', () => {
+    const idTokenCases: [string, () => void][] = [
+      ['8: signature by another key', () => (op.behaviour.sign = 'other-key')],
+      ['8: alg none', () => (op.behaviour.sign = 'none')],
+      ['8: HS256 keyed with the public key', () => (op.behaviour.sign = 'hs256-public-key')],
+      ['8: HS256 keyed with the client secret', () => (op.behaviour.sign = 'hs256-client-secret')],
+      ['8: tampered payload', () => (op.behaviour.sign = 'tampered')],
+      ['9: wrong iss', () => (op.behaviour.claims.iss = 'https://attacker.example')],
+      ['9: aud missing', () => (op.behaviour.claims.aud = undefined)],
+      ['9: aud not ours', () => (op.behaviour.claims.aud = 'someone-else')],
+      [
+        '9: extra untrusted audience (even with azp = us)',
+        () => {
+          op.behaviour.claims.aud = [op.clientId, 'untrusted'];
+          op.behaviour.claims.azp = op.clientId;
+        },
+      ],
+      ['9: azp present and not ours', () => (op.behaviour.claims.azp = 'someone-else')],
+      ['10: sub missing', () => (op.behaviour.claims.sub = undefined)],
+      ['10: iat missing', () => (op.behaviour.claims.iat = undefined)],
+      [
+        '10: expired',
+        () => {
+          const now = Math.floor(Date.now() / 1000);
+          op.behaviour.claims.exp = now - 3600;
+          op.behaviour.claims.iat = now - 4000;
+        },
+      ],
+      ['10: nonce wrong', () => (op.behaviour.claims.nonce = 'not-the-nonce')],
+      ['10: nonce missing', () => (op.behaviour.claims.nonce = undefined)],
+      [
+        '11: unknown crit header',
+        () => {
+          op.behaviour.header = { crit: ['urn:example:unknown'], 'urn:example:unknown': true };
+        },
+      ],
+    ];
+    for (const [name, misbehave] of idTokenCases) {
+      it(`refuses an ID token with ${name}`, async () => {
+        const attempt = await begin();
+        misbehave();
+        await expectRefused(attempt, 502, 'id_token_invalid');
+      });
+    }
+
+    it('11: accepts a key rotated in (one refetch) and refetches at most once per cool-down for unknown kids', async () => {
+      const warmup = await begin();
+      expect((await callBack(warmup.jar, warmup.callback)).response.status).toBe(200);
+      // Past the cool-down since the last fetch, a new kid triggers one refetch and is accepted.
+      t.clock.advance(31_000);
+      const rotated = await begin();
+      op.behaviour.publishedKids = ['key-1', 'key-2'];
+      op.behaviour.signingKid = 'key-2';
+      const before = op.requestsTo('/jwks').length;
+      const result = await callBack(rotated.jar, rotated.callback);
+      expect(result.response.status).toBe(200);
+      expect(op.requestsTo('/jwks').length).toBe(before + 1);
+
+      // A flood of unknown kids within one cool-down: refused, and at most one refetch.
+      t.clock.advance(31_000);
+      const fetchesBefore = op.requestsTo('/jwks').length;
+      for (let i = 0; i < 5; i++) {
+        const attempt = await begin();
+        op.behaviour.publishedKids = ['key-1', 'key-2'];
+        op.behaviour.signingKid = 'other';
+        const refused = await callBack(attempt.jar, attempt.callback);
+        expect(refused.body.error).toBe('id_token_invalid');
+        expect(refused.body.access_token).toBeUndefined();
+      }
+      expect(op.requestsTo('/jwks').length - fetchesBefore).toBeLessThanOrEqual(1);
+    });
+
+    it('12: refuses a userinfo sub that differs, and sends the bearer in the Authorization header', async () => {
+      const attempt = await begin();
+      op.behaviour.userinfoSub = 'someone-else';
+      const result = await callBack(attempt.jar, attempt.callback);
+      const [userinfo] = op.requestsTo('/userinfo');
+      expect(userinfo?.headers.authorization).toMatch(/^Bearer at-/);
+      expect(userinfo?.url).toBe('/userinfo');
+      await expectRefused(attempt, 502, 'userinfo_invalid', result);
+    });
+
+    const tokenCases: [string, 'error' | '5xx' | 'non-json' | 'no-id-token' | 'hang', number, string][] = [
+      ['an OAuth error', 'error', 502, 'provider_error'],
+      ['a 5xx', '5xx', 502, 'provider_error'],
+      ['a non-JSON body', 'non-json', 502, 'provider_error'],
+      ['no id_token', 'no-id-token', 502, 'provider_error'],
+      ['no answer (past OIDC_HTTP_TIMEOUT_MS)', 'hang', 504, 'provider_timeout'],
+    ];
+    for (const [name, behaviour, status, error] of tokenCases) {
+      it(`13: refuses a token endpoint answering ${name} with ${status}`, async () => {
+        const attempt = await begin();
+        op.behaviour.token = behaviour;
+        await expectRefused(attempt, status, error);
+      });
+    }
+  });
+
+  it('14: never logs a code, state, token or secret', () => {
+    const text = t.logs.text();
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toContain(op.clientSecret);
+    expect(text).not.toMatch(/(code|state|nonce)=[A-Za-z0-9_-]{16}/);
+    expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{8,}/);
+    expect(text).not.toMatch(/\bat-[0-9a-f]{16}|\brt-[0-9a-f]{16}/);
+    for (const request of op.requestsTo('/token')) {
+      const code = new URLSearchParams(request.body).get('code');
+      if (code) expect(text).not.toContain(code);
+    }
+  });
+});
+
+describe('discovery', () => {
+  it('7: refuses to start when the discovery issuer differs from OIDC_ISSUER', async () => {
+    const op = await MisbehavingProvider.start();
+    op.behaviour.discoveryIssuer = 'https://other-issuer.example';
+    try {
+      await expect(startTestApi({ issuer: op.issuer, publicUrl: await reservePublicUrl() })).rejects.toThrow(
+        /^Invalid OIDC_ISSUER: .*different issuer/,
+      );
+    } finally {
+      await op.close();
+    }
+  });
+
+  it('starts without a reachable provider: /readyz and login answer 503 until discovery succeeds', async () => {
+    const op = await MisbehavingProvider.start();
+    const issuer = op.issuer;
+    await op.close();
+    const t = await startTestApi({ issuer, publicUrl: await reservePublicUrl() });
+    try {
+      expect((await t.request('/healthz')).status).toBe(200);
+      expect((await t.request('/readyz')).status).toBe(503);
+      const login = await t.request('/api/login');
+      expect(login.status).toBe(503);
+      expect(((await login.json()) as { error: string }).error).toBe('provider_unavailable');
+    } finally {
+      await t.close();
+    }
+  });
+});
