@@ -46,6 +46,13 @@ describe('restore()', () => {
     expect(refreshes()).toBe(1);
   });
 
+  it('also takes a 204 answer as "no session"', async () => {
+    await api.close();
+    api = await startTestApiServer({ noSessionStatus: 204 });
+    browser.apiBase = api.url;
+    await expect(tab().gatehouse.restore()).resolves.toBeNull();
+  });
+
   it('brings the session back after a reload through the refresh cookie', async () => {
     await signIn(tab());
     const reloaded = tab();
@@ -66,6 +73,17 @@ describe('refresh within a tab', () => {
     ]);
     expect(refreshes()).toBe(1);
     expect(new Set(tokens)).toEqual(new Set([api.issuedTokens[1]]));
+    expect(browser.locks?.requests).toBe(1);
+  });
+
+  it('is single-flight even where Web Locks are missing', async () => {
+    browser.locks = null;
+    const a = tab();
+    await signIn(a);
+    browser.clock.advance(FIVE_MINUTES);
+    await Promise.all([a.gatehouse.getAccessToken(), a.gatehouse.getAccessToken()]);
+    expect(refreshes()).toBe(1);
+    expect(api.reuseDetected).toBe(false);
   });
 
   it('refreshes a little before expiry, on a timer scheduled from expires_in', async () => {

@@ -26,7 +26,7 @@ export function spaFlowSteps({ trail, callbackAt, issuer, error }: SpaFlowFacts)
       started_at: leftAt,
       duration_ms: 0,
       status: 'ok',
-      detail: `GET ${endpoint}?client_id…&state=•••&nonce=•••&code_challenge=•••&code_challenge_method=S256`,
+      detail: `GET ${endpoint} (client_id, redirect_uri, scope, state=•••, nonce=•••, code_challenge=•••, S256)`,
     },
     {
       step: 4,

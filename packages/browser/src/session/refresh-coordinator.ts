@@ -53,8 +53,9 @@ export function createRefreshCoordinator(deps: RefreshCoordinatorDeps): RefreshC
       if (!parsed) throw new GatehouseError('refresh_failed', 'The server sent an unreadable session.');
       return deps.accept(parsed.accessToken, parsed.expiresIn, parsed.user);
     }
-    if (answer.status === 400 || answer.status === 401) {
-      // No cookie, expired, revoked or reused: the session is over on the server.
+    if (answer.status === 204 || answer.status === 400 || answer.status === 401) {
+      // No cookie, expired, revoked or reused: the session is over on the server. (204 lets an API say
+      // "no session" on a page load without the browser logging a failed request in the console.)
       store.clear();
       return null;
     }

@@ -15,6 +15,8 @@ export class MemoryLocks implements LockManagerLike {
   #paused = false;
   /** How many times a lock was granted. */
   grants = 0;
+  /** How many times a lock was requested. */
+  requests = 0;
 
   /** Requests waiting (not yet granted) for `name`. */
   waiting(name: string): number {
@@ -42,6 +44,7 @@ export class MemoryLocks implements LockManagerLike {
     options: { mode?: 'exclusive'; signal?: AbortSignal },
     callback: (lock: unknown) => Promise<T>,
   ): Promise<T> {
+    this.requests += 1;
     return new Promise<T>((resolve, reject) => {
       const { signal } = options;
       if (signal?.aborted) {

@@ -24,6 +24,8 @@ export interface TestApiServerOptions {
   flow?: boolean;
   /** `expires_in` of access tokens. Default: 300. */
   expiresIn?: number;
+  /** How `/api/refresh` answers a request without a cookie: 401 (default) or 204. */
+  noSessionStatus?: 401 | 204;
   /** Runs when `/api/callback` arrives, before it is answered (to look at the tab at that moment). */
   onCallback?: () => void;
 }
@@ -190,6 +192,10 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
       }
       const rt = readCookie(request, 'gh_refresh');
       const record = rt === undefined ? undefined : refreshCookies.get(rt);
+      if (rt === undefined && options.noSessionStatus === 204) {
+        send(response, 204, undefined);
+        return;
+      }
       if (!record) {
         send(response, 401, { error: 'invalid_refresh_token', error_description: 'No cookie.' });
         return;
