@@ -272,7 +272,8 @@ export class MisbehavingProvider {
         response.end('<html>maintenance</html>');
         return;
       case 'error':
-        return json(400, { error: 'invalid_grant', error_description: 'grant expired' });
+        json(400, { error: 'invalid_grant', error_description: 'grant expired' });
+        return;
       default:
         break;
     }
@@ -285,7 +286,8 @@ export class MisbehavingProvider {
       challenge !== pending.codeChallenge ||
       params.get('redirect_uri') !== pending.redirectUri
     ) {
-      return json(400, { error: 'invalid_grant' });
+      json(400, { error: 'invalid_grant' });
+      return;
     }
     const claims: Record<string, unknown> = { ...this.idTokenClaims(pending.nonce) };
     for (const [key, value] of Object.entries(b.claims)) {
