@@ -1,0 +1,77 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port.js';
+
+// `npm start` is `npm run build && node packages/cli/dist/bin.js start`; npm test builds first, so this drives
+// the real built command as a user would, in its own process.
+const BIN = join(import.meta.dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
+
+interface Started {
+  readonly child: ChildProcessWithoutNullStreams;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+function run(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [BIN, 'start'], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(started: Started, text: string): Promise<void> {
+  await expect.poll(() => started.output(), { timeout: 20_000, interval: 100 }).toContain(text);
+}
+
+describe('gatehouse start (npm start)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-start-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts on an empty DATA_DIR, prints the URL and demo users once, serves the SPA, stops on Ctrl-C', async () => {
+    const [port, authPort] = [await freePort(), await freePort()];
+    const env = { DATA_DIR: dataDir, PORT: String(port), AUTH_PORT: String(authPort) };
+    const first = run(env);
+    await waitFor(first, 'Press Ctrl-C to stop.');
+    expect(first.output()).toContain(`Open the app:   http://localhost:${port}/`);
+    expect(first.output()).toMatch(/alice\s+password: \S{16,}\s+TOTP secret: [A-Z2-7]{32}/);
+    expect(first.output()).toMatch(/bob\s+password: \S{16,}/);
+
+    const page = await fetch(`http://localhost:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
+    expect((await fetch(`http://localhost:${authPort}/.well-known/openid-configuration`)).status).toBe(200);
+
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('Stopped.');
+
+    // A second start on the same DATA_DIR keeps the users and does not print credentials again.
+    const second = run(env);
+    await waitFor(second, 'Press Ctrl-C to stop.');
+    expect(second.output()).not.toContain('password:');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('refuses a bad setting with one line naming the variable, and exit 1', async () => {
+    const started = run({ DATA_DIR: dataDir, PORT: 'eighty' });
+    expect(await started.exited).toBe(1);
+    // oidc-provider itself warns on Node 20 ("Unsupported runtime") when it is loaded; that line is not ours.
+    const lines = started
+      .output()
+      .trim()
+      .split('\n')
+      .filter((line) => !line.startsWith('oidc-provider WARNING'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/PORT/);
+  });
+});
