@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { main } from '../main.js';
+
+/** Runs `gatehouse …` in-process against a temporary DATA_DIR with fake streams (tests of users/clients/keys). */
+export function cliHarness() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+  return {
+    dataDir,
+    async run(argv: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+      let stdout = '';
+      let stderr = '';
+      const input = Readable.from(stdin === '' ? [] : [Buffer.from(stdin)]);
+      const code = await main(argv, {
+        env: { DATA_DIR: dataDir },
+        stdin: input,
+        stdout: { write: (chunk: string) => (stdout += chunk) },
+        stderr: { write: (chunk: string) => (stderr += chunk) },
+      });
+      return { code, stdout, stderr };
+    },
+    cleanup() {
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

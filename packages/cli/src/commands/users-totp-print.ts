@@ -1,0 +1,13 @@
+import { totpUri } from '@gatehouse/auth-server';
+import { toString as qrToString } from 'qrcode';
+
+/** Prints a TOTP secret, its otpauth:// URI and a terminal QR code to scan with an authenticator app. */
+export async function printTotp(
+  out: { write(chunk: string): unknown },
+  username: string,
+  secret: string,
+): Promise<void> {
+  const uri = totpUri(secret, username, 'Gatehouse');
+  const qr = await qrToString(uri, { type: 'terminal', small: true });
+  out.write(`TOTP secret for ${username}: ${secret}\n${uri}\n${qr}\n`);
+}

@@ -1,0 +1,137 @@
+import { openAuthStore } from '@gatehouse/auth-server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliHarness } from './users-test-context.js';
+
+const PASSWORD = 'a sufficiently long password';
+
+describe('gatehouse users', () => {
+  let cli: ReturnType<typeof cliHarness>;
+  beforeEach(() => {
+    cli = cliHarness();
+  });
+  afterEach(() => {
+    cli.cleanup();
+  });
+
+  it('adds, lists, changes and removes users in DATA_DIR', async () => {
+    const added = await cli.run(
+      ['users', 'add', 'dana', '--email', 'dana@example.com', '--name', 'Dana', '--password-stdin'],
+      `${PASSWORD}\n`,
+    );
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    expect(added.stdout).toContain('Added user dana');
+    expect(added.stdout).not.toContain(PASSWORD);
+
+    const listed = await cli.run(['users', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/dana\s+dana@example\.com\s+Dana\s+no/);
+
+    const store = openAuthStore(cli.dataDir);
+    const before = (await store.users.findByUsername('dana'))?.passwordHash;
+    expect(before).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(
+      (await cli.run(['users', 'passwd', 'dana', '--password-stdin'], 'another long password')).code,
+    ).toBe(0);
+    expect((await store.users.findByUsername('dana'))?.passwordHash).not.toBe(before);
+
+    const enabled = await cli.run(['users', 'totp', 'dana', '--enable']);
+    expect(enabled.code).toBe(0);
+    expect(enabled.stdout).toMatch(/otpauth:\/\/totp\/Gatehouse:dana\?/);
+    expect((await store.users.findByUsername('dana'))?.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
+    expect((await cli.run(['users', 'totp', 'dana', '--disable'])).code).toBe(0);
+    expect((await store.users.findByUsername('dana'))?.totpSecret).toBeNull();
+    await store.close();
+
+    expect((await cli.run(['users', 'remove', 'dana'])).code).toBe(0);
+    expect((await cli.run(['users', 'list'])).stdout).toBe('No users.\n');
+  });
+
+  it('generates a TOTP secret with --totp and prints it, its URI and a QR code', async () => {
+    const result = await cli.run(
+      ['users', 'add', 'erin', '--email', 'erin@example.com', '--password-stdin', '--totp'],
+      PASSWORD,
+    );
+    expect(result.code).toBe(0);
+    const secret = /TOTP secret for erin: ([A-Z2-7]+)/.exec(result.stdout)?.[1];
+    expect(secret).toHaveLength(32);
+    expect(result.stdout).toContain(`secret=${secret}`);
+    expect(result.stdout).toMatch(/[▀▄█]/);
+    const store = openAuthStore(cli.dataDir);
+    expect((await store.users.findByUsername('erin'))?.totpSecret).toBe(secret);
+    await store.close();
+  });
+
+  it('takes a given --totp-secret and refuses a short one', async () => {
+    const ok = await cli.run(
+      [
+        'users',
+        'add',
+        'finn',
+        '--email',
+        'f@example.com',
+        '--password-stdin',
+        '--totp-secret',
+        'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+      ],
+      PASSWORD,
+    );
+    expect(ok.code).toBe(0);
+    const short = await cli.run(
+      [
+        'users',
+        'add',
+        'gil',
+        '--email',
+        'g@example.com',
+        '--password-stdin',
+        '--totp-secret',
+        'JBSWY3DPEHPK3PXP',
+      ],
+      PASSWORD,
+    );
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/160 bits/);
+  });
+
+  it('exits 2 with one line for bad arguments', async () => {
+    const cases: string[][] = [
+      ['users'],
+      ['users', 'add', 'x', '--password-stdin'],
+      ['users', 'add', 'x', '--email', 'x@example.com'],
+      ['users', 'add', 'x', '--email', 'x@example.com', '--password-stdin', '--bogus'],
+      [
+        'users',
+        'add',
+        'x',
+        '--email',
+        'x@example.com',
+        '--password-stdin',
+        '--totp',
+        '--totp-secret',
+        'AAAA',
+      ],
+      ['users', 'remove'],
+      ['users', 'totp', 'x'],
+    ];
+    for (const argv of cases) {
+      const result = await cli.run(argv, PASSWORD);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^gatehouse users: /);
+    }
+    const short = await cli.run(
+      ['users', 'add', 'x', '--email', 'x@example.com', '--password-stdin'],
+      'short',
+    );
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/at least 8/);
+  });
+
+  it('exits 1 for a duplicate or missing user', async () => {
+    const args = ['users', 'add', 'hal', '--email', 'hal@example.com', '--password-stdin'];
+    expect((await cli.run(args, PASSWORD)).code).toBe(0);
+    const again = await cli.run(args, PASSWORD);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('gatehouse users: user "hal" already exists\n');
+    expect((await cli.run(['users', 'remove', 'nobody'])).code).toBe(1);
+  });
+});

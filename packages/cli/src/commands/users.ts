@@ -1,0 +1,179 @@
+import { parseArgs } from 'node:util';
+import {
+  addUser,
+  assertTotpSecretAcceptable,
+  generateTotpSecret,
+  setUserPassword,
+} from '@gatehouse/auth-server';
+import { CliError, usage } from '../cli-error.js';
+import type { Command, CommandContext } from '../command.js';
+import { readStdinSecret } from '../read-stdin.js';
+import { onePositional, parseStrict, withAuthStore } from './users-auth-store.js';
+import { table } from './users-table.js';
+import { printTotp } from './users-totp-print.js';
+
+const SYNOPSIS = {
+  add: 'gatehouse users add <username> --email <e> --password-stdin [--name <n>] [--email-verified] [--totp-secret <BASE32> | --totp]',
+  list: 'gatehouse users list',
+  remove: 'gatehouse users remove <username>',
+  passwd: 'gatehouse users passwd <username> --password-stdin',
+  totp: 'gatehouse users totp <username> --enable [--totp-secret <BASE32>] | --disable',
+};
+
+/** `gatehouse users add|list|remove|passwd|totp`: the embedded auth server's accounts, in DATA_DIR. */
+export const usersCommand: Command = {
+  name: 'users',
+  summary: 'add, list, remove users; change a password; enable or disable TOTP',
+  async run(context) {
+    const [sub, ...args] = context.args;
+    switch (sub) {
+      case 'add':
+        return add(context, args);
+      case 'list':
+        return list(context, args);
+      case 'remove':
+        return remove(context, args);
+      case 'passwd':
+        return passwd(context, args);
+      case 'totp':
+        return totp(context, args);
+      default:
+        throw usage(`expected a subcommand\n${Object.values(SYNOPSIS).join('\n')}`);
+    }
+  },
+};
+
+async function add(context: CommandContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseStrict(
+    () =>
+      parseArgs({
+        args: [...args],
+        options: {
+          email: { type: 'string' },
+          name: { type: 'string' },
+          'email-verified': { type: 'boolean' },
+          'password-stdin': { type: 'boolean' },
+          'totp-secret': { type: 'string' },
+          totp: { type: 'boolean' },
+        },
+        allowPositionals: true,
+        strict: true,
+      }),
+    SYNOPSIS.add,
+  );
+  const username = onePositional(positionals, 'username', SYNOPSIS.add);
+  if (!values.email) throw usage(`--email is required\nusage: ${SYNOPSIS.add}`);
+  if (!values['password-stdin']) throw usage(`--password-stdin is required\nusage: ${SYNOPSIS.add}`);
+  if (values.totp && values['totp-secret']) throw usage('use either --totp or --totp-secret, not both');
+  const totpSecret = values.totp ? generateTotpSecret() : values['totp-secret']?.toUpperCase();
+  if (totpSecret) assertTotpSecretAcceptableAsUsage(totpSecret);
+  const password = await readStdinSecret(context.stdin, 'the password');
+  const email = values.email;
+  await withAuthStore(context, (store) =>
+    addUser(store, {
+      username,
+      email,
+      password,
+      name: values.name ?? null,
+      emailVerified: values['email-verified'] ?? false,
+      totpSecret: totpSecret ?? null,
+    }),
+  );
+  context.stdout.write(`Added user ${username}${totpSecret ? ' (with TOTP)' : ''}.\n`);
+  if (values.totp && totpSecret) await printTotp(context.stdout, username, totpSecret);
+  return 0;
+}
+
+async function list(context: CommandContext, args: readonly string[]): Promise<number> {
+  const { positionals } = parseStrict(
+    () => parseArgs({ args: [...args], options: {}, allowPositionals: true, strict: true }),
+    SYNOPSIS.list,
+  );
+  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"\nusage: ${SYNOPSIS.list}`);
+  const users = await withAuthStore(context, (store) => store.users.list());
+  if (users.length === 0) {
+    context.stdout.write('No users.\n');
+    return 0;
+  }
+  const rows = users.map((user) => [
+    user.username,
+    user.email,
+    user.name ?? '',
+    user.totpSecret ? 'yes' : 'no',
+    user.id,
+  ]);
+  context.stdout.write(table(['USERNAME', 'EMAIL', 'NAME', 'TOTP', 'SUB'], rows));
+  return 0;
+}
+
+async function remove(context: CommandContext, args: readonly string[]): Promise<number> {
+  const { positionals } = parseStrict(
+    () => parseArgs({ args: [...args], options: {}, allowPositionals: true, strict: true }),
+    SYNOPSIS.remove,
+  );
+  const username = onePositional(positionals, 'username', SYNOPSIS.remove);
+  const removed = await withAuthStore(context, (store) => store.users.remove(username));
+  if (!removed) throw new CliError('ERR_CLI_FAILED', `no user "${username}"`);
+  context.stdout.write(`Removed user ${username}.\n`);
+  return 0;
+}
+
+async function passwd(context: CommandContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseStrict(
+    () =>
+      parseArgs({
+        args: [...args],
+        options: { 'password-stdin': { type: 'boolean' } },
+        allowPositionals: true,
+        strict: true,
+      }),
+    SYNOPSIS.passwd,
+  );
+  const username = onePositional(positionals, 'username', SYNOPSIS.passwd);
+  if (!values['password-stdin']) throw usage(`--password-stdin is required\nusage: ${SYNOPSIS.passwd}`);
+  const password = await readStdinSecret(context.stdin, 'the password');
+  await withAuthStore(context, (store) => setUserPassword(store, username, password));
+  context.stdout.write(`Changed the password of ${username}.\n`);
+  return 0;
+}
+
+async function totp(context: CommandContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseStrict(
+    () =>
+      parseArgs({
+        args: [...args],
+        options: {
+          enable: { type: 'boolean' },
+          disable: { type: 'boolean' },
+          'totp-secret': { type: 'string' },
+        },
+        allowPositionals: true,
+        strict: true,
+      }),
+    SYNOPSIS.totp,
+  );
+  const username = onePositional(positionals, 'username', SYNOPSIS.totp);
+  if (Boolean(values.enable) === Boolean(values.disable)) {
+    throw usage(`use exactly one of --enable or --disable\nusage: ${SYNOPSIS.totp}`);
+  }
+  if (values.disable && values['totp-secret']) throw usage('--totp-secret goes with --enable');
+  const secret = values.enable ? (values['totp-secret']?.toUpperCase() ?? generateTotpSecret()) : null;
+  if (secret) assertTotpSecretAcceptableAsUsage(secret);
+  const changed = await withAuthStore(context, (store) => store.users.setTotpSecret(username, secret));
+  if (!changed) throw new CliError('ERR_CLI_FAILED', `no user "${username}"`);
+  if (secret) {
+    context.stdout.write(`Enabled TOTP for ${username}.\n`);
+    if (!values['totp-secret']) await printTotp(context.stdout, username, secret);
+  } else {
+    context.stdout.write(`Disabled TOTP for ${username}.\n`);
+  }
+  return 0;
+}
+
+function assertTotpSecretAcceptableAsUsage(secret: string): void {
+  try {
+    assertTotpSecretAcceptable(secret);
+  } catch (error) {
+    throw usage(error instanceof Error ? error.message : String(error));
+  }
+}
