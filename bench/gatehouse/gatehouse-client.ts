@@ -92,25 +92,28 @@ export class GatehouseClient {
       if (answer.status !== 200 || !answer.contentType.includes('html')) {
         throw new SignInError(`${answer.url} answered ${answer.status}: ${excerpt(answer)}`);
       }
-      const form = parseForms(answer.text, answer.url)[0];
-      if (!form) throw new SignInError(`${answer.url} has no POST form: ${excerpt(answer)}`);
-      if (form.inputNames.includes('code')) {
+      const forms = parseForms(answer.text, answer.url);
+      const codeForm = forms.find((form) => form.inputNames.includes('code'));
+      const passwordForm = forms.find((form) => form.inputNames.includes('password'));
+      const consentForm = forms.find((form) => form.buttons.some((button) => button.text === 'Allow'));
+      if (codeForm) {
         if (!credentials.totpSecret) throw new SignInError(`${credentials.username}: asked for a TOTP code`);
         if (sentCode)
           throw new SignInError(`${credentials.username}: TOTP code refused (${pageMessage(answer)})`);
         sentCode = true;
-        next = {
-          url: form.action,
-          form: submission(form, pick(form, 'Verify'), { code: totpCode(credentials.totpSecret) }),
-        };
-      } else if (form.inputNames.includes('password')) {
+        const code = totpCode(credentials.totpSecret);
+        next = { url: codeForm.action, form: submission(codeForm, pick(codeForm, 'Verify'), { code }) };
+      } else if (passwordForm) {
         if (askedForPassword)
           throw new SignInError(`${credentials.username}: password refused (${pageMessage(answer)})`);
         askedForPassword = true;
         const fields = { username: credentials.username, password: credentials.password };
-        next = { url: form.action, form: submission(form, pick(form, 'Sign in'), fields) };
-      } else if (form.buttons.some((button) => button.text === 'Allow')) {
-        next = { url: form.action, form: submission(form, pick(form, 'Allow'), {}) };
+        next = {
+          url: passwordForm.action,
+          form: submission(passwordForm, pick(passwordForm, 'Sign in'), fields),
+        };
+      } else if (consentForm) {
+        next = { url: consentForm.action, form: submission(consentForm, pick(consentForm, 'Allow'), {}) };
       } else {
         throw new SignInError(`${answer.url}: unexpected page: ${excerpt(answer)}`);
       }
