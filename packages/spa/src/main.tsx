@@ -8,6 +8,12 @@ import './styles/layout.css';
 import './styles/contacts.css';
 import './styles/inspector.css';
 
+// Back from the provider's logout page, the URL carries the logout request's `state` (OIDC RP-Initiated
+// Logout 1.0, 3); it means nothing to the app, so keep the address bar clean.
+if (currentPath() === '/' && new URLSearchParams(window.location.search).has('state')) {
+  window.history.replaceState(null, '', '/');
+}
+
 // On /callback the code exchange decides the session; anywhere else, try the refresh cookie (silently).
 if (currentPath() === '/callback') skipRestore();
 else restoreSession();

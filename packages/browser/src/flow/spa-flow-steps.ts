@@ -26,7 +26,7 @@ export function spaFlowSteps({ trail, callbackAt, issuer, error }: SpaFlowFacts)
       started_at: leftAt,
       duration_ms: 0,
       status: 'ok',
-      detail: `GET ${endpoint} (client_id, redirect_uri, scope, state=•••, nonce=•••, code_challenge=•••, S256)`,
+      detail: `GET ${endpoint} (client_id, redirect_uri, scope, state=[redacted], nonce=[redacted], code_challenge=[redacted], S256)`,
     },
     {
       step: 4,
@@ -58,8 +58,8 @@ export function spaFlowSteps({ trail, callbackAt, issuer, error }: SpaFlowFacts)
       status: error === undefined ? 'ok' : 'error',
       detail:
         error === undefined
-          ? `/callback?code=•••&state=•••${issuer === undefined ? '' : `&iss=${issuer}`} (removed from the address bar)`
-          : `/callback?error=${error}&state=••• (removed from the address bar)`,
+          ? `/callback?code=[redacted]&state=[redacted]${issuer === undefined ? '' : `&iss=${issuer}`} (removed from the address bar)`
+          : `/callback?error=${error}&state=[redacted] (removed from the address bar)`,
     },
   ];
 }

@@ -31,8 +31,8 @@ export function SequenceDiagram({ steps }: { steps: FlowStep[] }) {
         </ol>
       </div>
       <figcaption className="muted">
-        Times are relative to step 1. Codes, states, nonces, verifiers and tokens are masked (•••). Steps 1, 2
-        and 7–10 are measured by the API; 3–6 by this page.
+        Times are relative to step 1. Codes, states, nonces, verifiers and tokens are masked ([redacted]).
+        Steps 1, 2 and 7–10 are measured by the API; 3–6 by this page.
       </figcaption>
     </figure>
   );
