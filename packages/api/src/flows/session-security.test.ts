@@ -1,0 +1,216 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CookieJar } from '../testing/cookie-jar.js';
+import { MisbehavingProvider } from '../testing/misbehaving-provider.js';
+import { reservePublicUrl, sameOriginJson, startTestApi, type TestApi } from '../testing/test-api.js';
+
+// SECURITY.md C at the HTTP level (19: token in the query; the 401 answer) and D (20-23).
+describe('sessions, refresh and CSRF', () => {
+  let op: MisbehavingProvider;
+  let t: TestApi;
+
+  beforeAll(async () => {
+    op = await MisbehavingProvider.start();
+    t = await startTestApi({
+      issuer: op.issuer,
+      publicUrl: await reservePublicUrl(),
+      env: { RATE_LIMIT_PER_MINUTE: '0' },
+    });
+  });
+  afterEach(() => op.reset());
+  afterAll(async () => {
+    await t?.close();
+    await op?.close();
+  });
+
+  async function signIn(): Promise<{ jar: CookieJar; token: string }> {
+    const jar = new CookieJar();
+    const login = (await (await t.request('/api/login', { jar })).json()) as { login_url: string };
+    const response = await t.request(`/api/callback?${op.authorize(login.login_url)}`, { jar });
+    expect(response.status).toBe(200);
+    return { jar, token: ((await response.json()) as { access_token: string }).access_token };
+  }
+
+  const refresh = (jar: CookieJar, headers: Record<string, string> = sameOriginJson(t.url)) =>
+    t.request('/api/refresh', { method: 'POST', jar, headers, body: '{}' });
+  const me = (token: string) => t.request('/api/me', { headers: { authorization: `Bearer ${token}` } });
+
+  it('19: answers 401 with an escaped WWW-Authenticate challenge and never reads a token from the query', async () => {
+    const { token } = await signIn();
+    const inQuery = await t.request(`/api/me?access_token=${token}`);
+    expect(inQuery.status).toBe(401);
+    expect(inQuery.headers.get('www-authenticate')).toMatch(
+      /^Bearer error="invalid_token", error_description="[^"]+"$/,
+    );
+    expect(await inQuery.json()).toMatchObject({ error: 'invalid_token' });
+    const huge = await t.request('/api/me', { headers: { authorization: `Bearer ${'a'.repeat(5000)}` } });
+    expect(huge.status).toBe(401);
+    expect((await me(token)).status).toBe(200);
+  });
+
+  it('20: refuses refresh and logout from another site', async () => {
+    const { jar } = await signIn();
+    const attacks: Record<string, string>[] = [
+      { origin: 'https://evil.example', 'content-type': 'application/json' },
+      { 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' },
+      { 'sec-fetch-site': 'same-site', origin: t.url, 'content-type': 'application/json' },
+      { origin: 'null', 'content-type': 'application/json' },
+      { 'content-type': 'application/json' },
+      { origin: t.url, 'sec-fetch-site': 'same-origin', 'content-type': 'text/plain' },
+      { origin: t.url, 'content-type': 'application/x-www-form-urlencoded' },
+    ];
+    for (const headers of attacks) {
+      for (const path of ['/api/refresh', '/api/logout']) {
+        const response = await t.request(path, { method: 'POST', jar, headers, body: '{}' });
+        expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
+        expect(((await response.json()) as { error: string }).error).toBe('cross_site_request');
+        expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith('gh_refresh='))).toBe(
+          false,
+        );
+      }
+    }
+    // The session is untouched: a same-origin refresh still works (and needs nothing beyond what fetch sends).
+    expect((await refresh(jar, { origin: t.url, 'content-type': 'application/json' })).status).toBe(200);
+  });
+
+  it('21: a refresh cookie used twice revokes the whole session and every descendant', async () => {
+    const { jar, token } = await signIn();
+    const stolen = jar.cookies.get('gh_refresh') ?? '';
+    const first = await refresh(jar);
+    expect(first.status).toBe(200);
+    const childToken = ((await first.json()) as { access_token: string }).access_token;
+    // The attacker replays the old cookie.
+    const replay = new CookieJar();
+    replay.cookies.set('gh_refresh', stolen);
+    const reused = await refresh(replay);
+    expect(reused.status).toBe(401);
+    expect(((await reused.json()) as { error: string }).error).toBe('refresh_token_reused');
+    // The legitimate descendant cookie is dead too, and so is every access token of the session.
+    const descendant = await refresh(jar);
+    expect(descendant.status).toBe(401);
+    expect(((await descendant.json()) as { error: string }).error).toBe('session_revoked');
+    expect((await me(token)).status).toBe(401);
+    expect((await me(childToken)).status).toBe(401);
+  });
+
+  it('22: after logout the refresh cookie is refused server-side', async () => {
+    const { jar, token } = await signIn();
+    const cookie = jar.cookies.get('gh_refresh') ?? '';
+    const logout = await t.request('/api/logout', {
+      method: 'POST',
+      jar,
+      headers: sameOriginJson(t.url),
+      body: '{}',
+    });
+    expect(logout.status).toBe(200);
+    const kept = new CookieJar();
+    kept.cookies.set('gh_refresh', cookie);
+    const again = await refresh(kept);
+    expect(again.status).toBe(401);
+    expect((await me(token)).status).toBe(401);
+  });
+
+  it('refuses a session past its idle lifetime', async () => {
+    const { jar } = await signIn();
+    t.clock.advance(86_400_000 + 1000);
+    try {
+      const response = await refresh(jar);
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { error: string }).error).toBe('invalid_refresh_token');
+    } finally {
+      t.clock.advance(-(86_400_000 + 1000));
+    }
+  });
+
+  it('23: never sends CORS headers, not even for a foreign Origin with credentials', async () => {
+    const { token } = await signIn();
+    const preflight = await t.request('/api/me', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const read = await t.request('/api/me', {
+      headers: { origin: 'https://evil.example', authorization: `Bearer ${token}` },
+    });
+    expect(read.headers.get('access-control-allow-origin')).toBeNull();
+    expect(read.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('sets the security headers and no-store on every API response', async () => {
+    for (const path of ['/api/login', '/healthz', '/api/me', '/nope']) {
+      const response = await t.request(path);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      if (path.startsWith('/api/')) expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
+  it('back-channel logout: a valid logout_token revokes every session of that provider sid', async () => {
+    const { jar, token } = await signIn();
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss: op.issuer,
+      aud: op.clientId,
+      iat: now,
+      exp: now + 120,
+      jti: `jti-${now}-${Math.random()}`,
+      sid: 'provider-session-1',
+      events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+    };
+    const post = (logoutToken: string) =>
+      t.request('/api/backchannel-logout', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ logout_token: logoutToken }).toString(),
+      });
+    const refused: [string, string][] = [
+      ['wrong signature', op.sign({}, claims, 'other-key', 'key-1')],
+      ['alg none', op.sign({}, claims, 'none', 'key-1')],
+      ['wrong iss', op.sign({}, { ...claims, iss: 'https://evil.example' }, 'key', 'key-1')],
+      ['wrong aud', op.sign({}, { ...claims, aud: 'other' }, 'key', 'key-1')],
+      ['no events', op.sign({}, { ...claims, events: undefined }, 'key', 'key-1')],
+      ['with nonce', op.sign({}, { ...claims, nonce: 'n' }, 'key', 'key-1')],
+      ['neither sid nor sub', op.sign({}, { ...claims, sid: undefined }, 'key', 'key-1')],
+    ];
+    for (const [name, logoutToken] of refused) {
+      const response = await post(logoutToken);
+      expect(response.status, name).toBe(400);
+      expect(((await response.json()) as { error: string }).error, name).toBe('invalid_logout_token');
+    }
+    expect((await me(token)).status).toBe(200);
+
+    const valid = op.sign({}, claims, 'key', 'key-1');
+    expect((await post(valid)).status).toBe(200);
+    expect((await me(token)).status).toBe(401);
+    expect((await refresh(jar)).status).toBe(401);
+    // jti replay is refused.
+    expect((await post(valid)).status).toBe(400);
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After past RATE_LIMIT_PER_MINUTE on /api/login', async () => {
+    const op = await MisbehavingProvider.start();
+    const t = await startTestApi({
+      issuer: op.issuer,
+      publicUrl: await reservePublicUrl(),
+      env: { RATE_LIMIT_PER_MINUTE: '3' },
+    });
+    try {
+      for (let i = 0; i < 3; i++) expect((await t.request('/api/login')).status).toBe(200);
+      const limited = await t.request('/api/login');
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await limited.json()) as { error: string }).error).toBe('rate_limited');
+      // Per route: the callback has its own budget.
+      expect((await t.request('/api/callback?state=x')).status).toBe(400);
+    } finally {
+      await t.close();
+      await op.close();
+    }
+  });
+});
