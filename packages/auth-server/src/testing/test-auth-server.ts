@@ -72,6 +72,7 @@ export async function startTestAuthServer(
     logger: options.logger ?? createLogger({ name: 'test', level: 'silent' }),
     ...(options.hasher ? { hasher: options.hasher } : {}),
     ...(options.nowMs ? { nowMs: options.nowMs } : {}),
+    keyReloadIntervalMs: 200,
   });
   return {
     server,
