@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../http/security-headers.js';
+import { formAction, TestBrowser } from '../testing/browser.js';
+import { authorizeUrl, openInteraction, pkcePair, signIn } from '../testing/sign-in.js';
+import {
+  REDIRECT_URI,
+  startTestAuthServer,
+  TEST_SECRET,
+  type TestAuthServer,
+} from '../testing/test-auth-server.js';
+import { codeGrant, tokenRequest } from '../testing/token-request.js';
+
+const bob = { username: 'bob', password: 'correct horse battery staple' };
+
+describe('consent and logout pages', () => {
+  let auth: TestAuthServer;
+  beforeAll(async () => {
+    auth = await startTestAuthServer();
+  });
+  afterAll(async () => {
+    await auth.close();
+  });
+
+  it('shows a third-party client a real consent page; Deny returns access_denied', async () => {
+    const browser = new TestBrowser();
+    const url = authorizeUrl(auth.issuer, 'third-party', pkcePair().challenge);
+    const login = await openInteraction(browser, url, auth.issuer);
+    const posted = await browser.post(formAction(login.html, login.url), bob);
+    const consent = await browser.follow(posted, new URL(auth.issuer).origin);
+    const html = await consent.response.text();
+    expect(html).toContain('>Allow</button>');
+    expect(html).toContain('>Deny</button>');
+    expect(html).toContain('third-party');
+    const denyAction = /action="([^"]+\/abort)"/.exec(html)?.[1];
+    const denied = await browser.post(new URL(String(denyAction), consent.url).href, {});
+    expect(denied.status).toBe(303);
+    const final = await browser.follow(denied, new URL(auth.issuer).origin);
+    const redirected = new URL(final.url);
+    expect(`${redirected.origin}${redirected.pathname}`).toBe(REDIRECT_URI);
+    expect(redirected.searchParams.get('error')).toBe('access_denied');
+  });
+
+  it('lets a first-party client through without a consent page', async () => {
+    const callback = await signIn(
+      new TestBrowser(),
+      authorizeUrl(auth.issuer, 'first-party', pkcePair().challenge),
+      auth.issuer,
+      bob,
+    );
+    expect(callback.searchParams.has('code')).toBe(true);
+  });
+
+  it('confirms RP-initiated logout on our page, then redirects to the registered post-logout URI', async () => {
+    const browser = new TestBrowser();
+    const { verifier, challenge } = pkcePair();
+    const callback = await signIn(
+      browser,
+      authorizeUrl(auth.issuer, 'first-party', challenge),
+      auth.issuer,
+      bob,
+    );
+    const tokens = await tokenRequest(
+      auth.issuer,
+      codeGrant(String(callback.searchParams.get('code')), verifier),
+    );
+    const endSession = new URL('/session/end', auth.issuer);
+    endSession.searchParams.set('id_token_hint', String(tokens.json.id_token));
+    endSession.searchParams.set('post_logout_redirect_uri', 'http://127.0.0.1:9/');
+    const page = await browser.get(endSession.href);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    const html = await page.text();
+    expect(html).toContain('>Sign out</button>');
+    expect(html).not.toMatch(/<script|fonts\.googleapis/);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+    const confirmed = await browser.post(formAction(html, endSession.href), {
+      xsrf: String(xsrf),
+      logout: 'yes',
+    });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe('http://127.0.0.1:9/');
+
+    const after = await browser.get(new URL('/session/end', auth.issuer).href);
+    expect(after.status).toBe(200);
+  });
+
+  it('shows our own page after a logout without a redirect', async () => {
+    const browser = new TestBrowser();
+    await signIn(browser, authorizeUrl(auth.issuer, 'first-party', pkcePair().challenge), auth.issuer, bob);
+    const page = await browser.get(new URL('/session/end', auth.issuer).href);
+    const html = await page.text();
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+    const confirmed = await browser.post(formAction(html, page.url), { xsrf: String(xsrf), logout: 'yes' });
+    const done = await browser.follow(confirmed, new URL(auth.issuer).origin);
+    const doneHtml = await done.response.text();
+    expect(doneHtml).toContain('You are signed out');
+    expect(done.response.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('refuses to authenticate the token endpoint with the secret in the URL query', async () => {
+    const response = await fetch(
+      `${auth.issuer}/token?client_id=first-party&client_secret=${encodeURIComponent(TEST_SECRET)}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=refresh_token&refresh_token=x',
+      },
+    );
+    expect(response.status).toBeGreaterThanOrEqual(400);
+  });
+});
