@@ -1,0 +1,90 @@
+import { ConfigError } from '@gatehouse/common';
+import { describe, expect, it } from 'vitest';
+import { loadApiConfig } from './load-api-config.js';
+
+const base = { OIDC_ISSUER: 'http://localhost:4000', OIDC_CLIENT_SECRET: 's3cret-value' };
+
+function failure(env: Record<string, string>, overrides: Record<string, string> = {}): ConfigError {
+  try {
+    loadApiConfig(env, overrides);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('config was accepted');
+}
+
+describe('loadApiConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadApiConfig(base);
+    expect(config).toMatchObject({
+      port: 3001,
+      publicUrl: 'http://localhost:3001',
+      publicUrlExplicit: false,
+      oidcClientId: 'gatehouse-api',
+      oidcTokenAuthMethod: 'client_secret_basic',
+      oidcHttpTimeoutMs: 5000,
+      oidcScopes: 'openid profile email',
+      oidcIdTokenAlg: 'RS256',
+      rateLimitPerMinute: 60,
+      accessTokenTtl: 600,
+      apiAudience: 'http://localhost:3001',
+      flowInspector: true,
+    });
+    expect(loadApiConfig({ ...base, NODE_ENV: 'production' }).flowInspector).toBe(false);
+    expect(loadApiConfig({ ...base, PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('lets overrides win (the CLI passes the embedded issuer)', () => {
+    expect(
+      loadApiConfig({ OIDC_CLIENT_SECRET: 'x' }, { OIDC_ISSUER: 'http://localhost:4000' }).oidcIssuer,
+    ).toBe('http://localhost:4000');
+  });
+
+  it('fails with one line naming the variable', () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ OIDC_CLIENT_SECRET: 'x' }, 'OIDC_ISSUER'],
+      [{ ...base, PORT: 'abc' }, 'PORT'],
+      [{ ...base, OIDC_HTTP_TIMEOUT_MS: '30000' }, 'OIDC_HTTP_TIMEOUT_MS'],
+      [{ ...base, ACCESS_TOKEN_TTL: '3600' }, 'ACCESS_TOKEN_TTL'],
+      [{ ...base, OIDC_TOKEN_AUTH_METHOD: 'client_secret_jwt' }, 'OIDC_TOKEN_AUTH_METHOD'],
+      [{ ...base, OIDC_ID_TOKEN_ALG: 'HS256' }, 'OIDC_ID_TOKEN_ALG'],
+      [{ ...base, OIDC_SCOPES: 'profile email' }, 'OIDC_SCOPES'],
+      [{ ...base, RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE'],
+      [{ ...base, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+      [{ ...base, FLOW_INSPECTOR: 'maybe' }, 'FLOW_INSPECTOR'],
+      [{ OIDC_ISSUER: 'http://localhost:4000' }, 'OIDC_CLIENT_SECRET'],
+      [{ ...base, PUBLIC_URL: 'http://localhost:3001/app' }, 'PUBLIC_URL'],
+      [{ ...base, REFRESH_IDLE_TTL: '999999', REFRESH_ABSOLUTE_TTL: '1000' }, 'REFRESH_IDLE_TTL'],
+    ];
+    for (const [env, setting] of cases) {
+      const error = failure(env);
+      expect(error.setting, setting).toBe(setting);
+      expect(error.message).toContain(setting);
+      expect(error.message).not.toContain('\n');
+    }
+    expect(failure({ ...base, OIDC_CLIENT_SECRET: '' }).message).not.toContain('s3cret');
+  });
+
+  it('refuses plain http off loopback (secure cookies and TLS are mandatory there)', () => {
+    expect(failure({ ...base, PUBLIC_URL: 'http://app.example.com' }).setting).toBe('PUBLIC_URL');
+    expect(failure({ ...base, OIDC_ISSUER: 'http://idp.example.com' }).setting).toBe('OIDC_ISSUER');
+    expect(
+      loadApiConfig({
+        ...base,
+        PUBLIC_URL: 'https://app.example.com',
+        OIDC_ISSUER: 'https://idp.example.com',
+      }).publicUrl,
+    ).toBe('https://app.example.com');
+    expect(loadApiConfig({ ...base, PUBLIC_URL: 'http://127.0.0.1:3001' }).publicUrl).toBe(
+      'http://127.0.0.1:3001',
+    );
+  });
+
+  it('allows private_key_jwt without a secret', () => {
+    expect(
+      loadApiConfig({ OIDC_ISSUER: 'http://localhost:4000', OIDC_TOKEN_AUTH_METHOD: 'private_key_jwt' })
+        .oidcTokenAuthMethod,
+    ).toBe('private_key_jwt');
+  });
+});
