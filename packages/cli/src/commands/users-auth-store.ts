@@ -1,4 +1,3 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { AuthServerError, type AuthStore, openAuthStore } from '@gatehouse/auth-server';
 import { CliError, usage } from '../cli-error.js';
 import type { CommandContext } from '../command.js';

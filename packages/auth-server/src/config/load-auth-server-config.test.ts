@@ -1,0 +1,64 @@
+import { ConfigError } from '@gatehouse/common';
+import { describe, expect, it } from 'vitest';
+import { loadAuthServerConfig } from './load-auth-server-config.js';
+
+describe('loadAuthServerConfig', () => {
+  it('applies the defaults', () => {
+    const config = loadAuthServerConfig({});
+    expect(config).toMatchObject({
+      port: 4000,
+      host: 'localhost',
+      issuer: undefined,
+      trustProxy: false,
+      idTokenSigningAlg: 'RS256',
+      dataDir: '.data',
+      production: false,
+      logLevel: 'info',
+    });
+    expect(config.ttl).toEqual({
+      accessToken: 600,
+      idToken: 600,
+      refreshToken: 1_209_600,
+      session: 1_209_600,
+      authorizationCode: 60,
+      interaction: 600,
+    });
+  });
+
+  it('reads overrides', () => {
+    const config = loadAuthServerConfig({
+      AUTH_PORT: '0',
+      AUTH_ISSUER: 'https://id.example.com/',
+      AUTH_TRUST_PROXY: 'true',
+      AUTH_ID_TOKEN_ALG: 'ES256',
+      DATA_DIR: '/var/lib/gatehouse',
+      NODE_ENV: 'production',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      issuer: 'https://id.example.com',
+      trustProxy: true,
+      idTokenSigningAlg: 'ES256',
+      dataDir: '/var/lib/gatehouse',
+      production: true,
+    });
+  });
+
+  it.each([
+    ['AUTH_PORT', '70000'],
+    ['AUTH_PORT', 'abc'],
+    ['AUTH_ISSUER', 'not a url'],
+    ['AUTH_ISSUER', 'https://id.example.com/?x=1'],
+    ['AUTH_ID_TOKEN_ALG', 'HS256'],
+    ['AUTH_CODE_TTL', '0'],
+    ['LOG_LEVEL', 'loud'],
+  ])('refuses %s=%s with one line naming it', (name, value) => {
+    expect(() => loadAuthServerConfig({ [name]: value })).toThrow(ConfigError);
+    try {
+      loadAuthServerConfig({ [name]: value });
+    } catch (error) {
+      expect((error as ConfigError).setting).toBe(name);
+      expect((error as Error).message).toMatch(new RegExp(`^Invalid ${name}: [^\\n]+$`));
+    }
+  });
+});
