@@ -15,6 +15,7 @@ export async function registerSpaRoutes(app: FastifyInstance, spaDir: string): P
   await app.register(fastifyStatic, {
     root: spaDir,
     wildcard: false,
+    cacheControl: false,
     index: ['index.html'],
     setHeaders(res, path) {
       if (path.includes(`${join(spaDir, 'assets')}`)) {
