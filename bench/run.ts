@@ -32,8 +32,8 @@ const settings: BenchSettings = {
   warmUpSeconds: quick ? 1 : 2,
   signInSeconds: quick ? 3 : 10,
   signInInFlight: 4,
-  passwordUsers: 8,
-  totpUsers: quick ? 16 : 150,
+  passwordUsers: 4,
+  totpUsers: quick ? 12 : 60,
   refreshSessions: 8,
   refreshSeconds: quick ? 2 : 8,
   callbackSamples: quick ? 20 : 150,
@@ -125,6 +125,7 @@ try {
       results.meComparison = await attempt('GET /api/me comparison', () =>
         measureMeComparison({
           publicUrl,
+          serverPid: gatehouse.pid,
           token: currentToken,
           connections: settings.connections,
           rounds: settings.rounds,
@@ -142,6 +143,7 @@ try {
           inFlight: settings.signInInFlight,
           maxSeconds: settings.signInSeconds,
           maxCount: Number.POSITIVE_INFINITY,
+          serverPid: gatehouse.pid,
         }),
       );
 
@@ -153,6 +155,7 @@ try {
           inFlight: settings.signInInFlight,
           maxSeconds: settings.signInSeconds * 2,
           maxCount: totpUsers.length,
+          serverPid: gatehouse.pid,
         }),
       );
 
@@ -164,7 +167,7 @@ try {
         await mapPool(clients.length, 4, (index) =>
           (clients[index] ?? tokenClient).signIn(passwordUsers[index % passwordUsers.length] ?? memoryUser),
         );
-        return measureRefresh(clients, settings.refreshSeconds);
+        return measureRefresh(clients, settings.refreshSeconds, gatehouse.pid);
       });
 
       results.callbackLatency = await attempt('/api/callback latency', () =>

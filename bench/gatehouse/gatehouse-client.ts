@@ -23,6 +23,10 @@ export interface SignInResult {
   tokens: ApiTokens;
   /** From `GET /api/login` to the `/api/callback` answer. */
   totalMs: number;
+  /** `GET /api/login` alone: steps 1–2. */
+  loginMs: number;
+  /** The auth server's redirects and pages, password/TOTP POSTs included: steps 3–6. */
+  authServerMs: number;
   /** `GET /api/callback` alone: steps 7–10 (token request, ID token validation, userinfo, API token). */
   callbackMs: number;
   /** Whether the auth server asked for the password (false when its session signed the user in silently). */
@@ -72,6 +76,7 @@ export class GatehouseClient {
     const login = await this.#send(`${this.#publicUrl}/api/login`);
     if (login.status !== 200)
       throw new SignInError(`GET /api/login answered ${login.status}: ${excerpt(login)}`);
+    const loginMs = performance.now() - started;
     const loginUrl = (JSON.parse(login.text) as { login_url?: unknown }).login_url;
     if (typeof loginUrl !== 'string') throw new SignInError('GET /api/login answered without login_url');
 
@@ -84,7 +89,7 @@ export class GatehouseClient {
       if (answer.location !== undefined) {
         const target = new URL(answer.location, answer.url).href;
         if (target.startsWith(callbackPrefix)) {
-          return this.#callback(new URL(target).search, started, askedForPassword);
+          return this.#callback(new URL(target).search, started, loginMs, askedForPassword);
         }
         next = { url: target };
         continue;
@@ -129,7 +134,12 @@ export class GatehouseClient {
     return JSON.parse(answer.text) as ApiTokens;
   }
 
-  async #callback(search: string, started: number, askedForPassword: boolean): Promise<SignInResult> {
+  async #callback(
+    search: string,
+    started: number,
+    loginMs: number,
+    askedForPassword: boolean,
+  ): Promise<SignInResult> {
     const callbackStarted = performance.now();
     const answer = await this.#send(`${this.#publicUrl}/api/callback${search}`);
     const finished = performance.now();
@@ -138,6 +148,8 @@ export class GatehouseClient {
     return {
       tokens: JSON.parse(answer.text) as ApiTokens,
       totalMs: finished - started,
+      loginMs,
+      authServerMs: callbackStarted - started - loginMs,
       callbackMs: finished - callbackStarted,
       askedForPassword,
     };

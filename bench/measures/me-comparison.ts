@@ -1,5 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
 import { runAlternating } from '../harness/alternate.js';
+import { startCpuShare } from '../harness/cpu-time.js';
 import { type LoadResult, runLoad } from '../harness/load.js';
 import { median, ratio } from '../harness/stats.js';
 import { type ComparisonServer, spawnServer } from '../servers/spawn-server.js';
@@ -14,7 +15,10 @@ export interface TargetSummary {
   /** Summed over every recorded round: must be 0. */
   non2xx: number;
   errors: number;
-  rounds: LoadResult[];
+  /** Median cores busy in the target's process and in the bench process (autocannon) during a round. */
+  serverCores: number;
+  benchCores: number;
+  rounds: (LoadResult & { serverCores: number; benchCores: number })[];
   /** Set when the target could not be measured (did not start, or refused the token before the run). */
   failure?: string;
 }
@@ -38,6 +42,8 @@ export interface MeComparison {
 /** How to run the comparison. `token()` must return one valid API access token, the same for every target. */
 export interface MeComparisonOptions {
   publicUrl: string;
+  /** The Gatehouse process, for its CPU share. */
+  serverPid: number;
   token: () => Promise<string>;
   connections: number;
   rounds: number;
@@ -88,6 +94,11 @@ export async function measureMeComparison(options: MeComparisonOptions): Promise
       [HEALTHZ, `${options.publicUrl}/healthz`],
       ...servers.map((server): [string, string] => [server.name, `${server.url}/api/me`]),
     ]);
+    const pids = new Map<string, number>([
+      [ME, options.serverPid],
+      [HEALTHZ, options.serverPid],
+      ...servers.map((server): [string, number] => [server.name, server.pid]),
+    ]);
     for (const [name, url] of urls) {
       const status = await probe(url, firstToken);
       if (status !== 200) failures.set(name, `answered ${status} to the token before the run`);
@@ -96,13 +107,18 @@ export async function measureMeComparison(options: MeComparisonOptions): Promise
     const results = await runAlternating(
       measurable.map(([name, url]) => ({
         name,
-        run: async (seconds: number) =>
-          runLoad({
+        run: async (seconds: number) => {
+          const authorization = `Bearer ${await options.token()}`;
+          const cpu = startCpuShare(pids.get(name) ?? 0);
+          const load = await runLoad({
             url,
-            headers: { authorization: `Bearer ${await options.token()}` },
+            headers: { authorization },
             connections: options.connections,
             durationSeconds: seconds,
-          }),
+          });
+          const share = cpu();
+          return { ...load, serverCores: share.server, benchCores: share.bench };
+        },
       })),
       {
         rounds: options.rounds,
@@ -126,6 +142,8 @@ export async function measureMeComparison(options: MeComparisonOptions): Promise
         p99Ms: median(rounds.map((round) => round.p99Ms)),
         non2xx: rounds.reduce((sum, round) => sum + round.non2xx, 0),
         errors: rounds.reduce((sum, round) => sum + round.errors, 0),
+        serverCores: median(rounds.map((round) => round.serverCores)),
+        benchCores: median(rounds.map((round) => round.benchCores)),
         rounds,
         ...(failure === undefined ? {} : { failure }),
       };
@@ -164,6 +182,8 @@ function failedTarget(name: string, failure: string): TargetSummary {
     p99Ms: nan,
     non2xx: 0,
     errors: 0,
+    serverCores: nan,
+    benchCores: nan,
     rounds: [],
     failure,
   };

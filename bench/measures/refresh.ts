@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { GatehouseClient } from '../gatehouse/gatehouse-client.js';
+import { type CpuShare, startCpuShare } from '../harness/cpu-time.js';
 import { median, percentile } from '../harness/stats.js';
 
 /** Refresh grants per second with several sessions rotating at once. */
@@ -11,6 +12,8 @@ export interface RefreshRun {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Cores busy in the Gatehouse process and in the bench process during the run. */
+  cpu: CpuShare;
   firstError?: string;
 }
 
@@ -22,10 +25,12 @@ export interface RefreshRun {
 export async function measureRefresh(
   clients: readonly GatehouseClient[],
   seconds: number,
+  serverPid: number,
 ): Promise<RefreshRun> {
   const latencies: number[] = [];
   let failed = 0;
   let firstError: string | undefined;
+  const cpu = startCpuShare(serverPid);
   const begin = performance.now();
   const deadline = begin + seconds * 1000;
   await Promise.all(
@@ -43,6 +48,7 @@ export async function measureRefresh(
       }
     }),
   );
+  const cpuShare = cpu();
   const elapsed = (performance.now() - begin) / 1000;
   return {
     sessions: clients.length,
@@ -52,6 +58,7 @@ export async function measureRefresh(
     perSecond: latencies.length / elapsed,
     p50Ms: median(latencies),
     p99Ms: percentile(latencies, 99),
+    cpu: cpuShare,
     ...(firstError === undefined ? {} : { firstError }),
   };
 }

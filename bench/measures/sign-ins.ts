@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { type Credentials, GatehouseClient } from '../gatehouse/gatehouse-client.js';
+import { type CpuShare, startCpuShare } from '../harness/cpu-time.js';
 import { median, percentile } from '../harness/stats.js';
 
 /** Throughput and latency of full sign-ins, each from a fresh browser (password asked every time). */
@@ -12,8 +13,13 @@ export interface SignInRun {
   perSecond: number;
   totalP50Ms: number;
   totalP99Ms: number;
+  /** Medians of the three legs of a sign-in: API steps 1–2, auth server steps 3–6, API steps 7–10. */
+  loginP50Ms: number;
+  authServerP50Ms: number;
   callbackP50Ms: number;
   callbackP99Ms: number;
+  /** Cores busy in the Gatehouse process and in the bench process (the client) during the run. */
+  cpu: CpuShare;
   firstError?: string;
 }
 
@@ -25,6 +31,8 @@ export interface SignInOptions {
   inFlight: number;
   maxSeconds: number;
   maxCount: number;
+  /** The Gatehouse process, for its CPU share. */
+  serverPid: number;
 }
 
 /**
@@ -35,9 +43,12 @@ export interface SignInOptions {
 export async function measureSignIns(options: SignInOptions): Promise<SignInRun> {
   const totals: number[] = [];
   const callbacks: number[] = [];
+  const logins: number[] = [];
+  const authServer: number[] = [];
   let failed = 0;
   let firstError: string | undefined;
   let started = 0;
+  const cpu = startCpuShare(options.serverPid);
   const begin = performance.now();
   const deadline = begin + options.maxSeconds * 1000;
   const lane = async (): Promise<void> => {
@@ -50,6 +61,8 @@ export async function measureSignIns(options: SignInOptions): Promise<SignInRun>
         if (!result.askedForPassword) throw new Error('the auth server did not ask for the password');
         totals.push(result.totalMs);
         callbacks.push(result.callbackMs);
+        logins.push(result.loginMs);
+        authServer.push(result.authServerMs);
       } catch (error) {
         failed += 1;
         firstError ??= error instanceof Error ? error.message : String(error);
@@ -57,6 +70,7 @@ export async function measureSignIns(options: SignInOptions): Promise<SignInRun>
     }
   };
   await Promise.all(Array.from({ length: options.inFlight }, lane));
+  const cpuShare = cpu();
   const seconds = (performance.now() - begin) / 1000;
   return {
     label: options.label,
@@ -67,8 +81,11 @@ export async function measureSignIns(options: SignInOptions): Promise<SignInRun>
     perSecond: totals.length / seconds,
     totalP50Ms: median(totals),
     totalP99Ms: percentile(totals, 99),
+    loginP50Ms: median(logins),
+    authServerP50Ms: median(authServer),
     callbackP50Ms: median(callbacks),
     callbackP99Ms: percentile(callbacks, 99),
+    cpu: cpuShare,
     ...(firstError === undefined ? {} : { firstError }),
   };
 }

@@ -28,7 +28,7 @@ export function renderReport(results: BenchResults): string {
     const meRps = me.targets[0]?.requestsPerSecond ?? Number.NaN;
     out.push(
       formatTable(
-        ['target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', '/api/me ÷ it'],
+        ['target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'cpu srv/bench', '/api/me ÷ it'],
         me.targets.map((target) => [
           target.name,
           target.failure ? `failed: ${target.failure.slice(0, 60)}` : fmt(target.requestsPerSecond),
@@ -36,6 +36,7 @@ export function renderReport(results: BenchResults): string {
           fmt(target.p99Ms, 1),
           fmt(target.non2xx),
           fmt(target.errors),
+          `${fmt(target.serverCores, 2)}/${fmt(target.benchCores, 2)}`,
           fmt(ratio(meRps, target.requestsPerSecond), 2),
         ]),
       ),
@@ -52,7 +53,17 @@ export function renderReport(results: BenchResults): string {
     if (signIns.length > 0) {
       out.push(
         formatTable(
-          ['kind', 'done', 'failed', 'seconds', 'sign-ins/s', 'p50 ms', 'p99 ms', '÷ hash limit'],
+          [
+            'kind',
+            'done',
+            'failed',
+            'seconds',
+            'sign-ins/s',
+            'p50 ms',
+            'p99 ms',
+            '÷ hash limit',
+            'cpu gh/bench',
+          ],
           signIns.map((run) => [
             run.label,
             fmt(run.completed),
@@ -62,6 +73,7 @@ export function renderReport(results: BenchResults): string {
             fmt(run.totalP50Ms, 1),
             fmt(run.totalP99Ms, 1),
             fmt(ratio(run.perSecond, hash?.limitPerSecond ?? Number.NaN), 2),
+            `${fmt(run.cpu.server, 2)}/${fmt(run.cpu.bench, 2)}`,
           ]),
         ),
       );
@@ -85,7 +97,7 @@ export function renderReport(results: BenchResults): string {
     );
     out.push(
       formatTable(
-        ['grants', 'failed', 'seconds', 'grants/s', 'p50 ms', 'p99 ms'],
+        ['grants', 'failed', 'seconds', 'grants/s', 'p50 ms', 'p99 ms', 'cpu gh/bench'],
         [
           [
             fmt(refresh.completed),
@@ -94,6 +106,7 @@ export function renderReport(results: BenchResults): string {
             fmt(refresh.perSecond),
             fmt(refresh.p50Ms, 1),
             fmt(refresh.p99Ms, 1),
+            `${fmt(refresh.cpu.server, 2)}/${fmt(refresh.cpu.bench, 2)}`,
           ],
         ],
       ),
