@@ -93,7 +93,7 @@ try {
   results.userSetup = await attempt('creating users', async () => {
     const started = performance.now();
     const everyone = [...passwordUsers, ...totpUsers];
-    await mapPool(everyone.length, 2, (index) => {
+    await mapPool(everyone.length, 3, (index) => {
       const user = everyone[index] ?? memoryUser;
       return addUser(mainDir, { ...user, email: `${user.username}@example.test` });
     });
