@@ -1,5 +1,4 @@
 import type { Context, Next } from 'koa';
-import { errors } from 'oidc-provider';
 import { FormBodyError } from '../http/read-form-body.js';
 import { INTERACTION_PATH } from '../oidc/provider-configuration.js';
 import { errorPage } from '../pages/error-page.js';
@@ -46,7 +45,7 @@ export function interactionRoutes(deps: InteractionDeps) {
     try {
       const interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
       // The cookie names the interaction; the URL must name the same one.
-      if (interaction.uid !== uid) throw new errors.SessionNotFound('interaction mismatch');
+      if (interaction.uid !== uid) throw new InteractionMismatch();
       await step.handle(ctx, interaction, deps);
     } catch (error) {
       renderInteractionError(ctx, error, deps);
@@ -56,7 +55,9 @@ export function interactionRoutes(deps: InteractionDeps) {
 
 function renderInteractionError(ctx: Context, error: unknown, deps: InteractionDeps): void {
   ctx.type = 'html';
-  if (error instanceof errors.SessionNotFound) {
+  // oidc-provider's SessionNotFound (no or unknown interaction cookie); matched by name so that this module
+  // does not load oidc-provider (the CLI imports this package and should not pay for, or warn about, it).
+  if (error instanceof InteractionMismatch || (error instanceof Error && error.name === 'SessionNotFound')) {
     ctx.status = 400;
     ctx.body = errorPage({
       error: 'session_not_found',
@@ -73,4 +74,12 @@ function renderInteractionError(ctx: Context, error: unknown, deps: InteractionD
   deps.logger.error({ err: error, path: ctx.path }, 'interaction failed');
   ctx.status = 500;
   ctx.body = errorPage({ error: 'server_error' });
+}
+
+/** The URL names another interaction than the browser's interaction cookie. */
+class InteractionMismatch extends Error {
+  constructor() {
+    super('interaction mismatch');
+    this.name = 'InteractionMismatch';
+  }
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger, randomToken, startExpirySweeper } from '@gatehouse/common';
-import Provider from 'oidc-provider';
+import type Provider from 'oidc-provider';
 import type { AuthServerConfig } from '../config/load-auth-server-config.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { interactionRoutes } from '../interactions/index.js';
@@ -72,10 +72,12 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     logger,
   };
 
+  // Loaded on start only: the CLI imports this package for its admin functions and should not load oidc-provider.
+  const { default: OidcProvider } = await import('oidc-provider');
   const build = async (issuer: string) => {
     const jwks = await loadSigningKeys(store, nowSeconds(), keepSeconds);
     keySignature = signatureOf(jwks.keys);
-    const next = new Provider(
+    const next = new OidcProvider(
       issuer,
       providerConfiguration({ config, store, jwks, cookieKeys, now: nowSeconds }),
     );

@@ -29,7 +29,7 @@ export const clientsCommand: Command = {
       case 'remove':
         return remove(context, args);
       default:
-        throw usage(`expected a subcommand\n${Object.values(SYNOPSIS).join('\n')}`);
+        throw usage(`expected a subcommand; usage: ${Object.values(SYNOPSIS).join(' | ')}`);
     }
   },
 };
@@ -59,7 +59,7 @@ async function add(context: CommandContext, args: readonly string[]): Promise<nu
     throw usage(`--auth-method must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
   }
   const redirectUris = values['redirect-uri'] ?? [];
-  if (redirectUris.length === 0) throw usage(`--redirect-uri is required\nusage: ${SYNOPSIS.add}`);
+  if (redirectUris.length === 0) throw usage(`--redirect-uri is required; usage: ${SYNOPSIS.add}`);
   const needsSecret = authMethod !== 'private_key_jwt';
   if (needsSecret && !values['secret-stdin']) throw usage(`--secret-stdin is required for ${authMethod}`);
   if (!needsSecret && values['secret-stdin']) throw usage('private_key_jwt clients have no secret');
@@ -87,7 +87,7 @@ async function list(context: CommandContext, args: readonly string[]): Promise<n
     () => parseArgs({ args: [...args], options: {}, allowPositionals: true, strict: true }),
     SYNOPSIS.list,
   );
-  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"\nusage: ${SYNOPSIS.list}`);
+  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"; usage: ${SYNOPSIS.list}`);
   const clients = await withAuthStore(context, (store) => store.clients.list());
   if (clients.length === 0) {
     context.stdout.write('No clients.\n');

@@ -31,7 +31,7 @@ export const keysCommand: Command = {
       case 'rotate':
         return rotate(context, args);
       default:
-        throw usage(`expected a subcommand\n${Object.values(SYNOPSIS).join('\n')}`);
+        throw usage(`expected a subcommand; usage: ${Object.values(SYNOPSIS).join(' | ')}`);
     }
   },
 };
@@ -47,7 +47,7 @@ async function list(context: CommandContext, args: readonly string[]): Promise<n
       }),
     SYNOPSIS.list,
   );
-  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"\nusage: ${SYNOPSIS.list}`);
+  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"; usage: ${SYNOPSIS.list}`);
   if (values.api) {
     const keys = await listApiSigningKeys(dataDirOf(context));
     const rows = keys.map((key) => [key.kid, key.alg, key.status, key.created_at, key.retired_at ?? '']);
@@ -82,7 +82,7 @@ async function rotate(context: CommandContext, args: readonly string[]): Promise
     SYNOPSIS.rotate,
   );
   if (positionals.length > 0)
-    throw usage(`unexpected argument "${positionals[0]}"\nusage: ${SYNOPSIS.rotate}`);
+    throw usage(`unexpected argument "${positionals[0]}"; usage: ${SYNOPSIS.rotate}`);
   if (values.api) {
     if (values.alg) throw usage('--alg applies to the auth server keys, not --api');
     const key = await rotateApiSigningKey(dataDirOf(context));

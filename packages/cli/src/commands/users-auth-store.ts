@@ -44,13 +44,13 @@ export function parseStrict<T>(parse: () => T, synopsis: string): T {
     return parse();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw usage(`${message.replace(/\.$/, '')}\nusage: ${synopsis}`);
+    throw usage(`${message.replace(/\.$/, '')}; usage: ${synopsis}`);
   }
 }
 
 /** Exactly one positional argument, or a usage error. */
 export function onePositional(positionals: readonly string[], what: string, synopsis: string): string {
   const [value, ...rest] = positionals;
-  if (value === undefined || rest.length > 0) throw usage(`expected one ${what}\nusage: ${synopsis}`);
+  if (value === undefined || rest.length > 0) throw usage(`expected one ${what}; usage: ${synopsis}`);
   return value;
 }

@@ -38,7 +38,7 @@ export const usersCommand: Command = {
       case 'totp':
         return totp(context, args);
       default:
-        throw usage(`expected a subcommand\n${Object.values(SYNOPSIS).join('\n')}`);
+        throw usage(`expected a subcommand; usage: ${Object.values(SYNOPSIS).join(' | ')}`);
     }
   },
 };
@@ -62,8 +62,8 @@ async function add(context: CommandContext, args: readonly string[]): Promise<nu
     SYNOPSIS.add,
   );
   const username = onePositional(positionals, 'username', SYNOPSIS.add);
-  if (!values.email) throw usage(`--email is required\nusage: ${SYNOPSIS.add}`);
-  if (!values['password-stdin']) throw usage(`--password-stdin is required\nusage: ${SYNOPSIS.add}`);
+  if (!values.email) throw usage(`--email is required; usage: ${SYNOPSIS.add}`);
+  if (!values['password-stdin']) throw usage(`--password-stdin is required; usage: ${SYNOPSIS.add}`);
   if (values.totp && values['totp-secret']) throw usage('use either --totp or --totp-secret, not both');
   const totpSecret = values.totp ? generateTotpSecret() : values['totp-secret']?.toUpperCase();
   if (totpSecret) assertTotpSecretAcceptableAsUsage(totpSecret);
@@ -89,7 +89,7 @@ async function list(context: CommandContext, args: readonly string[]): Promise<n
     () => parseArgs({ args: [...args], options: {}, allowPositionals: true, strict: true }),
     SYNOPSIS.list,
   );
-  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"\nusage: ${SYNOPSIS.list}`);
+  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"; usage: ${SYNOPSIS.list}`);
   const users = await withAuthStore(context, (store) => store.users.list());
   if (users.length === 0) {
     context.stdout.write('No users.\n');
@@ -130,7 +130,7 @@ async function passwd(context: CommandContext, args: readonly string[]): Promise
     SYNOPSIS.passwd,
   );
   const username = onePositional(positionals, 'username', SYNOPSIS.passwd);
-  if (!values['password-stdin']) throw usage(`--password-stdin is required\nusage: ${SYNOPSIS.passwd}`);
+  if (!values['password-stdin']) throw usage(`--password-stdin is required; usage: ${SYNOPSIS.passwd}`);
   const password = await readStdinSecret(context.stdin, 'the password');
   await withAuthStore(context, (store) => setUserPassword(store, username, password));
   context.stdout.write(`Changed the password of ${username}.\n`);
@@ -154,7 +154,7 @@ async function totp(context: CommandContext, args: readonly string[]): Promise<n
   );
   const username = onePositional(positionals, 'username', SYNOPSIS.totp);
   if (Boolean(values.enable) === Boolean(values.disable)) {
-    throw usage(`use exactly one of --enable or --disable\nusage: ${SYNOPSIS.totp}`);
+    throw usage(`use exactly one of --enable or --disable; usage: ${SYNOPSIS.totp}`);
   }
   if (values.disable && values['totp-secret']) throw usage('--totp-secret goes with --enable');
   const secret = values.enable ? (values['totp-secret']?.toUpperCase() ?? generateTotpSecret()) : null;

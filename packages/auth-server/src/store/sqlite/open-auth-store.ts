@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { chmodSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDataDir, openDatabase, readOrCreateFile, SealedBox } from '@gatehouse/common';
 import type { AuthStore } from '../auth-store.js';
@@ -29,6 +30,8 @@ export function openAuthStore(dataDir: string, options: OpenAuthStoreOptions = {
   const dir = join(ensureDataDir(dataDir), 'auth-server');
   const box = new SealedBox(readOrCreateFile(join(dir, 'secrets.key'), () => randomBytes(32)));
   const db = openDatabase(join(dir, 'auth.sqlite'), MIGRATIONS);
+  // The database holds password hashes and sealed secrets: owner-only, like the key (the -wal/-shm too).
+  for (const name of readdirSync(dir)) if (name.startsWith('auth.sqlite')) chmodSync(join(dir, name), 0o600);
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   return {
     users: new SqliteUserStore(db, box, now),
