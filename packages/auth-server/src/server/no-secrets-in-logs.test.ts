@@ -1,0 +1,61 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@gatehouse/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestBrowser } from '../testing/browser.js';
+import { authorizeUrl, pkcePair, signIn, startLogin } from '../testing/sign-in.js';
+import { startTestAuthServer, TEST_TOTP_SECRET, type TestAuthServer } from '../testing/test-auth-server.js';
+import { codeGrant, tokenRequest } from '../testing/token-request.js';
+import { totpCode } from '../totp/totp.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+// SECURITY.md preamble: no code, token, secret, password or TOTP code in any log line.
+describe('logs', () => {
+  let auth: TestAuthServer;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    auth = await startTestAuthServer({ logger: createLogger({ name: 'auth-server', level: 'trace' }, sink) });
+  });
+  afterAll(async () => {
+    await auth.close();
+  });
+
+  it('carry no password, TOTP code, authorization code or token', async () => {
+    const browser = new TestBrowser();
+    const wrong = await startLogin(browser, auth.issuer);
+    await browser.post(wrong.action, { username: 'alice', password: 'a wrong password 123' });
+    const { verifier, challenge } = pkcePair();
+    let code = '';
+    const callback = await signIn(browser, authorizeUrl(auth.issuer, 'first-party', challenge), auth.issuer, {
+      username: 'alice',
+      password: PASSWORD,
+      code: () => {
+        code = totpCode(TEST_TOTP_SECRET, Date.now());
+        return code;
+      },
+    });
+    const authorizationCode = String(callback.searchParams.get('code'));
+    const tokens = await tokenRequest(auth.issuer, codeGrant(authorizationCode, verifier));
+    expect(tokens.status).toBe(200);
+
+    const log = lines.join('');
+    expect(log).toContain('signed in');
+    for (const secret of [
+      PASSWORD,
+      'a wrong password 123',
+      code,
+      authorizationCode,
+      String(tokens.json.access_token),
+      String(tokens.json.id_token),
+      TEST_TOTP_SECRET,
+    ]) {
+      expect(log).not.toContain(secret);
+    }
+  });
+});
