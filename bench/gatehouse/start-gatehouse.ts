@@ -10,6 +10,8 @@ export interface RunningGatehouse {
   authUrl: string;
   /** From spawn to the first `GET /readyz` answered 200. */
   readyMs: number;
+  /** Warning and error log lines (LOG_LEVEL=warn) it wrote so far: the first 20, and how many in all. */
+  logged: () => { count: number; first: string[] };
   /** Stops it (SIGTERM, then SIGKILL after 5 s) and waits for the exit. */
   stop: () => Promise<void>;
 }
@@ -44,7 +46,19 @@ export async function startGatehouse(options: StartOptions): Promise<RunningGate
       NODE_ENV: 'production',
       ...options.env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Gatehouse logs JSON lines (pino) on stdout; at LOG_LEVEL=warn every line is worth keeping for the report.
+  const logged = { count: 0, first: [] as string[] };
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      logged.count += 1;
+      if (logged.first.length < 20) logged.first.push(line.slice(0, 600));
+    }
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -68,7 +82,7 @@ export async function startGatehouse(options: StartOptions): Promise<RunningGate
   const deadline = started + (options.timeoutMs ?? 30_000);
   while (performance.now() < deadline) {
     if (exited !== undefined) {
-      throw new Error(`gatehouse start exited with ${exited} before /readyz: ${stderr.trim().slice(-1000)}`);
+      throw new Error(`gatehouse start exited with ${exited} before /readyz: ${summarize(stderr)}`);
     }
     if (await isReady(publicUrl)) {
       return {
@@ -77,6 +91,7 @@ export async function startGatehouse(options: StartOptions): Promise<RunningGate
         publicUrl,
         authUrl: `http://localhost:${options.authPort}`,
         readyMs: performance.now() - started,
+        logged: () => ({ count: logged.count, first: [...logged.first] }),
         stop,
       };
     }
@@ -96,4 +111,15 @@ async function isReady(publicUrl: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+// The one line of stderr that says what went wrong: the CLI's own one-line error or a thrown error's name and
+// message, rather than a stack trace or oidc-provider's runtime warning.
+function summarize(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.includes('WARNING: Unsupported runtime'));
+  const telling = lines.find((line) => /^gatehouse |^[A-Za-z]*Error\b|"level":(50|60)/.test(line));
+  return (telling ?? lines.at(-1) ?? '(no output)').slice(0, 300);
 }

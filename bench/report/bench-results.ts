@@ -27,6 +27,8 @@ export interface BenchResults {
   callbackLatency?: CallbackLatency;
   sessionMemory?: SessionMemory;
   errors: Record<string, string>;
+  /** Warning/error lines Gatehouse logged during the run, per instance (main, memory). */
+  gatehouseLogs: Record<string, { count: number; first: string[] }>;
 }
 
 /** The bounds of a run; `BENCH_QUICK=1` shrinks them for a smoke run. */

@@ -151,6 +151,12 @@ export function renderReport(results: BenchResults): string {
   out.push('');
   out.push('Targets (issue 6)');
   out.push(formatTable(['target', 'measured', 'goal', 'met'], targetRows(results)));
+  for (const [instance, logs] of Object.entries(results.gatehouseLogs)) {
+    if (logs.count === 0) continue;
+    out.push('');
+    out.push(`Gatehouse (${instance} instance) logged ${logs.count} warning/error lines; the first:`);
+    for (const line of logs.first.slice(0, 3)) out.push(`   ${line.slice(0, 400)}`);
+  }
   const errors = Object.entries(results.errors);
   if (errors.length > 0) {
     out.push('');
