@@ -7,6 +7,7 @@ import type { AuthStore } from '../store/auth-store.js';
 import { createAdapter } from './create-adapter.js';
 import { createFindAccount } from './find-account.js';
 import { createLoadExistingGrant } from './load-existing-grant.js';
+import { outboundFetch } from './outbound-fetch.js';
 
 /** Path prefix of our interaction pages; oidc-provider sends the browser to `/interaction/<uid>`. */
 export const INTERACTION_PATH = '/interaction';
@@ -62,6 +63,7 @@ export function providerConfiguration(input: {
     allowOmittingSingleRegisteredRedirectUri: false,
     // Our clients are servers; no browser needs CORS on the token endpoint.
     clientBasedCORS: () => false,
+    fetch: outboundFetch,
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     ttl: {

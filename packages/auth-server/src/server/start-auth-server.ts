@@ -86,6 +86,13 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     next.use(staticAssets);
     next.use(interactionRoutes(deps));
     next.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
+    // Why a token request was refused (oidc-provider's error_detail names the check, never a secret value).
+    next.on('grant.error', (_ctx, error) =>
+      logger.info(
+        { event: 'token_error', error: error.message, detail: detailOf(error) },
+        'token request refused',
+      ),
+    );
     provider = next;
     handler = next.callback();
   };
@@ -154,4 +161,9 @@ function signatureOf(keys: readonly Record<string, unknown>[]): string {
     .map((key) => String(key.kid))
     .sort()
     .join(',');
+}
+
+function detailOf(error: unknown): string | undefined {
+  const detail = (error as { error_detail?: unknown }).error_detail;
+  return typeof detail === 'string' ? detail : undefined;
 }
