@@ -40,6 +40,13 @@ describe('sign-in pages', () => {
     expect(css.headers.get('content-type')).toMatch(/^text\/css/);
     expect(await css.text()).not.toMatch(/@import|url\(/);
 
+    for (const path of ['/', '/no-such-page']) {
+      const page = await fetch(new URL(path, auth.issuer), { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+      expect(await page.text()).toContain('<html lang="en">');
+    }
+
     const errorPage = await fetch(new URL('/auth?client_id=nope', auth.issuer));
     expect(errorPage.status).toBe(400);
     expect(errorPage.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);

@@ -11,6 +11,7 @@ import { createPasswordVerifier } from '../passwords/verify-password-or-dummy.js
 import type { AuthStore } from '../store/auth-store.js';
 import { openAuthStore } from '../store/sqlite/open-auth-store.js';
 import { LoginThrottle, THROTTLE_POLICY } from '../throttle/login-throttle.js';
+import { landingAndNotFound } from './landing-and-not-found.js';
 import { closeAll, listen } from './listen.js';
 import { staticAssets } from './static-assets.js';
 
@@ -83,6 +84,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     );
     next.proxy = config.trustProxy;
     next.use(securityHeaders);
+    next.use(landingAndNotFound);
     next.use(staticAssets);
     next.use(interactionRoutes(deps));
     next.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
