@@ -113,6 +113,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     await build(issuer);
   } catch (error) {
     await closeAll(servers);
+    if (!options.store) await store.close();
     throw error;
   }
 
