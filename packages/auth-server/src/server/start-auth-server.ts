@@ -105,6 +105,9 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
       res.statusCode = 503;
       res.end();
     }
+  }).catch(async (error: unknown) => {
+    if (!options.store) await store.close();
+    throw error;
   });
   const address = servers[0]?.address();
   const port = address && typeof address === 'object' ? address.port : config.port;
