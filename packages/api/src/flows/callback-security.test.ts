@@ -332,9 +332,11 @@ describe('discovery', () => {
     try {
       expect((await t.request('/healthz')).status).toBe(200);
       expect((await t.request('/readyz')).status).toBe(503);
-      const login = await t.request('/api/login');
-      expect(login.status).toBe(503);
-      expect(((await login.json()) as { error: string }).error).toBe('provider_unavailable');
+      for (const path of ['/api/login', '/api/callback?code=c&state=s', '/authorization-code/login']) {
+        const response = await t.request(path);
+        expect(response.status, path).toBe(503);
+        expect(((await response.json()) as { error: string }).error).toBe('provider_unavailable');
+      }
     } finally {
       await t.close();
     }

@@ -25,7 +25,17 @@ describe('the flow against a plain oidc-provider', () => {
       { jar },
     );
     expect(started.status).toBe(200);
-    const { login_url } = (await started.json()) as { login_url: string };
+    // The transaction cookie of the SPA flow: per transaction, HttpOnly, SameSite=Strict.
+    expect(started.headers.getSetCookie().join()).toMatch(
+      /__Host-gh_tx_[\w-]+=[\w-]+; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Strict/,
+    );
+    const { login_url, flow } = (await started.json()) as { login_url: string; flow: { step: number }[] };
+    // Flow inspector steps 1-2, with state, nonce and challenge masked.
+    expect(flow.map((step) => step.step)).toEqual([1, 2]);
+    const params = new URL(login_url).searchParams;
+    for (const name of ['state', 'nonce', 'code_challenge']) {
+      expect(JSON.stringify(flow)).not.toContain(params.get(name) ?? 'missing');
+    }
     const back = await op.signIn(login_url, who);
     expect(back.pathname).toBe('/callback');
     const callback = await t.request(`/api/callback${back.search}`, { jar });

@@ -1,5 +1,6 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors/api-error.js';
 import { FlowRecorder } from '../flow/flow-recorder.js';
 import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookie-names.js';
 import type { ApiContext } from '../server/api-context.js';
@@ -29,6 +30,8 @@ export async function handleCallback(
   reply: FastifyReply,
   flow: 'spa' | 'simple',
 ): Promise<CompletedLogin> {
+  // While discovery has not succeeded, refuse before spending the transaction: the user can simply retry.
+  if (!ctx.provider.ready) throw new ApiError('provider_unavailable');
   const queryAt = request.url.indexOf('?');
   const params = new URLSearchParams(queryAt === -1 ? '' : request.url.slice(queryAt + 1));
   const recorder = new FlowRecorder(ctx.now);
