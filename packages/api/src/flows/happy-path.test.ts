@@ -215,6 +215,30 @@ describe('the flow against a plain oidc-provider', () => {
     ).toBe(204);
   });
 
+  it('back-channel logout: ending the session at the provider ends the API session at once', async () => {
+    const jar = new CookieJar();
+    const { login_url } = (await (await t.request('/api/login', { jar })).json()) as { login_url: string };
+    const { back, jar: providerJar } = await op.signInSession(login_url, 'alice');
+    const callback = await t.request(`/api/callback${back.search}`, { jar });
+    const { access_token } = (await callback.json()) as { access_token: string };
+    const me = () => t.request('/api/me', { headers: { authorization: `Bearer ${access_token}` } });
+    expect((await me()).status).toBe(200);
+
+    const errors: unknown[] = [];
+    op.provider.on('backchannel.error', (_ctx: unknown, error: unknown) => errors.push(error));
+    await op.endSession(providerJar);
+    expect(errors).toEqual([]);
+
+    expect((await me()).status).toBe(401);
+    const refresh = await t.request('/api/refresh', {
+      method: 'POST',
+      jar,
+      headers: sameOriginJson(t.url),
+      body: '{}',
+    });
+    expect(refresh.status).toBe(401);
+  });
+
   it('serves its JWKS, health and readiness', async () => {
     const jwks = (await (await t.request('/.well-known/jwks.json')).json()) as {
       keys: { alg: string; d?: string }[];

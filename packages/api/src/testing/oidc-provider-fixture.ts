@@ -10,6 +10,10 @@ export interface OidcProviderFixture {
   provider: Provider;
   /** Signs `login` in at the provider following `loginUrl`; returns the redirect back to the relying party. */
   signIn(loginUrl: string, login?: string): Promise<URL>;
+  /** Like `signIn`, also returning the provider's session cookies (to end that session later). */
+  signInSession(loginUrl: string, login?: string): Promise<{ back: URL; jar: CookieJar }>;
+  /** Ends the provider session held in `jar` (end_session + confirmation): back-channel logouts are sent. */
+  endSession(jar: CookieJar): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +65,12 @@ export async function startOidcProvider(client: {
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: { enabled: true },
     },
+    // oidc-provider refuses outbound calls to special-use addresses (SSRF defence); this fixture's relying party
+    // is on loopback by design, so back-channel logout calls go out without that dispatcher.
+    fetch: (input: string | URL | Request, init?: RequestInit) => {
+      const { dispatcher: _dispatcher, ...rest } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(input, rest);
+    },
     async findAccount(_ctx, sub) {
       const account = ACCOUNTS[sub];
       return {
@@ -88,10 +98,28 @@ export async function startOidcProvider(client: {
   server.on('request', provider.callback());
 
   async function signIn(loginUrl: string, login = 'alice'): Promise<URL> {
+    return (await signInSession(loginUrl, login)).back;
+  }
+
+  async function endSession(jar: CookieJar): Promise<void> {
+    const page = await fetch(`${issuer}/session/end`, { headers: { cookie: jar.header() } });
+    jar.store(page);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    if (xsrf === undefined) throw new Error('no logout form at the provider');
+    const confirm = await fetch(`${issuer}/session/end/confirm`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+    });
+    if (confirm.status >= 400) throw new Error(`provider logout failed (${confirm.status})`);
+  }
+
+  async function signInSession(loginUrl: string, login = 'alice'): Promise<{ back: URL; jar: CookieJar }> {
     const jar = new CookieJar();
     let url = new URL(loginUrl);
     for (let hop = 0; hop < 10; hop++) {
-      if (url.origin !== issuer) return url;
+      if (url.origin !== issuer) return { back: url, jar };
       const response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
       jar.store(response);
       const location = response.headers.get('location');
@@ -121,6 +149,8 @@ export async function startOidcProvider(client: {
     issuer,
     provider,
     signIn,
+    signInSession,
+    endSession,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
