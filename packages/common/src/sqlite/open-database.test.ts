@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,5 +16,30 @@ describe('openDatabase', () => {
     expect(again.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 });
     again.close();
     expect(() => openDatabase(file, migrations.slice(0, 1))).toThrow(/newer/);
+  });
+
+  it('lets several processes open a new file at once without applying a migration twice', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gh-')), 'race.sqlite');
+    // The children run the built package (npm test builds before it tests): real processes, real file locks.
+    const built = new URL('../../dist/index.js', import.meta.url).href;
+    const script = `import(${JSON.stringify(built)}).then(({ openDatabase }) => {
+      openDatabase(${JSON.stringify(file)}, ['CREATE TABLE t (v TEXT)', "INSERT INTO t VALUES ('x')"]).close();
+    }).catch((error) => { console.error(error.message); process.exit(1); });`;
+    const codes = await Promise.all(
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<number | null>((resolve) => {
+            spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' }).on(
+              'exit',
+              resolve,
+            );
+          }),
+      ),
+    );
+    expect(codes).toEqual([0, 0, 0, 0]);
+    const db = openDatabase(file, ['CREATE TABLE t (v TEXT)', "INSERT INTO t VALUES ('x')"]);
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 });
+    db.close();
   });
 });

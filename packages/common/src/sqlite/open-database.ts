@@ -20,27 +20,30 @@ export type Migration = string | ((db: SqliteDatabase) => void);
 export function openDatabase(file: string, migrations: readonly Migration[]): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
+  // First, so that a second process opening the same file at once waits instead of failing with SQLITE_BUSY.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   migrate(db, migrations);
   return db;
 }
 
 function migrate(db: SqliteDatabase, migrations: readonly Migration[]): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > migrations.length) {
-    throw new Error(
-      `database schema version ${current} is newer than this program knows (${migrations.length}); upgrade Gatehouse`,
-    );
-  }
-  for (let version = current; version < migrations.length; version++) {
-    const step = migrations[version];
-    db.transaction(() => {
+  // The version is read inside one write transaction, so two processes opening a new file at once (the
+  // server and a CLI command) never both apply the same step: the second waits, then finds nothing to do.
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > migrations.length) {
+      throw new Error(
+        `database schema version ${current} is newer than this program knows (${migrations.length}); upgrade Gatehouse`,
+      );
+    }
+    for (let version = current; version < migrations.length; version++) {
+      const step = migrations[version];
       if (typeof step === 'string') db.exec(step);
       else step?.(db);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
-  }
+    }
+    if (current < migrations.length) db.pragma(`user_version = ${migrations.length}`);
+  }).immediate();
 }
