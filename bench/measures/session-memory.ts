@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { type Credentials, GatehouseClient } from '../gatehouse/gatehouse-client.js';
 import type { RunningGatehouse } from '../gatehouse/start-gatehouse.js';
+import { type CpuShare, startCpuShare } from '../harness/cpu-time.js';
 import { type ProcessRss, processTreeRss } from '../harness/process-rss.js';
 
 /** Resident memory of a fresh Gatehouse before and after creating `sessions` live refresh sessions. */
@@ -11,6 +12,8 @@ export interface SessionMemory {
   perSecond: number;
   silentSignIns: number;
   failed: number;
+  /** Cores busy in the Gatehouse process and in the bench process while sessions were created. */
+  cpu: CpuShare;
   idle: ProcessRss[];
   loaded: ProcessRss[];
   firstError?: string;
@@ -38,6 +41,7 @@ export async function measureSessionMemory(
   let failed = 0;
   let firstError: string | undefined;
   let started = 0;
+  const cpu = startCpuShare(gatehouse.pid);
   const begin = performance.now();
   const deadline = begin + maxSeconds * 1000;
   let nextReport = 1000;
@@ -61,6 +65,7 @@ export async function measureSessionMemory(
       }
     }),
   );
+  const cpuShare = cpu();
   const seconds = (performance.now() - begin) / 1000;
   // Let in-flight work and timers settle before reading resident memory.
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -71,6 +76,7 @@ export async function measureSessionMemory(
     perSecond: sessions / seconds,
     silentSignIns,
     failed,
+    cpu: cpuShare,
     idle,
     loaded: processTreeRss(gatehouse.pid),
     ...(firstError === undefined ? {} : { firstError }),

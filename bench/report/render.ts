@@ -136,7 +136,7 @@ export function renderReport(results: BenchResults): string {
       out.push(
         `   with ${fmt(memory.sessions)} live refresh sessions: ${rss(memory.loaded)}; created through /api/callback ` +
           `in ${fmt(memory.seconds, 1)} s (${fmt(memory.perSecond)}/s, ${fmt(memory.silentSignIns)} without the ` +
-          `password form, ${memory.failed} failed)`,
+          `password form, ${memory.failed} failed; cpu gh/bench ${fmt(memory.cpu.server, 2)}/${fmt(memory.cpu.bench, 2)})`,
       );
       if (memory.firstError) out.push(`   first failure: ${memory.firstError}`);
     }
