@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listApiSigningKeys, rotateApiSigningKey } from './rotate-api-signing-key.js';
+import { signingKeyFile } from './signing-key-file.js';
+
+describe('rotateApiSigningKey / listApiSigningKeys', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-keys-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates a private key file, rotates, keeps the retired key 15 minutes, then drops it', async () => {
+    const [first] = await listApiSigningKeys(dir);
+    expect(first).toMatchObject({ alg: 'ES256', status: 'current', retired_at: null });
+    expect(statSync(signingKeyFile(dir)).mode & 0o777).toBe(0o600);
+
+    const t0 = Date.now();
+    const second = await rotateApiSigningKey(dir, t0);
+    const listed = await listApiSigningKeys(dir);
+    expect(listed.map((key) => [key.kid, key.status])).toEqual([
+      [first?.kid, 'retired'],
+      [second.kid, 'current'],
+    ]);
+
+    const third = await rotateApiSigningKey(dir, t0 + 16 * 60 * 1000);
+    expect((await listApiSigningKeys(dir)).map((key) => key.kid)).toEqual([second.kid, third.kid]);
+    expect(JSON.stringify(await listApiSigningKeys(dir))).not.toContain('"d"');
+  });
+});
