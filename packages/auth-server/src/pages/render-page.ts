@@ -1,4 +1,5 @@
 import { escapeHtml } from '../http/escape-html.js';
+import { FAVICON_PATH } from './favicon.js';
 import { STYLESHEET_PATH } from './styles.js';
 
 /** A page's parts; `body` is trusted HTML built by the page functions (every value in it already escaped). */
@@ -7,7 +8,7 @@ export interface PageParts {
   readonly body: string;
 }
 
-/** The shared HTML document: language, viewport, our stylesheet, one `<main>` landmark. */
+/** The shared HTML document: language, viewport, our icon and stylesheet, one `<main>` landmark. */
 export function renderPage({ title, body }: PageParts): string {
   return `<!DOCTYPE html>
 <html lang="en">
@@ -16,6 +17,7 @@ export function renderPage({ title, body }: PageParts): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)} · Gatehouse</title>
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
 </head>
 <body>
