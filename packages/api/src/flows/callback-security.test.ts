@@ -240,7 +240,10 @@ describe('callback validation against a misbehaving provider', () => {
       it(`refuses an ID token with ${name}`, async () => {
         const attempt = await begin();
         misbehave();
-        await expectRefused(attempt, 502, 'id_token_invalid');
+        const result = await callBack(attempt.jar, attempt.callback);
+        // Refused before any further call to the provider.
+        expect(op.requestsTo('/userinfo')).toHaveLength(0);
+        await expectRefused(attempt, 502, 'id_token_invalid', result);
       });
     }
 
