@@ -83,6 +83,10 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
       providerConfiguration({ config, store, jwks, cookieKeys, now: nowSeconds }),
     );
     next.proxy = config.trustProxy;
+    // Behind a proxy, only the last X-Forwarded-For entry (the one our proxy appended) names the client; the
+    // entries before it are whatever the client sent. Koa's default (every entry, ctx.ip = the first) let one
+    // address pose as any other and slip past per-address throttling (SECURITY.md 32).
+    next.maxIpsCount = 1;
     next.use(securityHeaders);
     next.use(landingAndNotFound);
     next.use(staticAssets);
