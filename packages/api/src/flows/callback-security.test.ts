@@ -327,6 +327,26 @@ describe('discovery', () => {
     }
   });
 
+  it('retries discovery in the background and becomes ready when the provider comes up', async () => {
+    const op = await MisbehavingProvider.start();
+    op.behaviour.discoveryDown = true;
+    const t = await startTestApi({ issuer: op.issuer, publicUrl: await reservePublicUrl() });
+    try {
+      expect((await t.request('/readyz')).status).toBe(503);
+      op.behaviour.discoveryDown = false;
+      let status = 503;
+      for (let attempt = 0; attempt < 100 && status !== 200; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = (await t.request('/readyz')).status;
+      }
+      expect(status).toBe(200);
+      expect((await t.request('/api/login')).status).toBe(200);
+    } finally {
+      await t.close();
+      await op.close();
+    }
+  });
+
   it('starts without a reachable provider: /readyz and login answer 503 until discovery succeeds', async () => {
     const op = await MisbehavingProvider.start();
     const issuer = op.issuer;

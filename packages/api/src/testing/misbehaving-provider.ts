@@ -33,6 +33,8 @@ export interface Behaviour {
   /** The issuer the discovery document claims (for the mismatch case). */
   discoveryIssuer: string | undefined;
   endSession: boolean;
+  /** Discovery answers 503 (the provider is down at start). */
+  discoveryDown: boolean;
 }
 
 /** One recorded request to the double. */
@@ -93,6 +95,7 @@ export class MisbehavingProvider {
       issParameterSupported: true,
       discoveryIssuer: undefined,
       endSession: true,
+      discoveryDown: false,
     };
   }
 
@@ -210,6 +213,7 @@ export class MisbehavingProvider {
     const b = this.behaviour;
     switch (url.pathname) {
       case '/.well-known/openid-configuration': {
+        if (b.discoveryDown) return json(503, { error: 'temporarily_unavailable' });
         const metadata: Record<string, unknown> = {
           issuer: b.discoveryIssuer ?? this.issuer,
           authorization_endpoint: `${this.issuer}/authorize`,
