@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { CookieJar } from './cookie-jar.js';
 import { type HtmlButton, type HtmlForm, parseForms } from './html-form.js';
+import { httpRequest } from './http-request.js';
 import { totpCode } from './totp.js';
 
 /** A user's sign-in secrets; `totpSecret` (base32) when the user has a second factor. */
@@ -166,23 +167,20 @@ export class GatehouseClient {
       headers['content-type'] =
         typeof body === 'string' ? 'application/json' : 'application/x-www-form-urlencoded';
     }
-    const response = await fetch(url, {
+    const answer = await httpRequest(url, {
       method: body === undefined ? 'GET' : 'POST',
       headers,
-      body: body === undefined ? undefined : body.toString(),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(15_000),
+      ...(body === undefined ? {} : { body: body.toString() }),
+      timeoutMs: 15_000,
     });
-    this.jar.store(url, response.headers.getSetCookie());
-    const text = await response.text();
-    const location =
-      response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+    this.jar.store(url, answer.setCookies);
+    const redirect = answer.status >= 300 && answer.status < 400;
     return {
       url,
-      status: response.status,
-      location: location ?? undefined,
-      contentType: response.headers.get('content-type') ?? '',
-      text,
+      status: answer.status,
+      location: redirect ? answer.location : undefined,
+      contentType: answer.contentType,
+      text: answer.text,
     };
   }
 }
