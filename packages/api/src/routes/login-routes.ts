@@ -2,6 +2,7 @@ import type {} from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { FlowRecorder } from '../flow/flow-recorder.js';
 import { safeReturnTo } from '../http/return-to.js';
+import type { RouteRateLimit } from '../http/route-rate-limit.js';
 import { handleCallback } from '../oidc/handle-callback.js';
 import { LOGIN_TRANSACTION_TTL_MS, startLogin } from '../oidc/start-login.js';
 import type { ApiContext } from '../server/api-context.js';
@@ -10,7 +11,7 @@ import type { ApiContext } from '../server/api-context.js';
  * The SPA flow: `GET /api/login` (steps 1–2) and `GET /api/callback` (steps 7–10), both XHRs from our own
  * page, so the transaction cookie can be SameSite=Strict.
  */
-export function registerLoginRoutes(app: FastifyInstance, ctx: ApiContext, rateLimit: object): void {
+export function registerLoginRoutes(app: FastifyInstance, ctx: ApiContext, rateLimit: RouteRateLimit): void {
   app.get('/api/login', { config: { rateLimit } }, async (request, reply) => {
     const recorder = new FlowRecorder(ctx.now);
     recorder.mark(

@@ -4,13 +4,18 @@ import type { FastifyInstance } from 'fastify';
 import { buildEndSessionUrl } from 'openid-client';
 import { checkSameOrigin } from '../http/check-same-origin.js';
 import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookie-names.js';
+import type { RouteRateLimit } from '../http/route-rate-limit.js';
 import { setRefreshCookie } from '../oidc/handle-callback.js';
 import type { ApiContext } from '../server/api-context.js';
 import { closeSession, rotateSession } from '../sessions/refresh-sessions.js';
 import { mintAccessToken } from '../tokens/mint-access-token.js';
 
 /** `POST /api/refresh` and `POST /api/logout`: cookie-authenticated, so same-origin only (SECURITY.md 20–22). */
-export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext, rateLimit: object): void {
+export function registerSessionRoutes(
+  app: FastifyInstance,
+  ctx: ApiContext,
+  rateLimit: RouteRateLimit,
+): void {
   app.post('/api/refresh', { config: { rateLimit } }, async (request, reply) => {
     checkSameOrigin(request, ctx.config.publicUrl);
     let rotated: Awaited<ReturnType<typeof rotateSession>>;

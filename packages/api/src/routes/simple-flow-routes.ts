@@ -1,6 +1,7 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { safeReturnTo } from '../http/return-to.js';
+import type { RouteRateLimit } from '../http/route-rate-limit.js';
 import { handleCallback } from '../oidc/handle-callback.js';
 import { LOGIN_TRANSACTION_TTL_MS, startLogin } from '../oidc/start-login.js';
 import type { ApiContext } from '../server/api-context.js';
@@ -10,7 +11,11 @@ import type { ApiContext } from '../server/api-context.js';
  * flow, sets the refresh cookie and redirects into the app. Its transaction cookie is SameSite=Lax: the callback
  * is a top-level cross-site navigation from the provider, on which Strict cookies are not sent.
  */
-export function registerSimpleFlowRoutes(app: FastifyInstance, ctx: ApiContext, rateLimit: object): void {
+export function registerSimpleFlowRoutes(
+  app: FastifyInstance,
+  ctx: ApiContext,
+  rateLimit: RouteRateLimit,
+): void {
   app.get('/authorization-code/login', { config: { rateLimit } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const login = await startLogin(ctx, 'simple', safeReturnTo(query.return_to, ctx.config.publicUrl));

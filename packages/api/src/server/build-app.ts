@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { clientAddress } from '../http/client-address.js';
 import { registerErrorHandler } from '../http/error-handler.js';
+import { routeRateLimit } from '../http/route-rate-limit.js';
 import { registerSecurityHeaders } from '../http/security-headers.js';
 import { registerBackchannelLogoutRoute } from '../routes/backchannel-logout-route.js';
 import { registerLoginRoutes } from '../routes/login-routes.js';
@@ -41,13 +42,12 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
   registerErrorHandler(app);
 
   // RATE_LIMIT_PER_MINUTE per route and address; 0 turns limits off (benchmarks).
-  const perMinute = ctx.config.rateLimitPerMinute;
-  const rateLimit = perMinute === 0 ? false : { max: perMinute, timeWindow: 60_000 };
+  const rateLimit = routeRateLimit(ctx.config.rateLimitPerMinute);
 
   registerMetaRoutes(app, ctx);
-  registerLoginRoutes(app, ctx, rateLimit as object);
-  registerSimpleFlowRoutes(app, ctx, rateLimit as object);
-  registerSessionRoutes(app, ctx, rateLimit as object);
+  registerLoginRoutes(app, ctx, rateLimit);
+  registerSimpleFlowRoutes(app, ctx, rateLimit);
+  registerSessionRoutes(app, ctx, rateLimit);
   registerResourceRoutes(app, ctx);
   registerBackchannelLogoutRoute(app, ctx);
 
