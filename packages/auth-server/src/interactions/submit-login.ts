@@ -29,36 +29,39 @@ export const submitLogin: InteractionStep = {
       return backWithError(ctx, interaction.uid, 'credentials');
     }
     const now = Math.floor(deps.nowMs() / 1000);
-    const decision = await deps.throttle.check(username, ctx.ip, now);
+    const decision = await deps.throttle.reserve(username, ctx.ip, now);
     if (!decision.allowed) return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
-
-    const user = await deps.store.users.findByUsername(username);
-    if (!(await deps.verifyPassword(user, password)) || !user) {
-      await deps.throttle.recordFailure(username, ctx.ip, now);
-      deps.logger.info(
-        { event: 'login_failed', uid: interaction.uid },
-        'sign-in refused: invalid credentials',
-      );
-      return backWithError(ctx, interaction.uid, 'credentials');
+    try {
+      const user = await deps.store.users.findByUsername(username);
+      if (!(await deps.verifyPassword(user, password)) || !user) {
+        await deps.throttle.recordFailure(username, ctx.ip, now);
+        deps.logger.info(
+          { event: 'login_failed', uid: interaction.uid },
+          'sign-in refused: invalid credentials',
+        );
+        return backWithError(ctx, interaction.uid, 'credentials');
+      }
+      if (user.totpSecret) {
+        await saveResult(
+          interaction,
+          withPending({ accountId: user.id, username: user.username, failures: 0 }),
+          now,
+        );
+        return seeOther(ctx, interactionUrl(interaction.uid));
+      }
+      await deps.throttle.recordSuccess(user.username, ctx.ip, now);
+      deps.logger.info({ event: 'login', uid: interaction.uid, sub: user.id, amr: ['pwd'] }, 'signed in');
+      const returnTo = await deps
+        .provider()
+        .interactionResult(
+          ctx.req,
+          ctx.res,
+          { login: { accountId: user.id, amr: ['pwd'], remember: true } },
+          { mergeWithLastSubmission: false },
+        );
+      return seeOther(ctx, returnTo);
+    } finally {
+      deps.throttle.release(username, ctx.ip);
     }
-    if (user.totpSecret) {
-      await saveResult(
-        interaction,
-        withPending({ accountId: user.id, username: user.username, failures: 0 }),
-        now,
-      );
-      return seeOther(ctx, interactionUrl(interaction.uid));
-    }
-    await deps.throttle.recordSuccess(user.username, ctx.ip, now);
-    deps.logger.info({ event: 'login', uid: interaction.uid, sub: user.id, amr: ['pwd'] }, 'signed in');
-    const returnTo = await deps
-      .provider()
-      .interactionResult(
-        ctx.req,
-        ctx.res,
-        { login: { accountId: user.id, amr: ['pwd'], remember: true } },
-        { mergeWithLastSubmission: false },
-      );
-    return seeOther(ctx, returnTo);
   },
 };

@@ -20,39 +20,45 @@ export const submitTotp: InteractionStep = {
     const code = (form.code ?? '').replace(/\s/g, '');
     const nowMs = deps.nowMs();
     const now = Math.floor(nowMs / 1000);
-    const decision = await deps.throttle.check(pending.username, ctx.ip, now);
+    const decision = await deps.throttle.reserve(pending.username, ctx.ip, now);
     if (!decision.allowed) return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
-
-    const user = await deps.store.users.findById(pending.accountId);
-    if (!user?.totpSecret) {
-      await saveResult(interaction, withPending(undefined), now);
-      return backWithError(ctx, interaction.uid, 'credentials');
-    }
-    const step = code.length <= 10 ? matchTotpStep(user.totpSecret, code, nowMs) : null;
-    if (step === null || !(await deps.store.users.acceptTotpStep(user.id, step))) {
-      await deps.throttle.recordFailure(user.username, ctx.ip, now);
-      const failures = pending.failures + 1;
-      await saveResult(
-        interaction,
-        withPending(failures >= MAX_TOTP_FAILURES ? undefined : { ...pending, failures }),
-        now,
+    try {
+      const user = await deps.store.users.findById(pending.accountId);
+      if (!user?.totpSecret) {
+        await saveResult(interaction, withPending(undefined), now);
+        return backWithError(ctx, interaction.uid, 'credentials');
+      }
+      const step = code.length <= 10 ? matchTotpStep(user.totpSecret, code, nowMs) : null;
+      if (step === null || !(await deps.store.users.acceptTotpStep(user.id, step))) {
+        await deps.throttle.recordFailure(user.username, ctx.ip, now);
+        const failures = pending.failures + 1;
+        await saveResult(
+          interaction,
+          withPending(failures >= MAX_TOTP_FAILURES ? undefined : { ...pending, failures }),
+          now,
+        );
+        deps.logger.info(
+          { event: 'totp_failed', uid: interaction.uid, sub: user.id },
+          'second factor refused',
+        );
+        return backWithError(ctx, interaction.uid, failures >= MAX_TOTP_FAILURES ? 'credentials' : 'code');
+      }
+      await deps.throttle.recordSuccess(user.username, ctx.ip, now);
+      deps.logger.info(
+        { event: 'login', uid: interaction.uid, sub: user.id, amr: ['pwd', 'otp'] },
+        'signed in',
       );
-      deps.logger.info({ event: 'totp_failed', uid: interaction.uid, sub: user.id }, 'second factor refused');
-      return backWithError(ctx, interaction.uid, failures >= MAX_TOTP_FAILURES ? 'credentials' : 'code');
+      const returnTo = await deps
+        .provider()
+        .interactionResult(
+          ctx.req,
+          ctx.res,
+          { login: { accountId: user.id, amr: ['pwd', 'otp'], remember: true } },
+          { mergeWithLastSubmission: false },
+        );
+      return seeOther(ctx, returnTo);
+    } finally {
+      deps.throttle.release(pending.username, ctx.ip);
     }
-    await deps.throttle.recordSuccess(user.username, ctx.ip, now);
-    deps.logger.info(
-      { event: 'login', uid: interaction.uid, sub: user.id, amr: ['pwd', 'otp'] },
-      'signed in',
-    );
-    const returnTo = await deps
-      .provider()
-      .interactionResult(
-        ctx.req,
-        ctx.res,
-        { login: { accountId: user.id, amr: ['pwd', 'otp'], remember: true } },
-        { mergeWithLastSubmission: false },
-      );
-    return seeOther(ctx, returnTo);
   },
 };

@@ -58,6 +58,22 @@ describe('LoginThrottle', () => {
     expect(await throttle.check('bob', '198.51.100.5', T)).toEqual({ allowed: true });
   });
 
+  it('counts attempts in flight as failures until released', async () => {
+    for (let i = 0; i < 4; i++)
+      expect(await throttle.reserve('bob', '203.0.113.7', T)).toEqual({ allowed: true });
+    expect(await throttle.reserve('bob', '203.0.113.7', T)).toEqual({ allowed: false, retryAfter: 1 });
+    for (let i = 0; i < 4; i++) throttle.release('bob', '203.0.113.7');
+    expect(await throttle.check('bob', '203.0.113.7', T)).toEqual({ allowed: true });
+  });
+
+  it('does not lock the owner out while a flood from many addresses is in flight', async () => {
+    await throttle.recordSuccess('bob', '198.51.100.5', T - 3600);
+    for (let i = 0; i < 50; i++) await throttle.recordFailure('bob', `203.0.113.${i}`, T);
+    for (let i = 0; i < 50; i++) await throttle.reserve('bob', `192.0.2.${i}`, T);
+    expect(await throttle.reserve('bob', '198.51.100.5', T)).toEqual({ allowed: true });
+    expect(await throttle.check('bob', '198.51.100.99', T)).toEqual({ allowed: false, retryAfter: 60 });
+  });
+
   it('survives a restart (counters are in SQLite)', async () => {
     for (let i = 0; i < 6; i++) await throttle.recordFailure('bob', '203.0.113.7', T);
     await store.close();
@@ -107,5 +123,40 @@ describe('throttling at the sign-in form', () => {
     expect(hasher.verifyCalls).toBe(before);
     const page = await (await browser.get(new URL(location, login.url).href)).text();
     expect(page).toMatch(/Too many attempts\. Try again in \d+ seconds\./);
+  });
+});
+
+// SECURITY.md 32: the counters must hold against attempts sent all at once. Each password check takes ~11 ms
+// off the event loop; without reserving the attempt when it is allowed, every concurrent request passed the
+// check before the first failure was recorded.
+describe('throttling concurrent attempts', () => {
+  let auth: TestAuthServer;
+  const hasher = spyHasher();
+  beforeAll(async () => {
+    const frozen = 1_800_000_000_000;
+    auth = await startTestAuthServer({ hasher, nowMs: () => frozen });
+  });
+  afterAll(async () => {
+    await auth.close();
+  });
+
+  it('checks no more passwords for 20 simultaneous guesses than for 20 sequential ones', async () => {
+    const forms = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const browser = new TestBrowser();
+        return { browser, action: (await startLogin(browser, auth.issuer)).action };
+      }),
+    );
+    const before = hasher.verifyCalls;
+    const locations = await Promise.all(
+      forms.map(async ({ browser, action }, i) => {
+        const response = await browser.post(action, { username: 'bob', password: `guess ${i}` });
+        return String(response.headers.get('location'));
+      }),
+    );
+    // Account+address allows 3 free failures and a 4th check; the rest wait (THROTTLE_POLICY.pair).
+    expect(hasher.verifyCalls - before).toBe(4);
+    expect(locations.filter((location) => location.includes('error=throttled'))).toHaveLength(16);
+    expect(locations.filter((location) => location.includes('error=credentials'))).toHaveLength(4);
   });
 });

@@ -29,25 +29,67 @@ export type ThrottleDecision =
   | { readonly allowed: true }
   | { readonly allowed: false; readonly retryAfter: number };
 
-/** Per-account and per-address throttling of sign-in attempts, stored durably. Times in epoch seconds. */
+/**
+ * Per-account and per-address throttling of sign-in attempts, stored durably. Times in epoch seconds.
+ *
+ * Sign-in reserves each allowed attempt ({@link LoginThrottle.reserve}) until it calls
+ * {@link LoginThrottle.release}: while an attempt is in flight it counts as a failure that just happened, so attempts sent all at once are throttled like
+ * attempts sent one after the other (the password check takes milliseconds off the event loop, and without the
+ * reservation every concurrent request passed the check before the first failure was recorded).
+ */
 export class LoginThrottle {
   readonly #store: ThrottleStore;
+  readonly #inFlight = new Map<string, number>();
 
   constructor(store: ThrottleStore) {
     this.#store = store;
   }
 
-  /** Whether an attempt for `username` from `address` may be checked now (no password is hashed otherwise). */
+  /**
+   * Whether an attempt for `username` from `address` may be checked now, counting the attempts in flight;
+   * reserves nothing (see {@link LoginThrottle.reserve}).
+   */
   async check(username: string, address: string, now: number): Promise<ThrottleDecision> {
     const keys = keysFor(username, address);
-    const known = await this.#store.isMarked(keys.known, now);
-    const waits = await Promise.all([
-      this.#wait(keys.pair, THROTTLE_POLICY.pair, now),
-      known ? 0 : this.#wait(keys.account, THROTTLE_POLICY.account, now),
-      this.#wait(keys.address, THROTTLE_POLICY.address, now),
-    ]);
-    const retryAfter = Math.max(...waits);
-    return retryAfter > 0 ? { allowed: false, retryAfter } : { allowed: true };
+    return this.#decide(keys, now, {
+      pair: this.#inFlight.get(keys.pair) ?? 0,
+      account: this.#inFlight.get(keys.account) ?? 0,
+      address: this.#inFlight.get(keys.address) ?? 0,
+    });
+  }
+
+  /**
+   * {@link LoginThrottle.check}, and when allowed, reserves the attempt: the caller must call
+   * {@link LoginThrottle.release} once it has recorded the outcome (in a `finally`). Sign-in uses this one.
+   */
+  async reserve(username: string, address: string, now: number): Promise<ThrottleDecision> {
+    const keys = keysFor(username, address);
+    // Taken synchronously, before any await: concurrent attempts see each other. The counts are those of the
+    // other attempts in flight; one that finishes while the store is read may be counted twice (stricter), never
+    // missed, because it records its failure before it releases.
+    const pending = {
+      pair: this.#hold(keys.pair),
+      account: this.#hold(keys.account),
+      address: this.#hold(keys.address),
+    };
+    try {
+      const decision = await this.#decide(keys, now, pending);
+      if (!decision.allowed) this.release(username, address);
+      return decision;
+    } catch (error) {
+      this.release(username, address);
+      throw error;
+    }
+  }
+
+  /** Ends the reservation an allowed {@link LoginThrottle.check} made (after recording its outcome). */
+  release(username: string, address: string): void {
+    const keys = keysFor(username, address);
+    for (const key of [keys.pair, keys.account, keys.address]) {
+      const count = (this.#inFlight.get(key) ?? 0) - 1;
+      if (count > 0) this.#inFlight.set(key, count);
+      else this.#inFlight.delete(key);
+    }
   }
 
   /** Counts a failed attempt (wrong password, unknown user, wrong code) against all three counters. */
@@ -67,11 +109,37 @@ export class LoginThrottle {
     await this.#store.mark(keys.known, now + THROTTLE_POLICY.knownAddressSeconds);
   }
 
-  async #wait(key: string, rule: Rule, now: number): Promise<number> {
+  async #decide(
+    keys: ReturnType<typeof keysFor>,
+    now: number,
+    pending: { pair: number; account: number; address: number },
+  ): Promise<ThrottleDecision> {
+    const known = await this.#store.isMarked(keys.known, now);
+    const waits = await Promise.all([
+      this.#wait(keys.pair, THROTTLE_POLICY.pair, now, pending.pair),
+      known ? 0 : this.#wait(keys.account, THROTTLE_POLICY.account, now, pending.account),
+      this.#wait(keys.address, THROTTLE_POLICY.address, now, pending.address),
+    ]);
+    const retryAfter = Math.max(...waits);
+    return retryAfter > 0 ? { allowed: false, retryAfter } : { allowed: true };
+  }
+
+  /** Reserves one attempt on `key`; returns how many others were in flight. */
+  #hold(key: string): number {
+    const others = this.#inFlight.get(key) ?? 0;
+    this.#inFlight.set(key, others + 1);
+    return others;
+  }
+
+  async #wait(key: string, rule: Rule, now: number, pending: number): Promise<number> {
     const record = await this.#store.get(key);
-    if (!record || now - record.lastFailureAt >= THROTTLE_POLICY.resetAfterSeconds) return 0;
-    const delay = delayFor(record.failures, rule);
-    return Math.max(0, record.lastFailureAt + delay - now);
+    const live =
+      record && now - record.lastFailureAt < THROTTLE_POLICY.resetAfterSeconds ? record : undefined;
+    // Attempts in flight count as failures happening now.
+    const failures = (live?.failures ?? 0) + pending;
+    if (failures === 0) return 0;
+    const last = pending > 0 ? now : (live?.lastFailureAt ?? now);
+    return Math.max(0, last + delayFor(failures, rule) - now);
   }
 }
 
