@@ -109,6 +109,16 @@ describe('sessions, refresh and CSRF', () => {
     expect((await me(token)).status).toBe(401);
   });
 
+  it('answers 204 (no session, not an error) to a refresh without any cookie, and 401 to an unknown one', async () => {
+    const none = await refresh(new CookieJar());
+    expect(none.status).toBe(204);
+    expect(none.headers.get('cache-control')).toBe('no-store');
+    expect(none.headers.getSetCookie()).toEqual([]);
+    const unknown = new CookieJar();
+    unknown.cookies.set('gh_refresh', 'not-a-session');
+    expect((await refresh(unknown)).status).toBe(401);
+  });
+
   it('refuses a session past its idle lifetime', async () => {
     const { jar } = await signIn();
     t.clock.advance(86_400_000 + 1000);

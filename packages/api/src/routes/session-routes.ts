@@ -18,9 +18,14 @@ export function registerSessionRoutes(
 ): void {
   app.post('/api/refresh', { config: { rateLimit } }, async (request, reply) => {
     checkSameOrigin(request, ctx.config.publicUrl);
+    const presented = request.cookies[REFRESH_COOKIE];
+    // No cookie at all is the ordinary signed-out page load (the SPA's silent restore), not an error: 204
+    // keeps the browser console clean. A cookie that is unknown, expired, revoked or reused is still a 401.
+    if (presented === undefined || presented === '')
+      return reply.code(204).header('cache-control', 'no-store').send();
     let rotated: Awaited<ReturnType<typeof rotateSession>>;
     try {
-      rotated = await rotateSession(ctx, request.cookies[REFRESH_COOKIE]);
+      rotated = await rotateSession(ctx, presented);
     } catch (error) {
       reply.clearCookie(REFRESH_COOKIE, {
         path: REFRESH_COOKIE_PATH,
