@@ -46,6 +46,15 @@ describe('LoginThrottle', () => {
     expect(await throttle.check('someone-else', '198.51.100.1', T)).toEqual({ allowed: true });
   });
 
+  it('counts an IPv6 client by its /64, so rotating addresses inside it does not reset the counters', async () => {
+    for (let i = 1; i <= 21; i++)
+      await throttle.recordFailure(`user${i}`, `2001:db8:7:7::${i.toString(16)}`, T);
+    expect((await throttle.check('someone-else', '2001:db8:7:7:ffff::1', T)).allowed).toBe(false);
+    for (let i = 1; i <= 4; i++) await throttle.recordFailure('bob', `2001:db8:5:5::${i}`, T);
+    expect((await throttle.check('bob', '2001:db8:5:5::99', T)).allowed).toBe(false);
+    expect(await throttle.check('bob', '2001:db8:5:6::1', T)).toEqual({ allowed: true });
+  });
+
   it('slows guesses for one account spread over many addresses, but only up to 60 s', async () => {
     for (let i = 0; i < 50; i++) await throttle.recordFailure('bob', `203.0.113.${i}`, T);
     const decision = await throttle.check('bob', '198.51.100.20', T);

@@ -1,4 +1,5 @@
 import type { ThrottleStore } from '../store/auth-store.js';
+import { addressBucket } from './address-bucket.js';
 
 /** One counter's rule: `free` failures without delay, then 1 s, 2 s, 4 s… up to `cap` seconds. */
 interface Rule {
@@ -149,8 +150,9 @@ export function delayFor(failures: number, rule: Rule): number {
   return Math.min(rule.cap, 2 ** (failures - rule.free - 1));
 }
 
-function keysFor(username: string, address: string) {
+function keysFor(username: string, clientAddress: string) {
   const account = username.toLowerCase();
+  const address = addressBucket(clientAddress);
   return {
     pair: `pair:${account}|${address}`,
     account: `account:${account}`,
