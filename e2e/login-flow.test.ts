@@ -86,7 +86,7 @@ describe('the whole flow in Chromium', () => {
     for (let step = 1; step <= 10; step++) {
       await expect.poll(() => page.getByText(`Step ${step}, `).count()).toBe(1);
     }
-    expect(await page.locator('ol.sequence__steps').innerText()).not.toContain(accessToken);
+    expect(await page.locator('ol.sequence__steps').textContent()).not.toContain(accessToken);
     await snap(page, 'login-flow', '04-flow-inspector');
 
     await page.reload();
