@@ -1,6 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,32 +14,22 @@ import { addUser } from '../users/user-admin.js';
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const mainJs = join(root, 'packages/auth-server/dist/main.js');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /** Starts `node dist/main.js` and resolves once it prints its issuer. */
-async function startChild(env: Record<string, string>): Promise<ChildProcess> {
+async function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; issuer: string }> {
   const child = spawn(process.execPath, [mainJs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  await new Promise<void>((resolve, reject) => {
+  const issuer = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Gatehouse auth server: ')) resolve();
+      const printed = /Gatehouse auth server: (\S+)\n/.exec(output)?.[1];
+      if (printed) resolve(printed);
     });
     child.once('exit', (code) => reject(new Error(`auth server exited (${code}): ${output}`)));
   });
-  return child;
+  return { child, issuer };
 }
 
 async function kill9(child: ChildProcess): Promise<void> {
@@ -84,10 +73,11 @@ describe('kill -9 and restart', () => {
   });
 
   it('keeps users, the signed-in session and the signing keys', async () => {
-    const port = await freePort();
-    const issuer = `http://localhost:${port}`;
-    const env = { AUTH_PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-    child = await startChild(env);
+    // Port 0: the server binds a free port itself (probing one first and passing it on raced other processes).
+    const first = await startChild({ AUTH_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+    child = first.child;
+    const issuer = first.issuer;
+    const env = { AUTH_PORT: new URL(issuer).port, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
     const browser = new TestBrowser();
     const callback = await signIn(
       browser,
@@ -104,7 +94,8 @@ describe('kill -9 and restart', () => {
     ).keys.map((key) => key.kid);
 
     await kill9(child);
-    child = await startChild(env);
+    // The same port, so the same issuer: the listening socket is released as soon as the process is gone.
+    child = (await startChild(env)).child;
 
     const kidsAfter = (
       (await (await fetch(`${issuer}/jwks`)).json()) as { keys: { kid: string }[] }
