@@ -42,6 +42,15 @@ export function interactionRoutes(deps: InteractionDeps) {
       ctx.body = errorPage({ error: 'method_not_allowed' });
       return;
     }
+    if (ctx.method === 'POST' && isCrossOrigin(ctx.get('sec-fetch-site'))) {
+      ctx.status = 403;
+      ctx.type = 'html';
+      ctx.body = errorPage({
+        error: 'cross_site_request',
+        description: 'This form can only be sent from the sign-in page itself.',
+      });
+      return;
+    }
     try {
       const interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
       // The cookie names the interaction; the URL must name the same one.
@@ -51,6 +60,17 @@ export function interactionRoutes(deps: InteractionDeps) {
       renderInteractionError(ctx, error, deps);
     }
   };
+}
+
+/**
+ * Fetch Metadata (W3C): our forms post from our own pages, so a browser labels them `same-origin`. The
+ * interaction cookie is SameSite=Lax, which a page on another port of the same host (another `localhost`
+ * server) still receives, since ports do not make sites; this refuses such posts too. Clients that send no
+ * `Sec-Fetch-Site` rely on the cookie alone. (Not `Origin`: with `Referrer-Policy: no-referrer` browsers send
+ * `Origin: null` on our own form posts.)
+ */
+function isCrossOrigin(secFetchSite: string): boolean {
+  return secFetchSite === 'cross-site' || secFetchSite === 'same-site';
 }
 
 function renderInteractionError(ctx: Context, error: unknown, deps: InteractionDeps): void {

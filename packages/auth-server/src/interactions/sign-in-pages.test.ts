@@ -72,6 +72,33 @@ describe('sign-in pages', () => {
 
   // SECURITY.md 29 (OWASP Authentication Cheat Sheet): an unknown user costs a (dummy) hash too and gets the
   // same answer as a wrong password.
+  // SECURITY.md 30 (login CSRF): a page on another port of this host is same-site, so it gets the SameSite=Lax
+  // interaction cookie; Fetch Metadata tells its posts apart from our own page's.
+  it('refuses a sign-in POST a browser labels as sent from another origin, before hashing', async () => {
+    const browser = new TestBrowser();
+    const { action } = await startLogin(browser, auth.issuer);
+    const before = hasher.verifyCalls;
+    for (const site of ['same-site', 'cross-site']) {
+      const refused = await browser.post(
+        action,
+        { username: 'bob', password: PASSWORD },
+        { 'sec-fetch-site': site },
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('location')).toBeNull();
+      expect(refused.headers.get('set-cookie')).toBeNull();
+      expect(await refused.text()).toContain('<code>cross_site_request</code>');
+    }
+    expect(hasher.verifyCalls).toBe(before);
+    const own = await browser.post(
+      action,
+      { username: 'bob', password: PASSWORD },
+      { 'sec-fetch-site': 'same-origin' },
+    );
+    expect(own.status).toBe(303);
+    expect(hasher.verifyCalls).toBe(before + 1);
+  });
+
   it('answers an unknown user exactly like a wrong password, after hashing', async () => {
     const browser = new TestBrowser();
     const wrongLogin = await startLogin(browser, auth.issuer);
