@@ -99,6 +99,24 @@ describe('sign-in pages', () => {
     expect(hasher.verifyCalls).toBe(before + 1);
   });
 
+  // OWASP XSS Prevention: what the authorization request carries (login_hint, an unknown message code) is
+  // escaped or ignored, never reflected raw.
+  it('never reflects request input raw into a page', async () => {
+    const payload = '"><script>alert(1)</script>';
+    const { html, url } = await startLogin(new TestBrowser(), auth.issuer, { login_hint: payload });
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    const browser = new TestBrowser();
+    const login = await startLogin(browser, auth.issuer);
+    const withError = new URL(login.url);
+    withError.searchParams.set('error', payload);
+    withError.searchParams.set('retry', payload);
+    const page = await (await browser.get(withError.href)).text();
+    expect(page).not.toContain('<script>');
+    expect(page).not.toContain('alert(1)');
+    expect(url).not.toContain('<script>');
+  });
+
   it('answers an unknown user exactly like a wrong password, after hashing', async () => {
     const browser = new TestBrowser();
     const wrongLogin = await startLogin(browser, auth.issuer);
