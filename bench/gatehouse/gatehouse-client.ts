@@ -200,10 +200,10 @@ function submission(
   return data;
 }
 
+// The page's own explanation (the auth server renders it in a role="alert" element), else a generic note.
 function pageMessage(answer: Answer): string {
-  if (answer.text.includes('Invalid username or password')) return 'Invalid username or password';
-  if (answer.text.includes('Invalid code')) return 'Invalid code';
-  return 'form shown again';
+  const alert = /<[^>]*role="alert"[^>]*>([\s\S]*?)<\//.exec(answer.text)?.[1];
+  return alert?.replace(/\s+/g, ' ').trim() || 'form shown again, no message';
 }
 
 function excerpt(answer: Answer): string {
