@@ -10,11 +10,12 @@ import { newTotpSecret } from './gatehouse/totp.js';
 import { freePort } from './harness/free-port.js';
 import { resultsDir } from './harness/paths.js';
 import { mapPool } from './harness/pool.js';
+import { processTreeRss } from './harness/process-rss.js';
 import { measureCallbackLatency } from './measures/callback-latency.js';
 import { measureHashLimit } from './measures/hash-limit.js';
 import { measureMeComparison } from './measures/me-comparison.js';
 import { measureRefresh } from './measures/refresh.js';
-import { measureSessionMemory } from './measures/session-memory.js';
+import { measureSessionMemory, type SessionMemory } from './measures/session-memory.js';
 import { measureSignIns } from './measures/sign-ins.js';
 import { measureStartup } from './measures/startup.js';
 import type { BenchResults, BenchSettings } from './report/bench-results.js';
@@ -183,13 +184,12 @@ try {
   }
 
   results.sessionMemory = await attempt(`memory with ${settings.sessions} sessions`, async () => {
-    const fresh = await startGatehouse({
-      port: await freePort(),
-      authPort: await freePort(),
-      dataDir: memoryDir,
-    });
+    const start = async () =>
+      startGatehouse({ port: await freePort(), authPort: await freePort(), dataDir: memoryDir });
+    const fresh = await start();
+    let measured: SessionMemory;
     try {
-      return await measureSessionMemory(
+      measured = await measureSessionMemory(
         fresh,
         memoryUser,
         settings.sessions,
@@ -201,6 +201,16 @@ try {
       await fresh.stop();
       results.gatehouseLogs.memory = fresh.logged();
     }
+    // The sessions are stored, so they are still live after a restart: RSS before any request then separates
+    // what the sessions need from what the load left behind in the heap.
+    const restarted = await start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      measured.restarted = processTreeRss(restarted.pid);
+    } finally {
+      await restarted.stop();
+    }
+    return measured;
   });
 } finally {
   await rm(workDir, { recursive: true, force: true });

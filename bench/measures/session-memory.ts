@@ -16,6 +16,11 @@ export interface SessionMemory {
   cpu: CpuShare;
   idle: ProcessRss[];
   loaded: ProcessRss[];
+  /**
+   * After a restart on the same data directory, the sessions still live (they are stored, not held in
+   * memory), before any request: tells memory the sessions need from memory the load left behind.
+   */
+  restarted?: ProcessRss[];
   firstError?: string;
 }
 

@@ -138,6 +138,11 @@ export function renderReport(results: BenchResults): string {
           `in ${fmt(memory.seconds, 1)} s (${fmt(memory.perSecond)}/s, ${fmt(memory.silentSignIns)} without the ` +
           `password form, ${memory.failed} failed; cpu gh/bench ${fmt(memory.cpu.server, 2)}/${fmt(memory.cpu.bench, 2)})`,
       );
+      if (memory.restarted) {
+        out.push(
+          `   after a restart with those sessions stored, before any request: ${rss(memory.restarted)}`,
+        );
+      }
       if (memory.firstError) out.push(`   first failure: ${memory.firstError}`);
     }
     if (startup) {
