@@ -1,33 +1,44 @@
 import { statSync } from 'node:fs';
 import { type CryptoKey, importJWK, type JWK } from 'jose';
-import { readSigningKeys, type StoredSigningKey, signingKeyFile } from './signing-key-file.js';
+import {
+  keyUsableUntil,
+  readSigningKeys,
+  type StoredSigningKey,
+  signingKeyFile,
+} from './signing-key-file.js';
 
 /** A verification key ready for use, imported once. */
 export interface VerificationKey {
   kid: string;
   alg: string;
   key: CryptoKey;
+  /** Epoch ms after which the key is no longer published nor accepted (infinite while current). */
+  usableUntil: number;
 }
 
 /**
  * The API's keys in memory: the current signing key, a `kid` → public key map for verification (a map lookup
  * only: a `kid` is never a path or URL, RFC 8725 3.10), and the public JWKS. `reload()` re-reads the file when
- * it changed on disk (a rotation by the CLI).
+ * it changed on disk (a rotation by the CLI). A retired key leaves both the JWKS and verification once every
+ * token it can have signed has expired (retired_at + the longest access-token lifetime + skew), judged on the
+ * injectable clock at each lookup, so the drop waits for neither the next rotation nor a poll.
  */
 export class ApiKeyRing {
   #dataDir: string;
+  readonly #now: () => number;
   #mtimeMs = -1;
   #signing: { kid: string; alg: string; key: CryptoKey } | undefined;
   #verification = new Map<string, VerificationKey>();
-  #jwks: { keys: JWK[] } = { keys: [] };
+  #published: { jwk: JWK; usableUntil: number }[] = [];
 
-  private constructor(dataDir: string) {
+  private constructor(dataDir: string, now: () => number) {
     this.#dataDir = dataDir;
+    this.#now = now;
   }
 
-  /** Loads (creating if needed) the keys from DATA_DIR. */
-  static async open(dataDir: string): Promise<ApiKeyRing> {
-    const ring = new ApiKeyRing(dataDir);
+  /** Loads (creating if needed) the keys from DATA_DIR; `now` (epoch ms) decides when a retired key is gone. */
+  static async open(dataDir: string, now: () => number = Date.now): Promise<ApiKeyRing> {
+    const ring = new ApiKeyRing(dataDir, now);
     await ring.reload();
     return ring;
   }
@@ -48,13 +59,14 @@ export class ApiKeyRing {
 
   async #install(stored: StoredSigningKey[]): Promise<void> {
     const verification = new Map<string, VerificationKey>();
-    const publicJwks: JWK[] = [];
+    const published: { jwk: JWK; usableUntil: number }[] = [];
     let signing: ApiKeyRing['signing'] | undefined;
     for (const entry of stored) {
       const { d: _d, ...publicJwk } = entry.private_jwk;
       const publicKey = (await importJWK(publicJwk, entry.alg)) as CryptoKey;
-      verification.set(entry.kid, { kid: entry.kid, alg: entry.alg, key: publicKey });
-      publicJwks.push({ ...publicJwk, kid: entry.kid, alg: entry.alg, use: 'sig' });
+      const usableUntil = keyUsableUntil(entry);
+      verification.set(entry.kid, { kid: entry.kid, alg: entry.alg, key: publicKey, usableUntil });
+      published.push({ jwk: { ...publicJwk, kid: entry.kid, alg: entry.alg, use: 'sig' }, usableUntil });
       if (entry.retired_at === null) {
         signing = {
           kid: entry.kid,
@@ -66,7 +78,7 @@ export class ApiKeyRing {
     if (signing === undefined) throw new Error('the API signing key file has no current key');
     this.#signing = signing;
     this.#verification = verification;
-    this.#jwks = { keys: publicJwks };
+    this.#published = published;
   }
 
   /** The key new tokens are signed with. */
@@ -77,11 +89,13 @@ export class ApiKeyRing {
 
   /** The verification key for `kid`, if it is one of ours. */
   verificationKey(kid: string): VerificationKey | undefined {
-    return this.#verification.get(kid);
+    const key = this.#verification.get(kid);
+    return key !== undefined && this.#now() < key.usableUntil ? key : undefined;
   }
 
-  /** The public JWKS served at /.well-known/jwks.json. */
+  /** The public JWKS served at /.well-known/jwks.json: the current key and retired keys still usable. */
   get jwks(): { keys: JWK[] } {
-    return this.#jwks;
+    const now = this.#now();
+    return { keys: this.#published.filter((entry) => now < entry.usableUntil).map((entry) => entry.jwk) };
   }
 }

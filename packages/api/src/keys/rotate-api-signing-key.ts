@@ -1,9 +1,4 @@
-import {
-  generateSigningKey,
-  MAX_ACCESS_TOKEN_TTL,
-  readSigningKeys,
-  writeSigningKeys,
-} from './signing-key-file.js';
+import { generateSigningKey, keyUsableUntil, readSigningKeys, writeSigningKeys } from './signing-key-file.js';
 
 /** What {@link rotateApiSigningKey} and {@link listApiSigningKeys} report about a key (never the private part). */
 export interface ApiSigningKeyInfo {
@@ -24,7 +19,7 @@ export async function rotateApiSigningKey(dataDir: string, now = Date.now()): Pr
   const next = await generateSigningKey(now);
   const kept = keys
     .map((key) => (key.retired_at === null ? { ...key, retired_at: now } : key))
-    .filter((key) => key.retired_at !== null && now - key.retired_at < MAX_ACCESS_TOKEN_TTL * 1000);
+    .filter((key) => now < keyUsableUntil(key));
   writeSigningKeys(dataDir, [...kept, next]);
   return describe(next);
 }

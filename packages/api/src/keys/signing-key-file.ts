@@ -9,6 +9,19 @@ export const API_TOKEN_ALG = 'ES256';
 /** Longest lifetime of an API access token (ACCESS_TOKEN_TTL max): a retired key stays published this long. */
 export const MAX_ACCESS_TOKEN_TTL = 900;
 
+/** Clock skew added to {@link MAX_ACCESS_TOKEN_TTL} before a retired key is dropped (the verifier allows 5 s). */
+export const RETIRED_KEY_SKEW_SECONDS = 30;
+
+/**
+ * Epoch ms until which a key stays in the JWKS and verifies tokens: forever while current; once retired, until
+ * every token it can have signed has expired (retired_at + the longest access-token lifetime + skew).
+ */
+export function keyUsableUntil(key: { retired_at: number | null }): number {
+  return key.retired_at === null
+    ? Number.POSITIVE_INFINITY
+    : key.retired_at + (MAX_ACCESS_TOKEN_TTL + RETIRED_KEY_SKEW_SECONDS) * 1000;
+}
+
 /** One signing key of the API as stored in `DATA_DIR/api/signing-keys.json` (mode 0600). */
 export interface StoredSigningKey {
   kid: string;

@@ -53,7 +53,7 @@ export async function startApi(options: {
   const timers: NodeJS.Timeout[] = [];
   let provider: ProviderClient | undefined;
   try {
-    const keys = await ApiKeyRing.open(dataDir);
+    const keys = await ApiKeyRing.open(dataDir, now);
     const clientKey =
       config.oidcTokenAuthMethod === 'private_key_jwt' ? await loadClientAssertionKey(dataDir) : undefined;
     const box = new SealedBox(readOrCreateFile(join(dataDir, 'api', 'sealing.key'), () => randomBytes(32)));
