@@ -52,8 +52,10 @@ describe('callback validation against a misbehaving provider', () => {
     expect(response.status).toBe(status);
     expect(typeof body.error_description).toBe('string');
     expect(body.access_token).toBeUndefined();
-    expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith('gh_refresh='))).toBe(false);
-    expect(attempt.jar.cookies.has('gh_refresh')).toBe(false);
+    expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith('__Secure-gh_refresh='))).toBe(
+      false,
+    );
+    expect(attempt.jar.cookies.has('__Secure-gh_refresh')).toBe(false);
     // The transaction is spent: the same callback, even with the provider behaving again, is refused.
     op.reset();
     const again = await callBack(attempt.jar, attempt.callback);

@@ -59,7 +59,9 @@ describe('the flow against a plain oidc-provider', () => {
     expect(flow.every((step) => step.status === 'ok')).toBe(true);
     // The refresh cookie, never the provider's tokens.
     const setCookie = callback.headers.getSetCookie().join('\n');
-    expect(setCookie).toMatch(/gh_refresh=[^;]+; Max-Age=\d+; Path=\/api; HttpOnly; Secure; SameSite=Strict/);
+    expect(setCookie).toMatch(
+      /^__Secure-gh_refresh=[^;]+; Max-Age=\d+; Path=\/api; HttpOnly; Secure; SameSite=Strict/m,
+    );
     expect(JSON.stringify(body)).not.toMatch(/id_token|refresh_token/);
 
     const token = body.access_token as string;
@@ -67,7 +69,7 @@ describe('the flow against a plain oidc-provider', () => {
     expect(me.status).toBe(200);
     expect(await me.json()).toEqual({ sub: 'alice', email: 'alice@example.com', name: 'Alice Example' });
 
-    const firstRefresh = jar.cookies.get('gh_refresh');
+    const firstRefresh = jar.cookies.get('__Secure-gh_refresh');
     const refreshed = await t.request('/api/refresh', {
       method: 'POST',
       jar,
@@ -78,7 +80,7 @@ describe('the flow against a plain oidc-provider', () => {
     expect(refreshed.headers.get('cache-control')).toBe('no-store');
     const refreshedBody = (await refreshed.json()) as { access_token: string; user: { sub: string } };
     expect(refreshedBody.user.sub).toBe('alice');
-    expect(jar.cookies.get('gh_refresh')).not.toBe(firstRefresh);
+    expect(jar.cookies.get('__Secure-gh_refresh')).not.toBe(firstRefresh);
 
     const logout = await t.request('/api/logout', {
       method: 'POST',
@@ -93,7 +95,7 @@ describe('the flow against a plain oidc-provider', () => {
     expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${t.url}/`);
     expect(end.searchParams.get('id_token_hint')).toMatch(/^ey/);
     expect(end.searchParams.get('state')).toBeTruthy();
-    expect(logout.headers.getSetCookie().join()).toMatch(/gh_refresh=;/);
+    expect(logout.headers.getSetCookie().join()).toMatch(/__Secure-gh_refresh=;/);
 
     // The session is over at once for the access token too (sid revocation).
     const after = await t.request('/api/me', {
@@ -129,7 +131,7 @@ describe('the flow against a plain oidc-provider', () => {
     const done = await t.request(`${back.pathname}${back.search}`, { jar });
     expect(done.status).toBe(302);
     expect(done.headers.get('location')).toBe(`${t.url}/after`);
-    expect(jar.cookies.has('gh_refresh')).toBe(true);
+    expect(jar.cookies.has('__Secure-gh_refresh')).toBe(true);
   });
 
   it('keeps contacts per user', async () => {

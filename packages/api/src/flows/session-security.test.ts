@@ -63,9 +63,9 @@ describe('sessions, refresh and CSRF', () => {
         const response = await t.request(path, { method: 'POST', jar, headers, body: '{}' });
         expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
         expect(((await response.json()) as { error: string }).error).toBe('cross_site_request');
-        expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith('gh_refresh='))).toBe(
-          false,
-        );
+        expect(
+          response.headers.getSetCookie().some((cookie) => cookie.startsWith('__Secure-gh_refresh=')),
+        ).toBe(false);
       }
     }
     // The session is untouched: a same-origin refresh still works (and needs nothing beyond what fetch sends).
@@ -74,13 +74,13 @@ describe('sessions, refresh and CSRF', () => {
 
   it('21: a refresh cookie used twice revokes the whole session and every descendant', async () => {
     const { jar, token } = await signIn();
-    const stolen = jar.cookies.get('gh_refresh') ?? '';
+    const stolen = jar.cookies.get('__Secure-gh_refresh') ?? '';
     const first = await refresh(jar);
     expect(first.status).toBe(200);
     const childToken = ((await first.json()) as { access_token: string }).access_token;
     // The attacker replays the old cookie.
     const replay = new CookieJar();
-    replay.cookies.set('gh_refresh', stolen);
+    replay.cookies.set('__Secure-gh_refresh', stolen);
     const reused = await refresh(replay);
     expect(reused.status).toBe(401);
     expect(((await reused.json()) as { error: string }).error).toBe('refresh_token_reused');
@@ -94,7 +94,7 @@ describe('sessions, refresh and CSRF', () => {
 
   it('22: after logout the refresh cookie is refused server-side', async () => {
     const { jar, token } = await signIn();
-    const cookie = jar.cookies.get('gh_refresh') ?? '';
+    const cookie = jar.cookies.get('__Secure-gh_refresh') ?? '';
     const logout = await t.request('/api/logout', {
       method: 'POST',
       jar,
@@ -103,7 +103,7 @@ describe('sessions, refresh and CSRF', () => {
     });
     expect(logout.status).toBe(200);
     const kept = new CookieJar();
-    kept.cookies.set('gh_refresh', cookie);
+    kept.cookies.set('__Secure-gh_refresh', cookie);
     const again = await refresh(kept);
     expect(again.status).toBe(401);
     expect((await me(token)).status).toBe(401);
@@ -115,7 +115,7 @@ describe('sessions, refresh and CSRF', () => {
     expect(none.headers.get('cache-control')).toBe('no-store');
     expect(none.headers.getSetCookie()).toEqual([]);
     const unknown = new CookieJar();
-    unknown.cookies.set('gh_refresh', 'not-a-session');
+    unknown.cookies.set('__Secure-gh_refresh', 'not-a-session');
     expect((await refresh(unknown)).status).toBe(401);
   });
 

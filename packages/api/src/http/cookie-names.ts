@@ -1,5 +1,8 @@
-/** The refresh cookie: HttpOnly, Secure, SameSite=Strict, Path=/api (the only routes that read it). */
-export const REFRESH_COOKIE = 'gh_refresh';
+/**
+ * The refresh cookie: HttpOnly, Secure, SameSite=Strict, Path=/api (the only routes that read it). `__Secure-`
+ * (RFC 6265bis 4.1.3.1) so a non-secure origin cannot plant or overwrite it; not `__Host-`, which demands Path=/.
+ */
+export const REFRESH_COOKIE = '__Secure-gh_refresh';
 
 /** Path of the refresh cookie. */
 export const REFRESH_COOKIE_PATH = '/api';
