@@ -142,6 +142,21 @@ describe('callback validation against a misbehaving provider', () => {
       expect(op.requestsTo('/token')).toHaveLength(1);
     });
 
+    it('3: of concurrent callbacks with one state exactly one is exchanged, the others find it used', async () => {
+      const attempt = await begin();
+      const tokenRequestsBefore = op.requestsTo('/token').length;
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => {
+          const copy = new CookieJar();
+          for (const [name, value] of attempt.jar.cookies) copy.cookies.set(name, value);
+          return callBack(copy, attempt.callback);
+        }),
+      );
+      expect(results.filter((result) => result.response.status === 200)).toHaveLength(1);
+      expect(results.filter((result) => result.body.error === 'login_transaction_used')).toHaveLength(3);
+      expect(op.requestsTo('/token').length - tokenRequestsBefore).toBe(1);
+    });
+
     it('refuses a transaction older than 10 minutes', async () => {
       const attempt = await begin();
       t.clock.advance(10 * 60 * 1000 + 1);

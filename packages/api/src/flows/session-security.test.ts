@@ -109,6 +109,44 @@ describe('sessions, refresh and CSRF', () => {
     expect((await me(token)).status).toBe(401);
   });
 
+  it('22: logout with a refresh cookie a stolen copy already rotated still ends the session for the thief', async () => {
+    const { jar } = await signIn();
+    const thief = new CookieJar();
+    thief.cookies.set('__Secure-gh_refresh', jar.cookies.get('__Secure-gh_refresh') ?? '');
+    expect((await refresh(thief)).status).toBe(200);
+    const logout = await t.request('/api/logout', {
+      method: 'POST',
+      jar,
+      headers: sameOriginJson(t.url),
+      body: '{}',
+    });
+    expect(logout.status).toBe(200);
+    // The user's (spent) cookie carries no id_token_hint to hand out.
+    expect(((await logout.json()) as { logout_url: string }).logout_url).not.toContain('id_token_hint');
+    const after = await refresh(thief);
+    expect(after.status).toBe(401);
+    expect(((await after.json()) as { error: string }).error).toBe('session_revoked');
+  });
+
+  it('21: of concurrent refreshes with one cookie at most one succeeds, and the race revokes the session', async () => {
+    const { jar } = await signIn();
+    const cookie = jar.cookies.get('__Secure-gh_refresh') ?? '';
+    const jars = Array.from({ length: 6 }, () => {
+      const copy = new CookieJar();
+      copy.cookies.set('__Secure-gh_refresh', cookie);
+      return copy;
+    });
+    const responses = await Promise.all(jars.map((copy) => refresh(copy)));
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(1);
+    expect(statuses.filter((status) => status !== 200 && status !== 401)).toEqual([]);
+    // Whoever won, its rotated cookie is dead too: the reuse revoked the whole session.
+    for (const copy of jars) {
+      if (copy.cookies.get('__Secure-gh_refresh') === undefined) continue;
+      expect((await refresh(copy)).status).toBe(401);
+    }
+  });
+
   it('answers 204 (no session, not an error) to a refresh without any cookie, and 401 to an unknown one', async () => {
     const none = await refresh(new CookieJar());
     expect(none.status).toBe(204);

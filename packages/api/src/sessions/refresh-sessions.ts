@@ -70,18 +70,24 @@ export async function rotateSession(
   }
 }
 
-/** Ends a session server-side; returns the provider's ID token (for id_token_hint) if it was kept. */
+/**
+ * Ends a session server-side; returns the provider's ID token (for id_token_hint) if it was kept. A refresh
+ * token that was already rotated away still ends its session: the browser holding it is the legitimate user
+ * whose copy was used by someone else (RFC 9700 4.14.2), and leaving the session alive would let that party keep
+ * refreshing after the user signed out. The ID token is then not handed out.
+ */
 export async function closeSession(
   ctx: ApiContext,
   refreshToken: string | undefined,
 ): Promise<string | undefined> {
   if (refreshToken === undefined || refreshToken === '') return undefined;
-  const session = await ctx.store.findSessionByRefresh(sha256(refreshToken));
-  if (session === undefined) return undefined;
+  const found = await ctx.store.findSessionByRefresh(sha256(refreshToken));
+  if (found === undefined) return undefined;
+  const { session, spent } = found;
   const now = ctx.now();
-  await ctx.store.revokeSession(session.id, 'logout', now);
+  await ctx.store.revokeSession(session.id, spent ? 'logout_with_spent_refresh_token' : 'logout', now);
   ctx.revoked.add(session.id, now);
-  if (session.revokedAt !== null || session.idTokenSealed === null) return undefined;
+  if (spent || session.revokedAt !== null || session.idTokenSealed === null) return undefined;
   try {
     return ctx.box.open(session.idTokenSealed, `id_token:${session.id}`);
   } catch {

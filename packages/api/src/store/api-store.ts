@@ -82,8 +82,11 @@ export interface ApiStore {
     now: number,
     idleExpiresAt: number,
   ): Promise<RefreshResult>;
-  /** The session a (still unused) refresh token belongs to, without spending it. */
-  findSessionByRefresh(refreshHash: string): Promise<ApiSession | undefined>;
+  /**
+   * The session a refresh token belongs to, without spending it; `spent` when the token was already rotated
+   * (logout with a spent token still ends the session: RFC 9700 4.14.2, a copy may have been used).
+   */
+  findSessionByRefresh(refreshHash: string): Promise<{ session: ApiSession; spent: boolean } | undefined>;
   revokeSession(sessionId: string, reason: string, now: number): Promise<void>;
   /** Revokes every live session of a provider `sid` or `sub` (back-channel logout); returns their ids. */
   revokeProviderSessions(match: { providerSid?: string; sub?: string }, now: number): Promise<string[]>;

@@ -277,11 +277,13 @@ export class SqliteApiStore implements ApiStore {
       .immediate();
   }
 
-  async findSessionByRefresh(refreshHash: string): Promise<ApiSession | undefined> {
+  async findSessionByRefresh(
+    refreshHash: string,
+  ): Promise<{ session: ApiSession; spent: boolean } | undefined> {
     const known = this.#s.findRefresh.get(refreshHash);
-    if (known === undefined || known.used_at !== null) return undefined;
+    if (known === undefined) return undefined;
     const row = this.#s.getSession.get(known.session_id);
-    return row === undefined ? undefined : toSession(row);
+    return row === undefined ? undefined : { session: toSession(row), spent: known.used_at !== null };
   }
 
   async revokeSession(sessionId: string, reason: string, now: number): Promise<void> {
