@@ -35,5 +35,6 @@ export {
   assertPasswordAcceptable,
   assertTotpSecretAcceptable,
   MIN_PASSWORD_LENGTH,
+  removeUser,
   setUserPassword,
 } from './users/user-admin.js';

@@ -134,6 +134,11 @@ export interface OidcModelStore {
   revokeByGrantId(model: string, grantId: string): Promise<void>;
   /** Deletes every expired row; returns how many. */
   sweepExpired(now: number): Promise<number>;
+  /**
+   * Deletes every row that belongs to account `accountId` (its sessions, grants, codes and tokens, of every
+   * model): what a password change or a removed user must end. Returns how many.
+   */
+  revokeByAccountId(accountId: string): Promise<number>;
 }
 
 /**

@@ -78,7 +78,11 @@ export async function addUser(
   });
 }
 
-/** Replaces a user's password. Throws `ERR_USER_NOT_FOUND` or `ERR_INVALID_INPUT`. */
+/**
+ * Replaces a user's password and ends every session, grant and token of the account (OWASP Session Management:
+ * a password change must sign out whoever signed in with the old one). Throws `ERR_USER_NOT_FOUND` or
+ * `ERR_INVALID_INPUT`.
+ */
 export async function setUserPassword(
   store: AuthStore,
   username: string,
@@ -86,7 +90,17 @@ export async function setUserPassword(
   hasher: PasswordHasher = argon2idHasher,
 ): Promise<void> {
   assertPasswordAcceptable(password);
-  if (!(await store.users.setPasswordHash(username, await hasher.hash(password)))) {
+  const user = await store.users.findByUsername(username);
+  if (!user || !(await store.users.setPasswordHash(username, await hasher.hash(password)))) {
     throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
   }
+  await store.models.revokeByAccountId(user.id);
+}
+
+/** Removes a user and ends every session, grant and token of the account. False when there is no such user. */
+export async function removeUser(store: AuthStore, username: string): Promise<boolean> {
+  const user = await store.users.findByUsername(username);
+  if (!user || !(await store.users.remove(username))) return false;
+  await store.models.revokeByAccountId(user.id);
+  return true;
 }

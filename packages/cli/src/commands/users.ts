@@ -3,6 +3,7 @@ import {
   addUser,
   assertTotpSecretAcceptable,
   generateTotpSecret,
+  removeUser,
   setUserPassword,
 } from '@gatehouse/auth-server';
 import { CliError, usage } from '../cli-error.js';
@@ -112,7 +113,7 @@ async function remove(context: CommandContext, args: readonly string[]): Promise
     SYNOPSIS.remove,
   );
   const username = onePositional(positionals, 'username', SYNOPSIS.remove);
-  const removed = await withAuthStore(context, (store) => store.users.remove(username));
+  const removed = await withAuthStore(context, (store) => removeUser(store, username));
   if (!removed) throw new CliError('ERR_CLI_FAILED', `no user "${username}"`);
   context.stdout.write(`Removed user ${username}.\n`);
   return 0;

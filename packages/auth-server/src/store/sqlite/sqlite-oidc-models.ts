@@ -18,6 +18,7 @@ export class SqliteOidcModelStore implements OidcModelStore {
   readonly #consume;
   readonly #destroy;
   readonly #revokeByGrantId;
+  readonly #revokeByAccountId;
   readonly #sweep;
 
   constructor(db: SqliteDatabase) {
@@ -43,6 +44,10 @@ export class SqliteOidcModelStore implements OidcModelStore {
     this.#destroy = db.prepare<[string, string]>('DELETE FROM oidc_models WHERE model = ? AND id = ?');
     this.#revokeByGrantId = db.prepare<[string, string]>(
       'DELETE FROM oidc_models WHERE model = ? AND grant_id = ?',
+    );
+    // oidc-provider keeps the account at the top level of Session, Grant, code and token payloads.
+    this.#revokeByAccountId = db.prepare<[string]>(
+      "DELETE FROM oidc_models WHERE json_extract(payload, '$.accountId') = ?",
     );
     this.#sweep = db.prepare<[number]>(
       'DELETE FROM oidc_models WHERE expires_at IS NOT NULL AND expires_at <= ?',
@@ -92,6 +97,10 @@ export class SqliteOidcModelStore implements OidcModelStore {
 
   async revokeByGrantId(model: string, grantId: string): Promise<void> {
     this.#revokeByGrantId.run(model, grantId);
+  }
+
+  async revokeByAccountId(accountId: string): Promise<number> {
+    return this.#revokeByAccountId.run(accountId).changes;
   }
 
   async sweepExpired(now: number): Promise<number> {
