@@ -206,6 +206,7 @@ describe('callback validation against a misbehaving provider', () => {
         'https://evil.example/',
         '//evil.example',
         '/\\evil.example',
+        '/.//evil.example',
         'javascript:alert(1)',
         '/ok\u0000x',
       ]) {

@@ -15,5 +15,9 @@ export function safeReturnTo(value: unknown, publicUrl: string): string {
     return '/';
   }
   if (resolved.origin !== new URL(publicUrl).origin) return '/';
-  return `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  const path = `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  // Dot segments can collapse into a scheme-relative path (`/.//evil`, `/a/..//evil` → `//evil`), which a
+  // browser resolves to another host: check the normalised result again.
+  if (path.startsWith('//')) return '/';
+  return path;
 }
