@@ -13,10 +13,13 @@ import { totpCode } from '../totp/totp.js';
 
 // Issue 3 "done when": an independent, certified relying party (openid-client, OpenID Certified) completes
 // sign-in with password + TOTP against the embedded server, with ID token signature checks on.
+
+/** The server's TOTP clock, fixed mid-step: the code cannot go stale when a 30 s boundary passes mid-test. */
+const NOW_MS = Math.floor(Date.now() / 30_000) * 30_000 + 15_000;
 describe('certified relying party (openid-client) against the embedded server', () => {
   let auth: TestAuthServer;
   beforeAll(async () => {
-    auth = await startTestAuthServer();
+    auth = await startTestAuthServer({ nowMs: () => NOW_MS });
   });
   afterAll(async () => {
     await auth.close();
@@ -49,7 +52,7 @@ describe('certified relying party (openid-client) against the embedded server', 
     const callback = await signIn(new TestBrowser(), url.href, auth.issuer, {
       username: 'alice',
       password: 'correct horse battery staple',
-      code: () => totpCode(TEST_TOTP_SECRET, Date.now()),
+      code: () => totpCode(TEST_TOTP_SECRET, NOW_MS),
     });
     expect(callback.searchParams.get('iss')).toBe(auth.issuer);
 

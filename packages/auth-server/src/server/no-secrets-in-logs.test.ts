@@ -10,6 +10,9 @@ import { totpCode } from '../totp/totp.js';
 const PASSWORD = 'correct horse battery staple';
 
 // SECURITY.md preamble: no code, token, secret, password or TOTP code in any log line.
+
+/** The server's TOTP clock, fixed mid-step: the code cannot go stale when a 30 s boundary passes mid-test. */
+const NOW_MS = Math.floor(Date.now() / 30_000) * 30_000 + 15_000;
 describe('logs', () => {
   let auth: TestAuthServer;
   const lines: string[] = [];
@@ -20,7 +23,10 @@ describe('logs', () => {
         done();
       },
     });
-    auth = await startTestAuthServer({ logger: createLogger({ name: 'auth-server', level: 'trace' }, sink) });
+    auth = await startTestAuthServer({
+      nowMs: () => NOW_MS,
+      logger: createLogger({ name: 'auth-server', level: 'trace' }, sink),
+    });
   });
   afterAll(async () => {
     await auth.close();
@@ -36,7 +42,7 @@ describe('logs', () => {
       username: 'alice',
       password: PASSWORD,
       code: () => {
-        code = totpCode(TEST_TOTP_SECRET, Date.now());
+        code = totpCode(TEST_TOTP_SECRET, NOW_MS);
         return code;
       },
     });
