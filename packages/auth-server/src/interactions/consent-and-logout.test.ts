@@ -98,6 +98,28 @@ describe('consent and logout pages', () => {
     expect(done.response.headers.get('x-frame-options')).toBe('DENY');
   });
 
+  // SECURITY.md 28: oidc-provider's own form_post page (response_mode=form_post) carries our headers too, with
+  // only the hash of its one auto-submit script added to script-src.
+  it('serves the form_post response page with the strict headers', async () => {
+    const browser = new TestBrowser();
+    await signIn(browser, authorizeUrl(auth.issuer, 'first-party', pkcePair().challenge), auth.issuer, bob);
+    const url = authorizeUrl(auth.issuer, 'first-party', pkcePair().challenge, {
+      response_mode: 'form_post',
+    });
+    const { response } = await browser.follow(await browser.get(url), new URL(auth.issuer).origin);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain(`action="${REDIRECT_URI}"`);
+    const csp = String(response.headers.get('content-security-policy'));
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
   it('refuses to authenticate the token endpoint with the secret in the URL query', async () => {
     const response = await fetch(
       `${auth.issuer}/token?client_id=first-party&client_secret=${encodeURIComponent(TEST_SECRET)}`,
