@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { clientAddress } from '../http/client-address.js';
 import { registerErrorHandler } from '../http/error-handler.js';
+import { redactedRequest } from '../http/redacted-request.js';
 import { routeRateLimit } from '../http/route-rate-limit.js';
 import { registerSecurityHeaders } from '../http/security-headers.js';
 import { registerBackchannelLogoutRoute } from '../routes/backchannel-logout-route.js';
@@ -18,7 +19,8 @@ import type { ApiContext } from './api-context.js';
 /** Builds the Fastify application with every route, hook and plugin (not listening yet). */
 export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: ctx.logger as FastifyBaseLogger,
+    // Our own `req` serializer on a child, so request lines are redacted even with a caller's plain logger.
+    loggerInstance: ctx.logger.child({}, { serializers: { req: redactedRequest } }) as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
     trustProxy: false,
     return503OnClosing: true,
