@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { apiDatabaseFile, SqliteApiStore } from '../store/sqlite-api-store.js';
 import { CookieJar } from '../testing/cookie-jar.js';
 import { MisbehavingProvider } from '../testing/misbehaving-provider.js';
 import { reservePublicUrl, sameOriginJson, startTestApi, type TestApi } from '../testing/test-api.js';
@@ -237,6 +238,40 @@ describe('sessions, refresh and CSRF', () => {
     expect((await refresh(jar)).status).toBe(401);
     // jti replay is refused.
     expect((await post(valid)).status).toBe(400);
+  });
+  it('back-channel logout: a jti stays refused for as long as its token would pass, whenever the store sweeps', async () => {
+    const iat = Math.floor(t.clock.now() / 1000) + 25; // within the 30 s tolerance for a clock ahead of ours
+    const token = op.sign(
+      {},
+      {
+        iss: op.issuer,
+        aud: op.clientId,
+        iat,
+        jti: `jti-sweep-${iat}-${Math.random()}`,
+        sid: 'provider-session-sweep',
+        events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+      },
+      'key',
+      'key-1',
+    );
+    const post = () =>
+      t.request('/api/backchannel-logout', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ logout_token: token }).toString(),
+      });
+    expect((await post()).status).toBe(200);
+    const elapsed = 10 * 60 * 1000 + 20_000;
+    t.clock.advance(elapsed);
+    const store = new SqliteApiStore(apiDatabaseFile(t.dataDir));
+    try {
+      await store.sweep(t.clock.now());
+      // iat + 10 min + 30 s tolerance has not passed: the token still verifies, so its jti must still be known.
+      expect((await post()).status).toBe(400);
+    } finally {
+      await store.close();
+      t.clock.advance(-elapsed);
+    }
   });
 });
 

@@ -3,6 +3,8 @@ import { ApiError } from '../errors/api-error.js';
 import type { ApiContext } from '../server/api-context.js';
 
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+const LOGOUT_TOKEN_MAX_AGE_MS = 10 * 60 * 1000;
+const CLOCK_TOLERANCE_S = 30;
 
 /**
  * OpenID Connect Back-Channel Logout 1.0, 2.6: verifies a `logout_token` (signature with the provider's JWKS and
@@ -21,8 +23,8 @@ export async function verifyLogoutToken(
       issuer: provider.issuer,
       audience: ctx.config.oidcClientId,
       currentDate: new Date(ctx.now()),
-      clockTolerance: 30,
-      maxTokenAge: '10 minutes',
+      clockTolerance: CLOCK_TOLERANCE_S,
+      maxTokenAge: LOGOUT_TOKEN_MAX_AGE_MS / 1000,
       requiredClaims: ['iat', 'jti'],
     }));
   } catch (error) {
@@ -37,8 +39,16 @@ export async function verifyLogoutToken(
   const sub = typeof payload.sub === 'string' ? payload.sub : undefined;
   if (sid === undefined && sub === undefined) throw invalid('neither sid nor sub');
   const jti = String(payload.jti);
-  const exp = typeof payload.exp === 'number' ? payload.exp * 1000 : ctx.now() + 10 * 60 * 1000;
-  if (!(await ctx.store.rememberLogoutJti(jti, Math.max(exp, ctx.now() + 10 * 60 * 1000), ctx.now()))) {
+  // Remember the jti for as long as the token itself would still pass the checks above (exp or iat + max age,
+  // each plus the clock tolerance), so a replay is refused until then, whenever the store sweeps.
+  const acceptedUntil =
+    Math.max(
+      typeof payload.exp === 'number' ? payload.exp * 1000 : 0,
+      (typeof payload.iat === 'number' ? payload.iat * 1000 : 0) + LOGOUT_TOKEN_MAX_AGE_MS,
+      ctx.now() + LOGOUT_TOKEN_MAX_AGE_MS,
+    ) +
+    CLOCK_TOLERANCE_S * 1000;
+  if (!(await ctx.store.rememberLogoutJti(jti, acceptedUntil, ctx.now()))) {
     throw invalid('jti replayed');
   }
   return { sid, sub };
