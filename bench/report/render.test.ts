@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchResults } from './bench-results.js';
+import { renderReport } from './render.js';
+
+const base: BenchResults = {
+  startedAt: '2026-01-01T00:00:00.000Z',
+  durationSeconds: 1,
+  machine: {
+    cpuModel: 'Test CPU',
+    cores: 2,
+    memoryGb: 4,
+    node: 'v20.0.0',
+    platform: 'linux',
+    loadAverage: [0, 0, 0],
+  },
+  gatehouseEnv: { RATE_LIMIT_PER_MINUTE: '0' },
+  settings: {
+    quick: false,
+    connections: 32,
+    rounds: 5,
+    roundSeconds: 3,
+    warmUpSeconds: 1,
+    signInSeconds: 10,
+    signInInFlight: 4,
+    passwordUsers: 4,
+    totpUsers: 32,
+    refreshSessions: 8,
+    refreshSeconds: 8,
+    callbackSamples: 100,
+    sessions: 10_000,
+    sessionInFlight: 8,
+    sessionMaxSeconds: 190,
+    startupRepetitions: 3,
+    hashSamples: 40,
+  },
+  errors: {},
+  gatehouseLogs: {},
+};
+
+describe('renderReport', () => {
+  it('prints the machine, the rate-limit condition and a targets table even when nothing was measured', () => {
+    const text = renderReport({ ...base, errors: { 'starting gatehouse': 'exited with 1' } });
+    expect(text).toContain('Test CPU, 2 cores');
+    expect(text).toContain('RATE_LIMIT_PER_MINUTE=0');
+    expect(text).toMatch(/\/api\/me ÷ \/healthz\s+n\/a\s+>= 0.75\s+n\/a/);
+    expect(text).toContain('starting gatehouse: exited with 1');
+  });
+
+  it('divides sign-in rates by the hash limit and marks each target met or not', () => {
+    const run = {
+      inFlight: 4,
+      completed: 600,
+      failed: 0,
+      seconds: 10,
+      perSecond: 60,
+      totalP50Ms: 60,
+      totalP99Ms: 90,
+      loginP50Ms: 5,
+      authServerP50Ms: 40,
+      callbackP50Ms: 15,
+      callbackP99Ms: 30,
+      cpu: { server: 1.5, bench: 0.2 },
+    };
+    const text = renderReport({
+      ...base,
+      hashLimit: {
+        memoryCost: 19_456,
+        timeCost: 2,
+        parallelism: 1,
+        samples: 40,
+        hashMs: 20,
+        hashP99Ms: 25,
+        cores: 2,
+        limitPerSecond: 100,
+      },
+      signInsPassword: { ...run, label: 'password' },
+      signInsTotp: { ...run, label: 'password + TOTP', perSecond: 50 },
+    });
+    expect(text).toMatch(/password sign-ins ÷ hash limit\s+0.60\s+>= 0.6\s+yes/);
+    expect(text).toMatch(/password\+TOTP sign-ins ÷ hash limit\s+0.50\s+>= 0.6\s+NO/);
+  });
+});
