@@ -19,10 +19,12 @@ export async function addUser(dataDir: string, user: Credentials & { email: stri
     stderr += chunk.toString();
   });
   child.stdin?.end(user.password);
+  // Bounded: a command that waits for input it will never get must not hang the whole run.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', resolve);
-  });
+  }).finally(() => clearTimeout(timer));
   if (code !== 0)
     throw new Error(`gatehouse users add ${user.username} exited with ${code}: ${stderr.trim()}`);
 }

@@ -69,7 +69,9 @@ export async function measureMeComparison(options: MeComparisonOptions): Promise
   const claims = decodePayload(firstToken);
   const alg = String(header.alg);
   const jwksUri = `${options.publicUrl}/.well-known/jwks.json`;
-  const jwks = (await (await fetch(jwksUri)).json()) as { keys: JWK[] };
+  const jwks = (await (await fetch(jwksUri, { signal: AbortSignal.timeout(10_000) })).json()) as {
+    keys: JWK[];
+  };
   const jwk = jwks.keys.find((key) => key.kid === header.kid) ?? jwks.keys[0];
   if (!jwk) throw new Error(`${jwksUri} has no keys`);
   const config = { jwk, jwksUri, alg, issuer: claims.iss, audience: claims.aud };
