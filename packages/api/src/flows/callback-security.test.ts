@@ -345,6 +345,18 @@ describe('discovery', () => {
     }
   });
 
+  it('8: refuses to start when the provider jwks_uri is plain http to another host', async () => {
+    const op = await MisbehavingProvider.start();
+    op.behaviour.jwksUri = 'http://jwks.example.test/jwks';
+    try {
+      await expect(startTestApi({ issuer: op.issuer, publicUrl: await reservePublicUrl() })).rejects.toThrow(
+        /^Invalid OIDC_ISSUER: .*jwks_uri http:\/\/jwks\.example\.test is not https/,
+      );
+    } finally {
+      await op.close();
+    }
+  });
+
   it('retries discovery in the background and becomes ready when the provider comes up', async () => {
     const op = await MisbehavingProvider.start();
     op.behaviour.discoveryDown = true;

@@ -73,6 +73,7 @@ export class ProviderClient {
       this.#provider = await this.#discover();
       this.#logger.info({ issuer: this.#config.oidcIssuer }, 'OpenID Provider discovered');
     } catch (error) {
+      if (error instanceof ConfigError) throw error;
       if (isIssuerMismatch(error)) {
         throw new ConfigError(
           'OIDC_ISSUER',
@@ -124,6 +125,15 @@ export class ProviderClient {
     config[customFetch] = boundedFetch(c.oidcHttpTimeoutMs);
     const metadata = config.serverMetadata();
     if (metadata.jwks_uri === undefined) throw new Error('the provider publishes no jwks_uri');
+    // We fetch the JWKS ourselves (not through openid-client, which would refuse plain http): keys that verify
+    // ID and logout tokens must come over TLS (RFC 8414 2, jwks_uri; RFC 8725 3.3), plain http only on loopback.
+    const jwksUrl = new URL(metadata.jwks_uri);
+    if (jwksUrl.protocol !== 'https:' && !(jwksUrl.protocol === 'http:' && isLoopback(jwksUrl))) {
+      throw new ConfigError(
+        'OIDC_ISSUER',
+        `Invalid OIDC_ISSUER: the provider's jwks_uri ${jwksUrl.origin} is not https; its signing keys would travel unprotected`,
+      );
+    }
     return {
       config,
       issuer: metadata.issuer,

@@ -32,6 +32,8 @@ export interface Behaviour {
   issParameterSupported: boolean;
   /** The issuer the discovery document claims (for the mismatch case). */
   discoveryIssuer: string | undefined;
+  /** The jwks_uri the discovery document advertises (default: the double's own `/jwks`). */
+  jwksUri: string | undefined;
   endSession: boolean;
   /** Discovery answers 503 (the provider is down at start). */
   discoveryDown: boolean;
@@ -94,6 +96,7 @@ export class MisbehavingProvider {
       userinfoSub: undefined,
       issParameterSupported: true,
       discoveryIssuer: undefined,
+      jwksUri: undefined,
       endSession: true,
       discoveryDown: false,
     };
@@ -219,7 +222,7 @@ export class MisbehavingProvider {
           authorization_endpoint: `${this.issuer}/authorize`,
           token_endpoint: `${this.issuer}/token`,
           userinfo_endpoint: `${this.issuer}/userinfo`,
-          jwks_uri: `${this.issuer}/jwks`,
+          jwks_uri: b.jwksUri ?? `${this.issuer}/jwks`,
           response_types_supported: ['code'],
           subject_types_supported: ['public'],
           id_token_signing_alg_values_supported: ['RS256'],
