@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { trackChild } from '../harness/child-registry.js';
 import { gatehouseBin, repoRoot } from '../harness/paths.js';
 import type { Credentials } from './gatehouse-client.js';
 
@@ -14,6 +15,7 @@ export async function addUser(dataDir: string, user: Credentials & { email: stri
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['pipe', 'ignore', 'pipe'],
   });
+  trackChild(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { trackChild } from '../harness/child-registry.js';
 import { gatehouseBin, repoRoot } from '../harness/paths.js';
 
 /** A running `gatehouse start` child process. */
@@ -60,6 +61,7 @@ export async function startGatehouse(options: StartOptions): Promise<RunningGate
       if (logged.first.length < 20) logged.first.push(line.slice(0, 600));
     }
   });
+  trackChild(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { trackChild } from '../harness/child-registry.js';
 import type { ServerConfig } from './server-config.js';
 
 /** A comparison server running in its own process (its own event loop, like the API). */
@@ -22,6 +23,7 @@ export async function spawnServer(
     env: { ...process.env, NODE_ENV: 'production', BENCH_SERVER_CONFIG: JSON.stringify(config) },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  trackChild(child);
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within 10 s`)), 10_000);
     child.once('message', (message: unknown) => {
