@@ -57,8 +57,9 @@ describe('the flow against a plain oidc-provider', () => {
     const flow = body.flow as { step: number; status: string }[];
     expect(flow.map((step) => step.step)).toEqual([7, 8, 9, 10]);
     expect(flow.every((step) => step.status === 'ok')).toBe(true);
-    // The refresh cookie, never the provider's tokens.
+    // The refresh cookie, never the provider's tokens; the spent transaction's __Host- cookie cleared validly.
     const setCookie = callback.headers.getSetCookie().join('\n');
+    expect(setCookie).toMatch(/^__Host-gh_tx_[\w-]+=;.*Path=\/;.*Secure/m);
     expect(setCookie).toMatch(
       /^__Secure-gh_refresh=[^;]+; Max-Age=\d+; Path=\/api; HttpOnly; Secure; SameSite=Strict/m,
     );
@@ -95,7 +96,9 @@ describe('the flow against a plain oidc-provider', () => {
     expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${t.url}/`);
     expect(end.searchParams.get('id_token_hint')).toMatch(/^ey/);
     expect(end.searchParams.get('state')).toBeTruthy();
-    expect(logout.headers.getSetCookie().join()).toMatch(/__Secure-gh_refresh=;/);
+    // A prefixed cookie is only replaced (here: cleared) by a Set-Cookie with the same prefix rules: Secure, and
+    // the same Path, or the browser ignores it (RFC 6265bis 4.1.3).
+    expect(logout.headers.getSetCookie().join('\n')).toMatch(/^__Secure-gh_refresh=;.*Path=\/api;.*Secure/m);
 
     // The session is over at once for the access token too (sid revocation).
     const after = await t.request('/api/me', {
