@@ -180,6 +180,12 @@ describe('the whole flow in Chromium', () => {
       (cookie) => cookie.httpOnly && cookie.path === '/api',
     );
     expect(refreshCookie).toBeDefined();
+    let logoutAnswer = '';
+    await first.route('**/api/logout', async (route) => {
+      const response = await route.fetch();
+      logoutAnswer = await response.text();
+      await route.fulfill({ response });
+    });
     await first.getByRole('button', { name: 'Log out' }).click();
     // RP-initiated logout at the auth server asks for confirmation on its own page.
     const confirm = first.getByRole('button', { name: 'Sign out' });
@@ -188,6 +194,9 @@ describe('the whole flow in Chromium', () => {
     await confirm.click();
     await first.waitForURL((url) => url.origin === new URL(gatehouse.url).origin);
     await expect.poll(() => isSignedOut(first)).toBe(true);
+    // SECURITY.md 14: the provider's tokens never reach the browser, not even as a logout hint.
+    expect(logoutAnswer).toContain('logout_url');
+    expect(logoutAnswer).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
     await expect.poll(() => isSignedOut(second)).toBe(true);
     await snap(second, 'logout', '02-other-tab-signed-out');
 
@@ -205,6 +214,10 @@ describe('the whole flow in Chromium', () => {
       body: '{}',
     });
     expect(replay.status).toBe(401);
+
+    // The auth server's session ended too (RP-initiated logout): logging in again asks for the password.
+    await second.getByRole('button', { name: 'Log in' }).click();
+    await second.getByLabel('Username').waitFor();
   });
 
   it('completes the simple server-side flow (/authorization-code/login) signed in', async () => {

@@ -31,6 +31,11 @@ export interface ApiConfig {
   apiAudience: string;
   apiAudienceExplicit: boolean;
   flowInspector: boolean;
+  /**
+   * What names the session in the provider's end-session URL: `client_id` (default; the provider's ID token
+   * never reaches the browser, SECURITY.md 14) or `id_token_hint` (for providers that require it, e.g. Okta).
+   */
+  oidcLogoutHint: 'client_id' | 'id_token_hint';
   spaDir: string | undefined;
 }
 
@@ -79,6 +84,7 @@ const schema = z.object({
   REFRESH_ABSOLUTE_TTL: seconds(7 * 86_400, 365 * 86_400),
   API_AUDIENCE: z.string().min(1).optional(),
   FLOW_INSPECTOR: z.enum(['on', 'off']).optional(),
+  OIDC_LOGOUT_HINT: z.enum(['client_id', 'id_token_hint']).default('client_id'),
   SPA_DIR: z.string().min(1).optional(),
 });
 
@@ -154,6 +160,7 @@ export function loadApiConfig(env: Env, overrides: Env = {}): ApiConfig {
     apiAudience: parsed.API_AUDIENCE ?? origin,
     apiAudienceExplicit: parsed.API_AUDIENCE !== undefined,
     flowInspector: parsed.FLOW_INSPECTOR ? parsed.FLOW_INSPECTOR === 'on' : parsed.NODE_ENV !== 'production',
+    oidcLogoutHint: parsed.OIDC_LOGOUT_HINT,
     spaDir: parsed.SPA_DIR === undefined ? undefined : resolve(parsed.SPA_DIR),
   };
 }

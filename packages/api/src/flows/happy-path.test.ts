@@ -94,7 +94,10 @@ describe('the flow against a plain oidc-provider', () => {
     const end = new URL(logout_url);
     expect(end.origin).toBe(op.issuer);
     expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${t.url}/`);
-    expect(end.searchParams.get('id_token_hint')).toMatch(/^ey/);
+    // SECURITY.md 14: the provider's ID token never reaches the browser, not even as a logout hint.
+    expect(end.searchParams.get('id_token_hint')).toBeNull();
+    expect(end.searchParams.get('client_id')).toBe('gatehouse-api');
+    expect(logout_url).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
     expect(end.searchParams.get('state')).toBeTruthy();
     // A prefixed cookie is only replaced (here: cleared) by a Set-Cookie with the same prefix rules: Secure, and
     // the same Path, or the browser ignores it (RFC 6265bis 4.1.3).
@@ -260,5 +263,32 @@ describe('the flow against a plain oidc-provider', () => {
     expect(text).not.toMatch(/code=[A-Za-z0-9_-]{10}/);
     expect(text).not.toMatch(/state=[A-Za-z0-9_-]{10}/);
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+  });
+
+  it('puts the ID token in the logout URL only when OIDC_LOGOUT_HINT=id_token_hint (for providers that need it)', async () => {
+    const publicUrl = await reservePublicUrl();
+    const provider = await startOidcProvider({ clientId: 'gatehouse-api', clientSecret: SECRET, publicUrl });
+    const api = await startTestApi({
+      issuer: provider.issuer,
+      publicUrl,
+      env: { OIDC_LOGOUT_HINT: 'id_token_hint' },
+    });
+    try {
+      const jar = new CookieJar();
+      const started = (await (await api.request('/api/login', { jar })).json()) as { login_url: string };
+      const back = await provider.signIn(started.login_url);
+      expect((await api.request(`/api/callback${back.search}`, { jar })).status).toBe(200);
+      const logout = await api.request('/api/logout', {
+        method: 'POST',
+        jar,
+        headers: sameOriginJson(api.url),
+        body: '{}',
+      });
+      const end = new URL(((await logout.json()) as { logout_url: string }).logout_url);
+      expect(end.searchParams.get('id_token_hint')).toMatch(/^eyJ/);
+    } finally {
+      await api.close();
+      await provider.close();
+    }
   });
 });

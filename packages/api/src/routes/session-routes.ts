@@ -66,9 +66,13 @@ export function registerSessionRoutes(
     if (!ctx.provider.ready) return { logout_url: fallback };
     const { config } = ctx.provider.provider;
     if (config.serverMetadata().end_session_endpoint === undefined) return { logout_url: fallback };
-    // OIDC RP-Initiated Logout 1.0, 2: id_token_hint names the session; post_logout_redirect_uri is registered.
+    // OIDC RP-Initiated Logout 1.0, 2: client_id (added by buildEndSessionUrl) lets the provider check the
+    // registered post_logout_redirect_uri. The provider's ID token goes along only when the operator opts in
+    // (OIDC_LOGOUT_HINT=id_token_hint, for providers that require it): otherwise it would reach the browser,
+    // which SECURITY.md 14 forbids.
     const parameters: Record<string, string> = { post_logout_redirect_uri: fallback, state: randomToken(16) };
-    if (idToken !== undefined) parameters.id_token_hint = idToken;
+    if (ctx.config.oidcLogoutHint === 'id_token_hint' && idToken !== undefined)
+      parameters.id_token_hint = idToken;
     return { logout_url: buildEndSessionUrl(config, parameters).href };
   });
 }
