@@ -16,6 +16,7 @@ export class ProviderJwks {
   readonly #now: () => number;
   readonly #cooldownMs: number;
   #keys: JWK[] = [];
+  /** When the last fetch started: the cool-down counts attempts, so a failing JWKS endpoint is not hammered. */
   #fetchedAt = Number.NEGATIVE_INFINITY;
   #pending: Promise<void> | undefined;
   readonly #imported = new Map<string, CryptoKey>();
@@ -29,7 +30,10 @@ export class ProviderJwks {
 
   /** A key resolver for jose's `jwtVerify`: only keys from the provider's JWKS, matched by `kid` and `alg`. */
   readonly resolve = async (header: JWSHeaderParameters): Promise<CryptoKey> => {
-    if (this.#fetchedAt === Number.NEGATIVE_INFINITY) await this.#refresh();
+    // A fetch under way (started by a concurrent callback) is awaited, never read half-done; with no key set
+    // yet (first use, or the first fetch failed) one is fetched now.
+    if (this.#pending !== undefined) await this.#pending.catch(() => undefined);
+    if (this.#keys.length === 0) await this.#refresh();
     let jwk = this.#select(header);
     if (jwk === undefined && this.#now() - this.#fetchedAt >= this.#cooldownMs) {
       await this.#refresh();
