@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,16 @@ function run(env: Record<string, string>): Started {
   return { child, output: () => output, exited };
 }
 
+/** The pids of a process's children (Linux /proc). */
+function childPids(pid: number): number[] {
+  const children: number[] = [];
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+    if (text !== '') children.push(...text.split(/\s+/).map(Number));
+  }
+  return children;
+}
+
 async function waitFor(started: Started, text: string): Promise<void> {
   await expect.poll(() => started.output(), { timeout: 20_000, interval: 100 }).toContain(text);
 }
@@ -49,6 +59,28 @@ describe('gatehouse start (npm start)', () => {
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
     expect((await fetch(`http://localhost:${authPort}/.well-known/openid-configuration`)).status).toBe(200);
+
+    // The auth server runs in a child process the command supervises: killed outright, it comes back on the
+    // same port, its state intact (it lives in DATA_DIR).
+    const authPid = childPids(first.child.pid ?? 0)[0];
+    expect(authPid).toBeDefined();
+    process.kill(authPid ?? 0, 'SIGKILL');
+    await expect
+      .poll(() => childPids(first.child.pid ?? 0).filter((pid) => pid !== authPid).length, {
+        timeout: 20_000,
+      })
+      .toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (
+            await fetch(`http://localhost:${authPort}/.well-known/openid-configuration`).catch(
+              () => undefined,
+            )
+          )?.status,
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe(200);
 
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);

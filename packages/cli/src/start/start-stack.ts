@@ -1,12 +1,7 @@
 import { type ApiConfig, loadApiConfig, startApi } from '@gatehouse/api';
-import {
-  ensureApiClient,
-  loadAuthServerConfig,
-  openAuthStore,
-  seedDemoUsers,
-  startAuthServer,
-} from '@gatehouse/auth-server';
+import { ensureApiClient, loadAuthServerConfig, openAuthStore, seedDemoUsers } from '@gatehouse/auth-server';
 import type { Logger } from '@gatehouse/common';
+import { startAuthServerProcess } from './auth-server-process.js';
 import { defaultSpaDir } from './spa-dir.js';
 
 /** A demo user created on first start, shown once. */
@@ -35,8 +30,9 @@ export interface RunningStack {
 }
 
 /**
- * Starts Gatehouse as `npm start` does. Without `OIDC_ISSUER`: the embedded auth server (its client for the API
- * ensured, demo users seeded on an empty store outside production), then the API against it. With
+ * Starts Gatehouse as `npm start` does. Without `OIDC_ISSUER`: the embedded auth server in a supervised child
+ * process (its client for the API ensured and demo users seeded on an empty store outside production, first),
+ * then the API in this process against it. With
  * `OIDC_ISSUER`: the API alone against that provider. Configuration errors throw `ConfigError` before anything
  * listens.
  */
@@ -68,41 +64,38 @@ export async function startStack(
     OIDC_CLIENT_SECRET: 'checked-below',
   });
 
+  // Prepare the auth server's store here (the API's client, demo users), then run the server in a child.
   const store = openAuthStore(authConfig.dataDir);
+  let clientSecret: string;
+  let demoUsers: readonly DemoUser[];
   try {
-    const { clientSecret } = await ensureApiClient(store, {
+    ({ clientSecret } = await ensureApiClient(store, {
       clientId: preliminary.oidcClientId,
       publicUrl: preliminary.publicUrl,
       ...(env.OIDC_CLIENT_SECRET ? { secret: env.OIDC_CLIENT_SECRET } : {}),
-    });
-    const demoUsers = authConfig.production ? [] : ((await seedDemoUsers(store))?.users ?? []);
-
-    const auth = await startAuthServer({
-      config: authConfig,
-      store,
-      logger: logger.child({ part: 'auth-server' }),
-    });
-    try {
-      const config = loadApiConfig(withSpa, { OIDC_ISSUER: auth.issuer, OIDC_CLIENT_SECRET: clientSecret });
-      const api = await startApi({ config, logger: logger.child({ part: 'api' }) });
-      return {
-        apiUrl: api.url,
-        issuer: auth.issuer,
-        embedded: true,
-        demoUsers,
-        spaDir,
-        async close() {
-          await api.close();
-          await auth.close();
-          await store.close();
-        },
-      };
-    } catch (error) {
-      await auth.close();
-      throw error;
-    }
-  } catch (error) {
+    }));
+    demoUsers = authConfig.production ? [] : ((await seedDemoUsers(store))?.users ?? []);
+  } finally {
     await store.close();
+  }
+
+  const auth = await startAuthServerProcess(env, logger.child({ part: 'auth-server' }));
+  try {
+    const config = loadApiConfig(withSpa, { OIDC_ISSUER: auth.issuer, OIDC_CLIENT_SECRET: clientSecret });
+    const api = await startApi({ config, logger: logger.child({ part: 'api' }) });
+    return {
+      apiUrl: api.url,
+      issuer: auth.issuer,
+      embedded: true,
+      demoUsers,
+      spaDir,
+      async close() {
+        await api.close();
+        await auth.close();
+      },
+    };
+  } catch (error) {
+    await auth.close();
     throw error;
   }
 }
