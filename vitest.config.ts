@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ['@gatehouse/source'] },
   ssr: { resolve: { conditions: ['@gatehouse/source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'e2e/**/*.test.ts', 'bench/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
