@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { listApiSigningKeys, rotateApiSigningKey } from '@gatehouse/api';
 import {
   isSigningAlgorithm,
   listSigningKeys,
@@ -49,6 +48,8 @@ async function list(context: CommandContext, args: readonly string[]): Promise<n
   );
   if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"; usage: ${SYNOPSIS.list}`);
   if (values.api) {
+    // Loaded only for --api: the API package is the heaviest import of the CLI.
+    const { listApiSigningKeys } = await import('@gatehouse/api');
     const keys = await listApiSigningKeys(dataDirOf(context));
     const rows = keys.map((key) => [key.kid, key.alg, key.status, key.created_at, key.retired_at ?? '']);
     context.stdout.write(table(['KID', 'ALG', 'STATUS', 'CREATED', 'RETIRED'], rows));
@@ -85,6 +86,7 @@ async function rotate(context: CommandContext, args: readonly string[]): Promise
     throw usage(`unexpected argument "${positionals[0]}"; usage: ${SYNOPSIS.rotate}`);
   if (values.api) {
     if (values.alg) throw usage('--alg applies to the auth server keys, not --api');
+    const { rotateApiSigningKey } = await import('@gatehouse/api');
     const key = await rotateApiSigningKey(dataDirOf(context));
     context.stdout.write(
       `New API signing key ${key.kid} (${key.alg}); a running API picks it up within seconds.\n`,

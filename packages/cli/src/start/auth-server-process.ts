@@ -5,7 +5,9 @@ import type { Logger } from '@gatehouse/common';
 import { CliError } from '../cli-error.js';
 
 /** The embedded auth server, running in a child process that `gatehouse start` supervises. */
-export interface AuthServerProcess {
+export interface AuthServerProcess<T> {
+  /** What the `meanwhile` work produced while the child booted. */
+  readonly prepared: T;
   readonly issuer: string;
   readonly port: number;
   /** The child's pid (it changes when a crashed child is restarted). */
@@ -36,12 +38,13 @@ export function authServerMain(): string {
  * core) of their own, and a crash of one does not take the other down. The child reads the same environment;
  * it reports readiness over IPC and exits when this process goes away. A child that dies (exit code other
  * than 0) is restarted with the same port and issuer: all its state is in DATA_DIR, so signed-in sessions
- * survive.
+ * survive. `meanwhile` runs while the child boots; if it fails, the child is stopped.
  */
-export async function startAuthServerProcess(
+export async function startAuthServerProcess<T>(
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
-): Promise<AuthServerProcess> {
+  meanwhile: () => Promise<T>,
+): Promise<AuthServerProcess<T>> {
   const main = authServerMain();
   if (!existsSync(main))
     throw new CliError('ERR_CLI_FAILED', `the auth server is not built (${main}): run npm run build`);
@@ -82,7 +85,22 @@ export async function startAuthServerProcess(
       });
     });
 
-  const first = await spawnChild({ ...env });
+  const booting = spawnChild({ ...env });
+  // A handler from the start, so a child that fails while `meanwhile` runs is not an unhandled rejection.
+  const settled = booting.then(
+    () => undefined,
+    () => undefined,
+  );
+  let prepared: T;
+  try {
+    prepared = await meanwhile();
+  } catch (error) {
+    closing = true;
+    await settled;
+    child?.kill('SIGTERM');
+    throw error;
+  }
+  const first = await booting;
   // A restarted child must come back on the same port and issuer (the API and clients know them).
   const pinnedEnv = { ...env, AUTH_PORT: String(first.port), AUTH_ISSUER: first.issuer };
 
@@ -104,6 +122,7 @@ export async function startAuthServerProcess(
   }
 
   return {
+    prepared,
     issuer: first.issuer,
     port: first.port,
     get pid() {

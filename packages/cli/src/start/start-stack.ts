@@ -1,4 +1,4 @@
-import { type ApiConfig, loadApiConfig, startApi } from '@gatehouse/api';
+import { type ApiConfig, loadApiConfig } from '@gatehouse/api/config';
 import { ensureApiClient, loadAuthServerConfig, openAuthStore, seedDemoUsers } from '@gatehouse/auth-server';
 import type { Logger } from '@gatehouse/common';
 import { startAuthServerProcess } from './auth-server-process.js';
@@ -45,6 +45,7 @@ export async function startStack(
 
   if (env.OIDC_ISSUER !== undefined && env.OIDC_ISSUER.trim() !== '') {
     const config = loadApiConfig(withSpa);
+    const { startApi } = await import('@gatehouse/api');
     const api = await startApi({ config, logger });
     return {
       apiUrl: api.url,
@@ -56,31 +57,35 @@ export async function startStack(
     };
   }
 
+  // Every setting is validated before anything starts (a bad one is one line, and nothing was spawned).
   const authConfig = loadAuthServerConfig(env);
-  // Validate the API's settings before anything starts listening (the issuer is filled in below).
   const expectedIssuer = authConfig.issuer ?? `http://localhost:${authConfig.port}`;
   const preliminary: ApiConfig = loadApiConfig(withSpa, {
     OIDC_ISSUER: expectedIssuer,
     OIDC_CLIENT_SECRET: 'checked-below',
   });
 
-  // Prepare the auth server's store here (the API's client, demo users), then run the server in a child.
-  const store = openAuthStore(authConfig.dataDir);
-  let clientSecret: string;
-  let demoUsers: readonly DemoUser[];
+  // The auth server boots in its child while this process prepares the store and loads the API: it reads
+  // clients and users from the store per request, so it need not wait for them.
+  const auth = await startAuthServerProcess(env, logger.child({ part: 'auth-server' }), async () => {
+    const store = openAuthStore(authConfig.dataDir);
+    try {
+      const { clientSecret } = await ensureApiClient(store, {
+        clientId: preliminary.oidcClientId,
+        publicUrl: preliminary.publicUrl,
+        ...(env.OIDC_CLIENT_SECRET ? { secret: env.OIDC_CLIENT_SECRET } : {}),
+      });
+      const demoUsers: readonly DemoUser[] = authConfig.production
+        ? []
+        : ((await seedDemoUsers(store))?.users ?? []);
+      const { startApi } = await import('@gatehouse/api');
+      return { clientSecret, demoUsers, startApi };
+    } finally {
+      await store.close();
+    }
+  });
   try {
-    ({ clientSecret } = await ensureApiClient(store, {
-      clientId: preliminary.oidcClientId,
-      publicUrl: preliminary.publicUrl,
-      ...(env.OIDC_CLIENT_SECRET ? { secret: env.OIDC_CLIENT_SECRET } : {}),
-    }));
-    demoUsers = authConfig.production ? [] : ((await seedDemoUsers(store))?.users ?? []);
-  } finally {
-    await store.close();
-  }
-
-  const auth = await startAuthServerProcess(env, logger.child({ part: 'auth-server' }));
-  try {
+    const { clientSecret, demoUsers, startApi } = auth.prepared;
     const config = loadApiConfig(withSpa, { OIDC_ISSUER: auth.issuer, OIDC_CLIENT_SECRET: clientSecret });
     const api = await startApi({ config, logger: logger.child({ part: 'api' }) });
     return {
