@@ -8,24 +8,32 @@ export const CONTENT_SECURITY_POLICY =
 /** Path prefixes whose responses may carry tokens or personal data: never cached (RFC 6749 5.1, BBA). */
 const NO_STORE_PREFIXES = ['/api/', '/authorization-code/'];
 
+// Built once at start: every response gets the same set, so the hook only picks one of two frozen objects.
+const EVERY_RESPONSE: Readonly<Record<string, string>> = Object.freeze({
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+});
+const NOT_STORED: Readonly<Record<string, string>> = Object.freeze({
+  ...EVERY_RESPONSE,
+  'cache-control': 'no-store',
+  pragma: 'no-cache',
+});
+
 /**
  * Adds the security headers to every response: nosniff, no referrer (the callback URL carries a code),
  * no framing, the CSP, and `Cache-Control: no-store` on the API. No CORS header is ever set (SECURITY.md 23).
+ * A synchronous hook: it runs on every request, and an async one costs a promise per response.
  */
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('cross-origin-resource-policy', 'same-origin');
-    if (NO_STORE_PREFIXES.some((prefix) => request.url.startsWith(prefix))) {
-      reply.header('cache-control', 'no-store');
-      reply.header('pragma', 'no-cache');
-    }
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const url = request.url;
+    reply.headers(NO_STORE_PREFIXES.some((prefix) => url.startsWith(prefix)) ? NOT_STORED : EVERY_RESPONSE);
     reply.removeHeader('access-control-allow-origin');
     reply.removeHeader('access-control-allow-credentials');
-    return payload;
+    done(null, payload);
   });
 }
