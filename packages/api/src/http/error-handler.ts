@@ -13,6 +13,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((raw: FastifyError | ApiError | Error, request, reply) => {
     const error = toApiError(raw);
     const line = {
+      reqId: request.id,
       error: error.code,
       status: error.status,
       method: request.method,

@@ -1,6 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { clientAddress } from '../http/client-address.js';
 import { registerErrorHandler } from '../http/error-handler.js';
@@ -16,11 +16,21 @@ import { registerSimpleFlowRoutes } from '../routes/simple-flow-routes.js';
 import { NOT_SPA_PREFIXES, registerSpaRoutes } from '../routes/spa-routes.js';
 import type { ApiContext } from './api-context.js';
 
+/** Levels at which Fastify's own per-request lines ("incoming request", "request completed") are written. */
+const REQUEST_LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'trace']);
+
 /** Builds the Fastify application with every route, hook and plugin (not listening yet). */
 export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
+  // Our own `req` serializer on a child, so request lines are redacted even with a caller's plain logger.
+  const logger = ctx.logger.child({}, { serializers: { req: redactedRequest } }) as FastifyBaseLogger;
+  // Two lines per request cost more than authenticating it: they are written only at debug/trace. Failures are
+  // still logged, with the request id, by the error handler; without request lines no per-request child
+  // logger is needed either (its bindings are serialized and redacted on every request).
+  const requestLines = REQUEST_LOG_LEVELS.has(logger.level);
   const app = Fastify({
-    // Our own `req` serializer on a child, so request lines are redacted even with a caller's plain logger.
-    loggerInstance: ctx.logger.child({}, { serializers: { req: redactedRequest } }) as FastifyBaseLogger,
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: !requestLines }),
+    ...(requestLines ? {} : { childLoggerFactory: (parent: FastifyBaseLogger) => parent }),
     bodyLimit: 64 * 1024,
     trustProxy: false,
     return503OnClosing: true,
