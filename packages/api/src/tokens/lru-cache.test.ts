@@ -14,4 +14,14 @@ describe('LruCache', () => {
     expect(cache.get('token-998')).toBeUndefined();
     expect(cache.get('token-997')).toBe(997);
   });
+
+  it('keeps an entry that is read often, however many others pass through', () => {
+    const cache = new LruCache<string, number>(100);
+    cache.set('hot', 1);
+    for (let i = 0; i < 10_000; i++) {
+      cache.set(`cold-${i}`, i);
+      expect(cache.get('hot')).toBe(1);
+    }
+    expect(cache.size).toBe(100);
+  });
 });
