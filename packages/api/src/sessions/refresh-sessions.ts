@@ -54,7 +54,7 @@ export async function rotateSession(
   );
   switch (result.status) {
     case 'ok': {
-      const user = (await ctx.store.getUser(result.session.sub)) ?? { sub: result.session.sub };
+      const user = result.user ?? { sub: result.session.sub };
       return { session: result.session, user, refreshToken: next };
     }
     case 'reused':

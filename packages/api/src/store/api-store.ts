@@ -39,7 +39,7 @@ export interface ApiSession {
 
 /** Outcome of presenting a refresh token. */
 export type RefreshResult =
-  | { status: 'ok'; session: ApiSession }
+  | { status: 'ok'; session: ApiSession; user: StoredUser | undefined }
   | { status: 'reused'; sessionId: string }
   | { status: 'expired' | 'revoked' | 'not_found' };
 

@@ -109,6 +109,13 @@ export function apiDatabaseFile(dataDir: string): string {
 export class SqliteApiStore implements ApiStore {
   readonly #db: SqliteDatabase;
   readonly #s;
+  /** One IMMEDIATE transaction per refresh grant, wrapped once here rather than on every call. */
+  readonly #rotate: (
+    refreshHash: string,
+    nextHash: string,
+    now: number,
+    idleExpiresAt: number,
+  ) => RefreshResult;
 
   constructor(file: string) {
     this.#db = openDatabase(file, MIGRATIONS);
@@ -185,6 +192,9 @@ export class SqliteApiStore implements ApiStore {
       sweepSessions: db.prepare('DELETE FROM sessions WHERE absolute_expires_at < ?'),
       sweepRefresh: db.prepare('DELETE FROM refresh_tokens WHERE idle_expires_at < ?'),
     };
+    this.#rotate = db.transaction((refreshHash: string, nextHash: string, now: number, idle: number) =>
+      this.#spendAndRenew(refreshHash, nextHash, now, idle),
+    ).immediate;
   }
 
   async createLoginTransaction(tx: LoginTransaction): Promise<void> {
@@ -223,12 +233,7 @@ export class SqliteApiStore implements ApiStore {
 
   async getUser(sub: string): Promise<StoredUser | undefined> {
     const row = this.#s.getUser.get(sub);
-    if (row === undefined) return undefined;
-    const user: StoredUser = { sub: row.sub };
-    if (row.email !== null) user.email = row.email;
-    if (row.email_verified !== null) user.email_verified = row.email_verified === 1;
-    if (row.name !== null) user.name = row.name;
-    return user;
+    return row === undefined ? undefined : toUser(row);
   }
 
   async createSession(session: ApiSession, refreshHash: string, idleExpiresAt: number): Promise<void> {
@@ -251,30 +256,36 @@ export class SqliteApiStore implements ApiStore {
     now: number,
     idleExpiresAt: number,
   ): Promise<RefreshResult> {
-    return this.#db
-      .transaction((): RefreshResult => {
-        const spent = this.#s.spendRefresh.get(now, refreshHash);
-        if (spent === undefined) {
-          const known = this.#s.findRefresh.get(refreshHash);
-          if (known === undefined) return { status: 'not_found' };
-          // RFC 9700 4.14.2: a refresh token presented twice means it leaked; end the whole session (every
-          // descendant token shares it) for both the attacker and the user.
-          this.#s.revokeSession.run(now, 'refresh_token_reused', known.session_id);
-          return { status: 'reused', sessionId: known.session_id };
-        }
-        const session = this.#s.getSession.get(spent.session_id);
-        if (session === undefined) return { status: 'not_found' };
-        if (session.revoked_at !== null) return { status: 'revoked' };
-        if (spent.idle_expires_at <= now || session.absolute_expires_at <= now) return { status: 'expired' };
-        this.#s.insertRefresh.run(
-          nextHash,
-          session.id,
-          now,
-          Math.min(idleExpiresAt, session.absolute_expires_at),
-        );
-        return { status: 'ok', session: toSession(session) };
-      })
-      .immediate();
+    return this.#rotate(refreshHash, nextHash, now, idleExpiresAt);
+  }
+
+  // The body of #rotate: spend, check, insert the successor and read the user, all in one transaction.
+  #spendAndRenew(refreshHash: string, nextHash: string, now: number, idleExpiresAt: number): RefreshResult {
+    const spent = this.#s.spendRefresh.get(now, refreshHash);
+    if (spent === undefined) {
+      const known = this.#s.findRefresh.get(refreshHash);
+      if (known === undefined) return { status: 'not_found' };
+      // RFC 9700 4.14.2: a refresh token presented twice means it leaked; end the whole session (every
+      // descendant token shares it) for both the attacker and the user.
+      this.#s.revokeSession.run(now, 'refresh_token_reused', known.session_id);
+      return { status: 'reused', sessionId: known.session_id };
+    }
+    const session = this.#s.getSession.get(spent.session_id);
+    if (session === undefined) return { status: 'not_found' };
+    if (session.revoked_at !== null) return { status: 'revoked' };
+    if (spent.idle_expires_at <= now || session.absolute_expires_at <= now) return { status: 'expired' };
+    this.#s.insertRefresh.run(
+      nextHash,
+      session.id,
+      now,
+      Math.min(idleExpiresAt, session.absolute_expires_at),
+    );
+    const userRow = this.#s.getUser.get(session.sub);
+    return {
+      status: 'ok',
+      session: toSession(session),
+      user: userRow === undefined ? undefined : toUser(userRow),
+    };
   }
 
   async findSessionByRefresh(
@@ -383,4 +394,12 @@ function toSession(row: SessionRow): ApiSession {
     absoluteExpiresAt: row.absolute_expires_at,
     revokedAt: row.revoked_at,
   };
+}
+
+function toUser(row: UserRow): StoredUser {
+  const user: StoredUser = { sub: row.sub };
+  if (row.email !== null) user.email = row.email;
+  if (row.email_verified !== null) user.email_verified = row.email_verified === 1;
+  if (row.name !== null) user.name = row.name;
+  return user;
 }
