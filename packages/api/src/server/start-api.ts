@@ -74,8 +74,14 @@ export async function startApi(options: {
       box,
       now,
     };
-    await provider.start();
-    const app = await buildApp(ctx);
+    // Discovery (network) and building the app (plugins, compiled schemas) do not depend on each other.
+    const [built, discovered] = await Promise.allSettled([buildApp(ctx), provider.start()]);
+    if (discovered.status === 'rejected') {
+      if (built.status === 'fulfilled') await built.value.close();
+      throw discovered.reason;
+    }
+    if (built.status === 'rejected') throw built.reason;
+    const app = built.value;
     const loopback = isLoopback(new URL(config.publicUrl));
     await app.listen({ port: config.port, host: options.host ?? (loopback ? '127.0.0.1' : '0.0.0.0') });
     const address = app.server.address();
