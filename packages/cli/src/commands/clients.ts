@@ -3,6 +3,7 @@ import { addClient, CLIENT_AUTH_METHODS, type ClientAuthMethod } from '@gatehous
 import { CliError, usage } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { readStdinSecret } from '../read-stdin.js';
+import { runSubcommand } from './subcommands.js';
 import { onePositional, parseStrict, withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 
@@ -19,19 +20,7 @@ const SYNOPSIS = {
 export const clientsCommand: Command = {
   name: 'clients',
   summary: 'register, list and remove OpenID Connect clients of the embedded auth server',
-  async run(context) {
-    const [sub, ...args] = context.args;
-    switch (sub) {
-      case 'add':
-        return add(context, args);
-      case 'list':
-        return list(context, args);
-      case 'remove':
-        return remove(context, args);
-      default:
-        throw usage(`expected a subcommand; usage: ${Object.values(SYNOPSIS).join(' | ')}`);
-    }
-  },
+  run: (context) => runSubcommand(context, { add, list, remove }, SYNOPSIS),
 };
 
 async function add(context: CommandContext, args: readonly string[]): Promise<number> {

@@ -7,6 +7,7 @@ import {
 } from '@gatehouse/auth-server';
 import { usage } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
+import { runSubcommand } from './subcommands.js';
 import { dataDirOf, parseStrict, withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 
@@ -22,17 +23,7 @@ const SYNOPSIS = {
 export const keysCommand: Command = {
   name: 'keys',
   summary: "list or rotate the auth server's signing keys (--api: the API's)",
-  async run(context) {
-    const [sub, ...args] = context.args;
-    switch (sub) {
-      case 'list':
-        return list(context, args);
-      case 'rotate':
-        return rotate(context, args);
-      default:
-        throw usage(`expected a subcommand; usage: ${Object.values(SYNOPSIS).join(' | ')}`);
-    }
-  },
+  run: (context) => runSubcommand(context, { list, rotate }, SYNOPSIS),
 };
 
 async function list(context: CommandContext, args: readonly string[]): Promise<number> {

@@ -9,6 +9,7 @@ import {
 import { CliError, usage } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { readStdinSecret } from '../read-stdin.js';
+import { runSubcommand } from './subcommands.js';
 import { onePositional, parseStrict, withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 import { printTotp } from './users-totp-print.js';
@@ -25,23 +26,7 @@ const SYNOPSIS = {
 export const usersCommand: Command = {
   name: 'users',
   summary: 'add, list, remove users; change a password; enable or disable TOTP',
-  async run(context) {
-    const [sub, ...args] = context.args;
-    switch (sub) {
-      case 'add':
-        return add(context, args);
-      case 'list':
-        return list(context, args);
-      case 'remove':
-        return remove(context, args);
-      case 'passwd':
-        return passwd(context, args);
-      case 'totp':
-        return totp(context, args);
-      default:
-        throw usage(`expected a subcommand; usage: ${Object.values(SYNOPSIS).join(' | ')}`);
-    }
-  },
+  run: (context) => runSubcommand(context, { add, list, remove, passwd, totp }, SYNOPSIS),
 };
 
 async function add(context: CommandContext, args: readonly string[]): Promise<number> {
