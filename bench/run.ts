@@ -97,10 +97,8 @@ try {
     const everyone = [...passwordUsers, ...totpUsers];
     const add = (user: Credentials): Promise<void> =>
       addUser(mainDir, { ...user, email: `${user.username}@example.test` });
-    // The first `users add` on a new DATA_DIR creates the database alone: concurrent first opens race on the
-    // schema migration (both read user_version 0, the second fails with "table users already exists").
-    await add(everyone[0] ?? memoryUser);
-    await mapPool(everyone.length - 1, 3, (index) => add(everyone[index + 1] ?? memoryUser));
+    // Concurrent first opens of a new DATA_DIR are safe: openDatabase migrates inside one BEGIN IMMEDIATE.
+    await mapPool(everyone.length, 3, (index) => add(everyone[index] ?? memoryUser));
     await addUser(memoryDir, { ...memoryUser, email: 'bench-memory@example.test' });
     return { users: everyone.length + 1, seconds: (performance.now() - started) / 1000 };
   });

@@ -82,7 +82,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     return session;
   };
 
-  const coordinator = createRefreshCoordinator({ api, store, locks: env.locks, now, leewayMs, accept });
+  const coordinator = createRefreshCoordinator({ api, store, locks: env.locks, now, accept });
 
   function schedule(session: Session): void {
     if (timer !== undefined) timers.clear(timer);

@@ -78,3 +78,13 @@ export function setRefreshCookie(ctx: ApiContext, reply: FastifyReply, refreshTo
     maxAge: ctx.config.refreshAbsoluteTtl,
   });
 }
+
+/** Clears the refresh cookie with the attributes it was set with (else a browser ignores a prefixed cookie's clear). */
+export function clearRefreshCookie(reply: FastifyReply): void {
+  reply.clearCookie(REFRESH_COOKIE, {
+    path: REFRESH_COOKIE_PATH,
+    secure: true,
+    httpOnly: true,
+    sameSite: 'strict',
+  });
+}

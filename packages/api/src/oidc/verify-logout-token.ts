@@ -48,7 +48,7 @@ export async function verifyLogoutToken(
       ctx.now() + LOGOUT_TOKEN_MAX_AGE_MS,
     ) +
     CLOCK_TOLERANCE_S * 1000;
-  if (!(await ctx.store.rememberLogoutJti(jti, acceptedUntil, ctx.now()))) {
+  if (!(await ctx.store.rememberLogoutJti(jti, acceptedUntil))) {
     throw invalid('jti replayed');
   }
   return { sid, sub };

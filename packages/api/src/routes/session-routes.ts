@@ -3,9 +3,9 @@ import { randomToken } from '@gatehouse/common';
 import type { FastifyInstance } from 'fastify';
 import { buildEndSessionUrl } from 'openid-client';
 import { checkSameOrigin } from '../http/check-same-origin.js';
-import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookie-names.js';
+import { REFRESH_COOKIE } from '../http/cookie-names.js';
 import type { RouteRateLimit } from '../http/route-rate-limit.js';
-import { setRefreshCookie } from '../oidc/handle-callback.js';
+import { clearRefreshCookie, setRefreshCookie } from '../oidc/handle-callback.js';
 import type { ApiContext } from '../server/api-context.js';
 import { closeSession, rotateSession } from '../sessions/refresh-sessions.js';
 import { mintAccessToken } from '../tokens/mint-access-token.js';
@@ -27,12 +27,7 @@ export function registerSessionRoutes(
     try {
       rotated = await rotateSession(ctx, presented);
     } catch (error) {
-      reply.clearCookie(REFRESH_COOKIE, {
-        path: REFRESH_COOKIE_PATH,
-        secure: true,
-        httpOnly: true,
-        sameSite: 'strict',
-      });
+      clearRefreshCookie(reply);
       throw error;
     }
     const minted = await mintAccessToken({
@@ -56,12 +51,7 @@ export function registerSessionRoutes(
   app.post('/api/logout', async (request, reply) => {
     checkSameOrigin(request, ctx.config.publicUrl);
     const idToken = await closeSession(ctx, request.cookies[REFRESH_COOKIE]);
-    reply.clearCookie(REFRESH_COOKIE, {
-      path: REFRESH_COOKIE_PATH,
-      secure: true,
-      httpOnly: true,
-      sameSite: 'strict',
-    });
+    clearRefreshCookie(reply);
     const fallback = `${ctx.config.publicUrl}/`;
     if (!ctx.provider.ready) return { logout_url: fallback };
     const { config } = ctx.provider.provider;

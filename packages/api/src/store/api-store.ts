@@ -72,7 +72,6 @@ export interface ApiStore {
   consumeLoginTransaction(stateHash: string, now: number): Promise<ConsumeResult>;
 
   upsertUser(user: StoredUser, now: number): Promise<void>;
-  getUser(sub: string): Promise<StoredUser | undefined>;
 
   createSession(session: ApiSession, refreshHash: string, idleExpiresAt: number): Promise<void>;
   /** Spends `refreshHash` and stores `nextHash` in its place (rotation), detecting reuse. */
@@ -93,7 +92,7 @@ export interface ApiStore {
   /** Ids of sessions revoked at or after `since` (epoch ms), for the in-memory revocation set. */
   revokedSessionsSince(since: number): Promise<{ id: string; revokedAt: number }[]>;
   /** Records a back-channel logout `jti`; false when it was seen before (replay). */
-  rememberLogoutJti(jti: string, expiresAt: number, now: number): Promise<boolean>;
+  rememberLogoutJti(jti: string, expiresAt: number): Promise<boolean>;
 
   listContacts(owner: string): Promise<Contact[]>;
   createContact(owner: string, input: ContactInput, now: number): Promise<Contact>;

@@ -231,11 +231,6 @@ export class SqliteApiStore implements ApiStore {
     });
   }
 
-  async getUser(sub: string): Promise<StoredUser | undefined> {
-    const row = this.#s.getUser.get(sub);
-    return row === undefined ? undefined : toUser(row);
-  }
-
   async createSession(session: ApiSession, refreshHash: string, idleExpiresAt: number): Promise<void> {
     this.#db.transaction(() => {
       this.#s.insertSession.run({
@@ -320,7 +315,7 @@ export class SqliteApiStore implements ApiStore {
     return this.#s.revokedSince.all(since).map((row) => ({ id: row.id, revokedAt: row.revoked_at }));
   }
 
-  async rememberLogoutJti(jti: string, expiresAt: number, _now: number): Promise<boolean> {
+  async rememberLogoutJti(jti: string, expiresAt: number): Promise<boolean> {
     return this.#s.insertJti.run(jti, expiresAt).changes === 1;
   }
 

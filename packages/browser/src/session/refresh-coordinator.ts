@@ -13,7 +13,6 @@ export interface RefreshCoordinatorDeps {
   store: SessionStore;
   locks: LockManagerLike | null;
   now: () => number;
-  leewayMs: number;
   /** Stores a fresh token answer and tells the other tabs. */
   accept(accessToken: string, expiresIn: number, user: Session['user']): Session;
 }

@@ -1,17 +1,14 @@
 import { type ApiConfig, loadApiConfig } from '@gatehouse/api/config';
-import { ensureApiClient, loadAuthServerConfig, openAuthStore, seedDemoUsers } from '@gatehouse/auth-server';
+import {
+  type DemoUser,
+  ensureApiClient,
+  loadAuthServerConfig,
+  openAuthStore,
+  seedDemoUsers,
+} from '@gatehouse/auth-server';
 import type { Logger } from '@gatehouse/common';
 import { startAuthServerProcess } from './auth-server-process.js';
 import { defaultSpaDir } from './spa-dir.js';
-
-/** A demo user created on first start, shown once. */
-export interface DemoUser {
-  readonly username: string;
-  readonly password: string;
-  readonly email: string;
-  readonly totpSecret?: string | undefined;
-  readonly otpauthUri?: string | undefined;
-}
 
 /** What `startStack` started. */
 export interface RunningStack {
