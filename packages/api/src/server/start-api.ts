@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createLogger, ensureDataDir, type Logger, readOrCreateFile, SealedBox } from '@gatehouse/common';
+import {
+  createLogger,
+  ensureDataDir,
+  type Logger,
+  readOrCreateFile,
+  SealedBox,
+  startExpirySweeper,
+} from '@gatehouse/common';
 import type { FastifyInstance } from 'fastify';
 import { isLoopback } from '../config/is-loopback.js';
 import type { ApiConfig } from '../config/load-api-config.js';
@@ -25,6 +32,9 @@ export interface RunningApi {
 
 /** How often revocations made by another process and rotated keys are picked up. */
 const POLL_INTERVAL_MS = 2000;
+
+/** How often expired rows (login transactions, logout jtis, refresh tokens, old sessions) are deleted. */
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
  * Starts the resource server: opens `DATA_DIR/api/api.sqlite` and the keys, discovers the provider (an issuer
@@ -99,14 +109,13 @@ export async function startApi(options: {
     }, POLL_INTERVAL_MS);
     poll.unref();
     timers.push(poll);
-    const sweep = setInterval(
-      () => {
-        store.sweep(now()).catch((error: unknown) => logger.error({ err: error }, 'sweep failed'));
-      },
-      10 * 60 * 1000,
+    const onSweepError = (error: unknown) => logger.error({ err: error }, 'sweep failed');
+    // Also once now, so that a process restarted more often than the interval still sweeps.
+    const stopSweeper = startExpirySweeper(
+      () => store.sweep(now()).catch(onSweepError),
+      SWEEP_INTERVAL_MS,
+      onSweepError,
     );
-    sweep.unref();
-    timers.push(sweep);
 
     const started = provider;
     return {
@@ -115,6 +124,7 @@ export async function startApi(options: {
       app,
       async close() {
         for (const timer of timers) clearInterval(timer);
+        stopSweeper();
         started.close();
         await app.close();
         await store.close();
