@@ -5,7 +5,7 @@ export { SealedBox, SealedBoxError, type SealedBoxErrorCode } from './crypto/sea
 export { sha256 } from './crypto/sha256.js';
 export { timingSafeEqual } from './crypto/timing-safe-equal.js';
 export { ensureDataDir } from './data-dir/ensure-data-dir.js';
-export { readOrCreateFile, writePrivateFile } from './data-dir/read-or-create-file.js';
+export { readOrCreateFile, readOrCreateFileAsync, writePrivateFile } from './data-dir/read-or-create-file.js';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel, REDACT_PATHS } from './log/create-logger.js';
 export { redactUrl } from './log/redact-url.js';
 export { isSensitiveKey, SENSITIVE_KEYS } from './log/sensitive-keys.js';

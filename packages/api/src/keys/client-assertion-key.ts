@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readOrCreateFile } from '@gatehouse/common';
+import { readOrCreateFileAsync } from '@gatehouse/common';
 import {
   type CryptoKey,
   calculateJwkThumbprint,
@@ -21,11 +21,10 @@ export interface ClientAssertionKey {
 /** Loads, or creates the first time (mode 0600, atomically), the API's client-authentication key. */
 export async function loadClientAssertionKey(dataDir: string): Promise<ClientAssertionKey> {
   const file = join(dataDir, 'api', 'client-assertion-key.json');
-  // Key generation is async and readOrCreateFile's callback is not: prepare a candidate, which only the first
-  // process to start ever writes.
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const candidate = await exportJWK(privateKey);
-  const content = readOrCreateFile(file, () => JSON.stringify(candidate));
+  const content = await readOrCreateFileAsync(file, async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    return JSON.stringify(await exportJWK(privateKey));
+  });
   const jwk = JSON.parse(content.toString('utf8')) as JWK;
   const kid = await calculateJwkThumbprint(jwk);
   const { d: _d, ...publicJwk } = jwk;

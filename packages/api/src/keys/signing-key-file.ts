@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readOrCreateFile, writePrivateFile } from '@gatehouse/common';
+import { readOrCreateFileAsync, writePrivateFile } from '@gatehouse/common';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 /** The algorithm of the API's own tokens: ES256 (compact, fast to verify, every JOSE library has it). */
@@ -57,13 +56,9 @@ export async function generateSigningKey(now: number): Promise<StoredSigningKey>
 /** Reads the key file, creating it with one key the first time (atomically, so two processes agree). */
 export async function readSigningKeys(dataDir: string, now = Date.now()): Promise<StoredSigningKey[]> {
   const file = signingKeyFile(dataDir);
-  let content: Buffer;
-  try {
-    content = readFileSync(file);
-  } catch {
-    const first = await generateSigningKey(now);
-    content = readOrCreateFile(file, () => JSON.stringify({ keys: [first] } satisfies KeyFile));
-  }
+  const content = await readOrCreateFileAsync(file, async () =>
+    JSON.stringify({ keys: [await generateSigningKey(now)] } satisfies KeyFile),
+  );
   const parsed = JSON.parse(content.toString('utf8')) as KeyFile;
   if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) {
     throw new Error(`${file} holds no signing key; remove it to generate a new one`);

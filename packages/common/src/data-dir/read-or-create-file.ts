@@ -19,11 +19,8 @@ import { dirname } from 'node:path';
  * const key = readOrCreateFile(join(dataDir, 'secrets.key'), () => randomBytes(32));
  */
 export function readOrCreateFile(file: string, create: () => Uint8Array | string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+  const existing = readIfPresent(file);
+  if (existing !== undefined) return existing;
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const content = create();
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
@@ -44,6 +41,23 @@ export function readOrCreateFile(file: string, create: () => Uint8Array | string
   return readFileSync(file);
 }
 
+/**
+ * {@link readOrCreateFile} for content that takes asynchronous work to make, such as a key pair: `create()` runs
+ * only when the file is absent. Should two processes create it at once, both return the first one's content.
+ *
+ * @example
+ * const jwk = await readOrCreateFileAsync(file, async () => JSON.stringify(await exportJWK(await newKey())));
+ */
+export async function readOrCreateFileAsync(
+  file: string,
+  create: () => Promise<Uint8Array | string>,
+): Promise<Buffer> {
+  const existing = readIfPresent(file);
+  if (existing !== undefined) return existing;
+  const content = await create();
+  return readOrCreateFile(file, () => content);
+}
+
 /** Atomically replaces a private file's content (write to a temporary file, then rename). */
 export function writePrivateFile(file: string, content: Uint8Array | string): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -55,6 +69,16 @@ export function writePrivateFile(file: string, content: Uint8Array | string): vo
     closeSync(fd);
   }
   renameSync(temporary, file);
+}
+
+/** The file's content, or undefined when it does not exist (any other error is thrown). */
+function readIfPresent(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
 }
 
 function isNotFound(error: unknown): boolean {
