@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, LOG_LEVELS, type LogLevel, parseEnv } from '@gatehouse/common';
 import { z } from 'zod';
+import { MAX_ACCESS_TOKEN_TTL } from '../tokens/access-token-lifetime.js';
 import { isLoopback } from './is-loopback.js';
 
 /** How the API authenticates to the provider's token endpoint (OIDC Core 9). */
@@ -79,7 +80,7 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
-  ACCESS_TOKEN_TTL: seconds(600, 900),
+  ACCESS_TOKEN_TTL: seconds(600, MAX_ACCESS_TOKEN_TTL),
   REFRESH_IDLE_TTL: seconds(86_400, 90 * 86_400),
   REFRESH_ABSOLUTE_TTL: seconds(7 * 86_400, 365 * 86_400),
   API_AUDIENCE: z.string().min(1).optional(),

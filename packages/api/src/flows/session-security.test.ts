@@ -1,8 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiDatabaseFile, SqliteApiStore } from '../store/sqlite-api-store.js';
 import { CookieJar } from '../testing/cookie-jar.js';
 import { MisbehavingProvider } from '../testing/misbehaving-provider.js';
-import { reservePublicUrl, sameOriginJson, startTestApi, type TestApi } from '../testing/test-api.js';
+import {
+  fakeClock,
+  reservePublicUrl,
+  sameOriginJson,
+  startTestApi,
+  type TestApi,
+} from '../testing/test-api.js';
+import { MAX_ACCESS_TOKEN_TTL } from '../tokens/access-token-lifetime.js';
 
 // SECURITY.md C at the HTTP level (19: token in the query; the 401 answer) and D (20-23).
 describe('sessions, refresh and CSRF', () => {
@@ -271,6 +281,54 @@ describe('sessions, refresh and CSRF', () => {
     } finally {
       await store.close();
       t.clock.advance(-elapsed);
+    }
+  });
+});
+
+describe('revocation across a restart', () => {
+  it('refuses a token of a session revoked before the restart for as long as the token could verify', async () => {
+    const op = await MisbehavingProvider.start();
+    const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-revoked-restart-'));
+    const clock = fakeClock();
+    const options = {
+      issuer: op.issuer,
+      publicUrl: await reservePublicUrl(),
+      dataDir,
+      clock,
+      env: { ACCESS_TOKEN_TTL: String(MAX_ACCESS_TOKEN_TTL), RATE_LIMIT_PER_MINUTE: '0' },
+    };
+    try {
+      const before = await startTestApi(options);
+      let token: string;
+      try {
+        const jar = new CookieJar();
+        const login = (await (await before.request('/api/login', { jar })).json()) as { login_url: string };
+        const callback = await before.request(`/api/callback?${op.authorize(login.login_url)}`, { jar });
+        token = ((await callback.json()) as { access_token: string }).access_token;
+        const logout = await before.request('/api/logout', {
+          method: 'POST',
+          jar,
+          headers: sameOriginJson(before.url),
+          body: '{}',
+        });
+        expect(logout.status).toBe(200);
+      } finally {
+        await before.close();
+      }
+
+      // Past the token's exp but within the verifier's 5 s clock tolerance: only the revocation can refuse it.
+      clock.advance((MAX_ACCESS_TOKEN_TTL + 4) * 1000);
+      const after = await startTestApi(options);
+      try {
+        const me = await after.request('/api/me', { headers: { authorization: `Bearer ${token}` } });
+        expect(me.status).toBe(401);
+        expect(((await me.json()) as { error: string }).error).toBe('session_revoked');
+      } finally {
+        await after.close();
+      }
+    } finally {
+      await op.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakeClock } from '../testing/test-api.js';
+import { LONGEST_TOKEN_LIFE_MS } from '../tokens/access-token-lifetime.js';
 import { mintAccessToken } from '../tokens/mint-access-token.js';
 import { RevokedSessions } from '../tokens/revoked-sessions.js';
 import { BearerVerifier } from '../tokens/verify-bearer.js';
 import { ApiKeyRing } from './api-key-ring.js';
 import { rotateApiSigningKey } from './rotate-api-signing-key.js';
-import { MAX_ACCESS_TOKEN_TTL, RETIRED_KEY_SKEW_SECONDS } from './signing-key-file.js';
 
 const URL_ = 'http://localhost:3001';
 
@@ -42,7 +42,7 @@ describe('ApiKeyRing: retired keys', () => {
     expect(ring.jwks.keys.map((key) => key.kid)).toEqual([oldKid, rotated.kid]);
 
     // Still published for the longest access-token lifetime plus skew after retirement.
-    clock.advance((MAX_ACCESS_TOKEN_TTL + RETIRED_KEY_SKEW_SECONDS) * 1000 - 1);
+    clock.advance(LONGEST_TOKEN_LIFE_MS - 1);
     expect(ring.jwks.keys.map((key) => key.kid)).toEqual([oldKid, rotated.kid]);
     expect(ring.verificationKey(oldKid)).toBeDefined();
 

@@ -1,24 +1,17 @@
 import { join } from 'node:path';
 import { readOrCreateFileAsync, writePrivateFile } from '@gatehouse/common';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { LONGEST_TOKEN_LIFE_MS } from '../tokens/access-token-lifetime.js';
 
 /** The algorithm of the API's own tokens: ES256 (compact, fast to verify, every JOSE library has it). */
 export const API_TOKEN_ALG = 'ES256';
-
-/** Longest lifetime of an API access token (ACCESS_TOKEN_TTL max): a retired key stays published this long. */
-export const MAX_ACCESS_TOKEN_TTL = 900;
-
-/** Clock skew added to {@link MAX_ACCESS_TOKEN_TTL} before a retired key is dropped (the verifier allows 5 s). */
-export const RETIRED_KEY_SKEW_SECONDS = 30;
 
 /**
  * Epoch ms until which a key stays in the JWKS and verifies tokens: forever while current; once retired, until
  * every token it can have signed has expired (retired_at + the longest access-token lifetime + skew).
  */
 export function keyUsableUntil(key: { retired_at: number | null }): number {
-  return key.retired_at === null
-    ? Number.POSITIVE_INFINITY
-    : key.retired_at + (MAX_ACCESS_TOKEN_TTL + RETIRED_KEY_SKEW_SECONDS) * 1000;
+  return key.retired_at === null ? Number.POSITIVE_INFINITY : key.retired_at + LONGEST_TOKEN_LIFE_MS;
 }
 
 /** One signing key of the API as stored in `DATA_DIR/api/signing-keys.json` (mode 0600). */

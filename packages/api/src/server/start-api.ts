@@ -13,9 +13,9 @@ import { isLoopback } from '../config/is-loopback.js';
 import type { ApiConfig } from '../config/load-api-config.js';
 import { ApiKeyRing } from '../keys/api-key-ring.js';
 import { loadClientAssertionKey } from '../keys/client-assertion-key.js';
-import { MAX_ACCESS_TOKEN_TTL } from '../keys/signing-key-file.js';
 import { ProviderClient } from '../oidc/provider-client.js';
 import { apiDatabaseFile, SqliteApiStore } from '../store/sqlite-api-store.js';
+import { LONGEST_TOKEN_LIFE_MS } from '../tokens/access-token-lifetime.js';
 import { RevokedSessions } from '../tokens/revoked-sessions.js';
 import { BearerVerifier } from '../tokens/verify-bearer.js';
 import type { ApiContext } from './api-context.js';
@@ -67,7 +67,7 @@ export async function startApi(options: {
     const clientKey =
       config.oidcTokenAuthMethod === 'private_key_jwt' ? await loadClientAssertionKey(dataDir) : undefined;
     const box = new SealedBox(readOrCreateFile(join(dataDir, 'api', 'sealing.key'), () => randomBytes(32)));
-    const revoked = new RevokedSessions((MAX_ACCESS_TOKEN_TTL + 60) * 1000);
+    const revoked = new RevokedSessions(LONGEST_TOKEN_LIFE_MS);
     await revoked.poll(store, now());
     provider = new ProviderClient(
       clientKey === undefined ? { config, logger, now } : { config, logger, now, clientKey },
