@@ -2,8 +2,8 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@gatehouse/common/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from './support/free-port.js';
 
 // `npm start` is `npm run build && node packages/cli/dist/bin.js start`; npm test builds first, so this drives
 // the real built command as a user would, in its own process.

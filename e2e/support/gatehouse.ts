@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { main, type RunningStack, startStack } from '@gatehouse/cli';
 import { createLogger } from '@gatehouse/common';
-import { freePort } from './free-port.js';
+import { freePort } from '@gatehouse/common/testing';
 
 /** A user the test creates before start (so no random demo users are seeded). */
 export interface TestUser {

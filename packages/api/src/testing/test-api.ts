@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@gatehouse/common/testing';
 import { loadApiConfig } from '../config/load-api-config.js';
 import { type RunningApi, startApi } from '../server/start-api.js';
 import type { CookieJar } from './cookie-jar.js';
-import { freePort } from './free-port.js';
 import { captureLogs } from './log-capture.js';
 
 /** A clock tests move by hand. */

@@ -1,0 +1,2 @@
+// `@gatehouse/common/testing`: helpers for tests, e2e and benchmarks; never imported by the servers.
+export { freePort } from './free-port.js';
