@@ -1,7 +1,7 @@
+import { totpCode } from '@gatehouse/auth-server';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { TestUser } from './gatehouse.js';
-import { totpCode } from './totp.js';
 
 /**
  * From the signed-out SPA: "Log in" (steps 1–3), the auth server's sign-in page (4–5), the second factor if
@@ -22,7 +22,7 @@ export async function signIn(
   if (user.totpSecret) {
     await page.getByLabel('Authentication code').waitFor();
     await onStep?.('auth-server-second-factor');
-    await page.getByLabel('Authentication code').fill(totpCode(user.totpSecret));
+    await page.getByLabel('Authentication code').fill(totpCode(user.totpSecret, Date.now()));
     await page.getByRole('button', { name: 'Verify' }).click();
   }
   await page.waitForURL(
