@@ -1,8 +1,8 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { readOrCreateFile, readOrCreateFileAsync } from './read-or-create-file.js';
+import { readOrCreateFile, readOrCreateFileAsync, writePrivateFile } from './read-or-create-file.js';
 
 const newFile = () => join(mkdtempSync(join(tmpdir(), 'gh-')), 'nested', 'secret.key');
 
@@ -34,5 +34,16 @@ describe('readOrCreateFileAsync', () => {
       readOrCreateFileAsync(file, async () => 'two'),
     ]);
     expect(second.toString()).toBe(first.toString());
+  });
+});
+
+describe('writePrivateFile', () => {
+  it('creates or replaces the content, mode 0600, leaving no temporary file behind', () => {
+    const file = newFile();
+    writePrivateFile(file, 'one');
+    writePrivateFile(file, 'two');
+    expect(readFileSync(file, 'utf8')).toBe('two');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dirname(file))).toEqual(['secret.key']);
   });
 });

@@ -21,15 +21,7 @@ import { dirname } from 'node:path';
 export function readOrCreateFile(file: string, create: () => Uint8Array | string): Buffer {
   const existing = readIfPresent(file);
   if (existing !== undefined) return existing;
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const content = create();
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const fd = openSync(temporary, 'wx', 0o600);
-  try {
-    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
-  } finally {
-    closeSync(fd);
-  }
+  const temporary = writeTemporaryBeside(file, create());
   try {
     // link() never replaces: the first writer wins and later ones read its complete value.
     linkSync(temporary, file);
@@ -60,6 +52,14 @@ export async function readOrCreateFileAsync(
 
 /** Atomically replaces a private file's content (write to a temporary file, then rename). */
 export function writePrivateFile(file: string, content: Uint8Array | string): void {
+  renameSync(writeTemporaryBeside(file, content), file);
+}
+
+/**
+ * Writes `content` to a new private (0600) file next to `file`, creating its directory (0700), and returns the
+ * temporary file's path: a complete file that a link or rename then puts in place.
+ */
+function writeTemporaryBeside(file: string, content: Uint8Array | string): string {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   const fd = openSync(temporary, 'wx', 0o600);
@@ -68,7 +68,7 @@ export function writePrivateFile(file: string, content: Uint8Array | string): vo
   } finally {
     closeSync(fd);
   }
-  renameSync(temporary, file);
+  return temporary;
 }
 
 /** The file's content, or undefined when it does not exist (any other error is thrown). */
