@@ -24,18 +24,15 @@ export async function loadSigningKeys(
   keepSeconds: number,
 ): Promise<{ keys: Record<string, unknown>[] }> {
   let records = await store.keys.list();
-  for (const alg of SIGNING_ALGORITHMS) {
-    if (!records.some((key) => key.alg === alg && key.retiredAt === null)) {
-      await store.keys.addActive({ ...generateSigningKey(alg), alg, createdAt: now });
-    }
-  }
-  records = await store.keys.list();
-  for (const key of records) {
-    if (key.retiredAt !== null && key.retiredAt + keepSeconds <= now) await store.keys.remove(key.kid);
-  }
-  records = (await store.keys.list()).filter(
-    (key) => key.retiredAt === null || key.retiredAt + keepSeconds > now,
+  const missing = SIGNING_ALGORITHMS.filter(
+    (alg) => !records.some((key) => key.alg === alg && key.retiredAt === null),
   );
+  for (const alg of missing) await store.keys.addActive({ ...generateSigningKey(alg), alg, createdAt: now });
+  // Read again only when keys were added: addActive also retires the previous key of that algorithm.
+  if (missing.length > 0) records = await store.keys.list();
+  const expired = records.filter((key) => key.retiredAt !== null && key.retiredAt + keepSeconds <= now);
+  for (const key of expired) await store.keys.remove(key.kid);
+  records = records.filter((key) => !expired.includes(key));
   return { keys: orderForSigning(records).map((key) => ({ ...key.privateJwk })) };
 }
 

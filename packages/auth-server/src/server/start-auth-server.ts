@@ -77,7 +77,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   const { default: OidcProvider } = await import('oidc-provider');
   const build = async (issuer: string) => {
     const jwks = await loadSigningKeys(store, nowSeconds(), keepSeconds);
-    keySignature = signatureOf(jwks.keys);
+    keySignature = signatureOf(jwks.keys.map((key) => String(key.kid)));
     const next = new OidcProvider(
       issuer,
       providerConfiguration({ config, store, jwks, cookieKeys, now: nowSeconds }),
@@ -140,7 +140,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     if (reloading) return;
     reloading = true;
     try {
-      const kids = signatureOf((await store.keys.list()).map((key) => key.privateJwk));
+      const kids = signatureOf(await store.keys.kids());
       if (kids !== keySignature) {
         await build(issuer);
         logger.info({ event: 'keys_reloaded' }, 'signing keys changed: now signing with the newest keys');
@@ -166,11 +166,8 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   };
 }
 
-function signatureOf(keys: readonly Record<string, unknown>[]): string {
-  return keys
-    .map((key) => String(key.kid))
-    .sort()
-    .join(',');
+function signatureOf(kids: readonly string[]): string {
+  return [...kids].sort().join(',');
 }
 
 function detailOf(error: unknown): string | undefined {

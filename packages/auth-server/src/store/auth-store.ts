@@ -1,6 +1,9 @@
 import type { SigningAlgorithm } from '../keys/signing-algorithms.js';
 
-/** A person who can sign in. `totpSecret` is the BASE32 secret, already opened (sealed at rest). */
+/**
+ * A person who can sign in. `totpSecret` is the BASE32 secret (sealed at rest); a store may open it only when
+ * the property is read, since most lookups (userinfo, tokens) never need it.
+ */
 export interface UserRecord {
   /** Stable subject identifier (`sub`): random, never reused, not the username. */
   readonly id: string;
@@ -86,6 +89,8 @@ export interface SigningKeyRecord {
 export interface SigningKeyStore {
   /** Every key, newest first. */
   list(): Promise<SigningKeyRecord[]>;
+  /** The kid of every stored key, without opening the private keys: what a running server polls for changes. */
+  kids(): Promise<string[]>;
   /** Adds `key` and marks every older active key of the same algorithm retired at `key.createdAt`. */
   addActive(key: Omit<SigningKeyRecord, 'retiredAt'>): Promise<void>;
   remove(kid: string): Promise<boolean>;

@@ -13,6 +13,8 @@ interface ClientRow {
   created_at: number;
 }
 
+const MAX_OPENED_SECRETS = 1000;
+
 /** {@link ClientStore} on SQLite; client secrets sealed, bound to the client id. */
 export class SqliteClientStore implements ClientStore {
   readonly #box: SealedBox;
@@ -21,6 +23,9 @@ export class SqliteClientStore implements ClientStore {
   readonly #byId;
   readonly #all;
   readonly #delete;
+  // Opened secrets by sealed value: oidc-provider looks the client up on nearly every request, and a new
+  // secret is a new sealed value (fresh IV), so an entry can never be stale.
+  readonly #opened = new Map<string, string>();
 
   constructor(db: SqliteDatabase, box: SealedBox, now: () => number) {
     this.#box = box;
@@ -71,11 +76,19 @@ export class SqliteClientStore implements ClientStore {
     return this.#delete.run(clientId).changes === 1;
   }
 
+  #openSecret(sealed: string, clientId: string): string {
+    const cached = this.#opened.get(sealed);
+    if (cached !== undefined) return cached;
+    const secret = this.#box.open(sealed, secretContext(clientId));
+    if (this.#opened.size >= MAX_OPENED_SECRETS) this.#opened.clear();
+    this.#opened.set(sealed, secret);
+    return secret;
+  }
+
   #toRecord(row: ClientRow): ClientRecord {
     return {
       clientId: row.client_id,
-      secret:
-        row.secret_sealed === null ? null : this.#box.open(row.secret_sealed, secretContext(row.client_id)),
+      secret: row.secret_sealed === null ? null : this.#openSecret(row.secret_sealed, row.client_id),
       redirectUris: JSON.parse(row.redirect_uris) as string[],
       postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
       backchannelLogoutUri: row.backchannel_logout_uri,

@@ -18,6 +18,7 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
   readonly #insert;
   readonly #retire;
   readonly #delete;
+  readonly #kids;
 
   constructor(db: SqliteDatabase, box: SealedBox) {
     this.#db = db;
@@ -32,6 +33,7 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
       'UPDATE signing_keys SET retired_at = ? WHERE alg = ? AND retired_at IS NULL',
     );
     this.#delete = db.prepare<[string]>('DELETE FROM signing_keys WHERE kid = ?');
+    this.#kids = db.prepare<[], string>('SELECT kid FROM signing_keys').pluck();
   }
 
   async list(): Promise<SigningKeyRecord[]> {
@@ -45,6 +47,10 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
       createdAt: row.created_at,
       retiredAt: row.retired_at,
     }));
+  }
+
+  async kids(): Promise<string[]> {
+    return this.#kids.all();
   }
 
   async addActive(key: Omit<SigningKeyRecord, 'retiredAt'>): Promise<void> {

@@ -110,6 +110,8 @@ export class SqliteUserStore implements UserStore {
 
   #toRecord(row: UserRow | undefined): UserRecord {
     if (!row) throw new AuthServerError('ERR_USER_NOT_FOUND', 'user not found');
+    const box = this.#box;
+    let totpSecret: string | null | undefined;
     return {
       id: row.id,
       username: row.username,
@@ -117,7 +119,11 @@ export class SqliteUserStore implements UserStore {
       emailVerified: row.email_verified === 1,
       name: row.name,
       passwordHash: row.password_hash,
-      totpSecret: row.totp_secret_sealed ? this.#box.open(row.totp_secret_sealed, totpContext(row.id)) : null,
+      // Opened on first read only: userinfo and token requests look users up by id and never need it.
+      get totpSecret(): string | null {
+        totpSecret ??= row.totp_secret_sealed ? box.open(row.totp_secret_sealed, totpContext(row.id)) : null;
+        return totpSecret;
+      },
       createdAt: row.created_at,
     };
   }
