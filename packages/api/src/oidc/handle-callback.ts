@@ -6,7 +6,7 @@ import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookie-names.js';
 import type { ApiContext } from '../server/api-context.js';
 import { openSession } from '../sessions/refresh-sessions.js';
 import type { StoredUser } from '../store/api-store.js';
-import { mintAccessToken } from '../tokens/mint-access-token.js';
+import { mintSessionAccessToken } from '../tokens/mint-access-token.js';
 import type { CallbackState } from './callback-checks/callback-state.js';
 import { runCallbackPipeline } from './callback-checks/index.js';
 
@@ -52,15 +52,7 @@ export async function handleCallback(
       `at+jwt ${ctx.keys.signing.alg} kid=${ctx.keys.signing.kid}, expires in ${ctx.config.accessTokenTtl} s; refresh cookie HttpOnly SameSite=Strict Path=/api`,
     async () => {
       const issued = await openSession(ctx, user, { sid: providerSid, idToken: state.idToken });
-      const minted = await mintAccessToken({
-        keys: ctx.keys,
-        issuer: ctx.config.publicUrl,
-        audience: ctx.config.apiAudience,
-        user,
-        sessionId: issued.session.id,
-        ttlSeconds: ctx.config.accessTokenTtl,
-        now: ctx.now(),
-      });
+      const minted = await mintSessionAccessToken(ctx, user, issued.session.id);
       return { accessToken: minted.token, expiresIn: minted.expiresIn, refreshToken: issued.refreshToken };
     },
   );

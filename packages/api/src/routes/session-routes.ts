@@ -8,7 +8,7 @@ import type { RouteRateLimit } from '../http/route-rate-limit.js';
 import { clearRefreshCookie, setRefreshCookie } from '../oidc/handle-callback.js';
 import type { ApiContext } from '../server/api-context.js';
 import { closeSession, rotateSession } from '../sessions/refresh-sessions.js';
-import { mintAccessToken } from '../tokens/mint-access-token.js';
+import { mintSessionAccessToken } from '../tokens/mint-access-token.js';
 
 /** `POST /api/refresh` and `POST /api/logout`: cookie-authenticated, so same-origin only (SECURITY.md 20–22). */
 export function registerSessionRoutes(
@@ -30,15 +30,7 @@ export function registerSessionRoutes(
       clearRefreshCookie(reply);
       throw error;
     }
-    const minted = await mintAccessToken({
-      keys: ctx.keys,
-      issuer: ctx.config.publicUrl,
-      audience: ctx.config.apiAudience,
-      user: rotated.user,
-      sessionId: rotated.session.id,
-      ttlSeconds: ctx.config.accessTokenTtl,
-      now: ctx.now(),
-    });
+    const minted = await mintSessionAccessToken(ctx, rotated.user, rotated.session.id);
     setRefreshCookie(ctx, reply, rotated.refreshToken);
     return {
       access_token: minted.token,

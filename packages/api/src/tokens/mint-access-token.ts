@@ -1,6 +1,7 @@
 import { randomToken } from '@gatehouse/common';
 import { SignJWT } from 'jose';
 import type { ApiKeyRing } from '../keys/api-key-ring.js';
+import type { ApiContext } from '../server/api-context.js';
 import type { StoredUser } from '../store/api-store.js';
 
 /**
@@ -33,4 +34,24 @@ export async function mintAccessToken(options: {
     .setExpirationTime(iat + options.ttlSeconds)
     .sign(signing.key);
   return { token, expiresIn: options.ttlSeconds };
+}
+
+/**
+ * The access token the API hands out for a session, at sign-in and at each refresh: {@link mintAccessToken} with
+ * the API's own key, issuer (PUBLIC_URL), audience (API_AUDIENCE), ACCESS_TOKEN_TTL and clock.
+ */
+export function mintSessionAccessToken(
+  ctx: ApiContext,
+  user: StoredUser,
+  sessionId: string,
+): Promise<{ token: string; expiresIn: number }> {
+  return mintAccessToken({
+    keys: ctx.keys,
+    issuer: ctx.config.publicUrl,
+    audience: ctx.config.apiAudience,
+    user,
+    sessionId,
+    ttlSeconds: ctx.config.accessTokenTtl,
+    now: ctx.now(),
+  });
 }
