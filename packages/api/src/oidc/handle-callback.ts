@@ -9,6 +9,7 @@ import type { StoredUser } from '../store/api-store.js';
 import { mintSessionAccessToken } from '../tokens/mint-access-token.js';
 import type { CallbackState } from './callback-checks/callback-state.js';
 import { runCallbackPipeline } from './callback-checks/index.js';
+import { clearTransactionCookie } from './transaction-cookie.js';
 
 /** A completed login: the API's own token for the SPA, never the provider's. */
 export interface CompletedLogin {
@@ -39,8 +40,7 @@ export async function handleCallback(
   try {
     await runCallbackPipeline(state);
   } finally {
-    for (const name of state.clearCookies)
-      reply.clearCookie(name, { path: '/', secure: true, httpOnly: true });
+    for (const name of state.clearCookies) clearTransactionCookie(reply, name);
   }
   const user = state.user;
   const tx = state.transaction;

@@ -4,7 +4,8 @@ import { FlowRecorder } from '../flow/flow-recorder.js';
 import { safeReturnTo } from '../http/return-to.js';
 import type { RouteRateLimit } from '../http/route-rate-limit.js';
 import { handleCallback } from '../oidc/handle-callback.js';
-import { LOGIN_TRANSACTION_TTL_MS, startLogin } from '../oidc/start-login.js';
+import { startLogin } from '../oidc/start-login.js';
+import { setTransactionCookie } from '../oidc/transaction-cookie.js';
 import type { ApiContext } from '../server/api-context.js';
 
 /**
@@ -33,13 +34,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: ApiContext, rateL
           : `login_url ${result.url.href} (state, nonce: 256 random bits; PKCE S256; verifier kept server-side)`,
       () => startLogin(ctx, 'spa', returnTo),
     );
-    reply.setCookie(login.cookie.name, login.cookie.value, {
-      httpOnly: true,
-      secure: true,
-      sameSite: 'strict',
-      path: '/',
-      maxAge: LOGIN_TRANSACTION_TTL_MS / 1000,
-    });
+    setTransactionCookie(reply, login.cookie, 'spa');
     return ctx.config.flowInspector
       ? { login_url: login.url.href, flow: recorder.steps }
       : { login_url: login.url.href };

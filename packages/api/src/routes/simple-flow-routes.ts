@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { safeReturnTo } from '../http/return-to.js';
 import type { RouteRateLimit } from '../http/route-rate-limit.js';
 import { handleCallback } from '../oidc/handle-callback.js';
-import { LOGIN_TRANSACTION_TTL_MS, startLogin } from '../oidc/start-login.js';
+import { startLogin } from '../oidc/start-login.js';
+import { setTransactionCookie } from '../oidc/transaction-cookie.js';
 import type { ApiContext } from '../server/api-context.js';
 
 /**
@@ -19,13 +20,7 @@ export function registerSimpleFlowRoutes(
   app.get('/authorization-code/login', { config: { rateLimit } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const login = await startLogin(ctx, 'simple', safeReturnTo(query.return_to, ctx.config.publicUrl));
-    reply.setCookie(login.cookie.name, login.cookie.value, {
-      httpOnly: true,
-      secure: true,
-      sameSite: 'lax',
-      path: '/',
-      maxAge: LOGIN_TRANSACTION_TTL_MS / 1000,
-    });
+    setTransactionCookie(reply, login.cookie, 'simple');
     return reply.redirect(login.url.href, 302);
   });
 
