@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../testing/cookie-jar.js';
 import { type OidcProviderFixture, startOidcProvider } from '../testing/oidc-provider-fixture.js';
-import { reservePublicUrl, sameOriginJson, startTestApi, type TestApi } from '../testing/test-api.js';
+import { reservePublicUrl, startTestApi, type TestApi } from '../testing/test-api.js';
 
 const SECRET = 'test-client-secret-value';
 
@@ -71,24 +71,14 @@ describe('the flow against a plain oidc-provider', () => {
     expect(await me.json()).toEqual({ sub: 'alice', email: 'alice@example.com', name: 'Alice Example' });
 
     const firstRefresh = jar.cookies.get('__Secure-gh_refresh');
-    const refreshed = await t.request('/api/refresh', {
-      method: 'POST',
-      jar,
-      headers: sameOriginJson(t.url),
-      body: '{}',
-    });
+    const refreshed = await t.postFromSpa('/api/refresh', jar);
     expect(refreshed.status).toBe(200);
     expect(refreshed.headers.get('cache-control')).toBe('no-store');
     const refreshedBody = (await refreshed.json()) as { access_token: string; user: { sub: string } };
     expect(refreshedBody.user.sub).toBe('alice');
     expect(jar.cookies.get('__Secure-gh_refresh')).not.toBe(firstRefresh);
 
-    const logout = await t.request('/api/logout', {
-      method: 'POST',
-      jar,
-      headers: sameOriginJson(t.url),
-      body: '{}',
-    });
+    const logout = await t.postFromSpa('/api/logout', jar);
     expect(logout.status).toBe(200);
     const { logout_url } = (await logout.json()) as { logout_url: string };
     const end = new URL(logout_url);
@@ -238,12 +228,7 @@ describe('the flow against a plain oidc-provider', () => {
     expect(errors).toEqual([]);
 
     expect((await me()).status).toBe(401);
-    const refresh = await t.request('/api/refresh', {
-      method: 'POST',
-      jar,
-      headers: sameOriginJson(t.url),
-      body: '{}',
-    });
+    const refresh = await t.postFromSpa('/api/refresh', jar);
     expect(refresh.status).toBe(401);
   });
 
@@ -278,12 +263,7 @@ describe('the flow against a plain oidc-provider', () => {
       const started = (await (await api.request('/api/login', { jar })).json()) as { login_url: string };
       const back = await provider.signIn(started.login_url);
       expect((await api.request(`/api/callback${back.search}`, { jar })).status).toBe(200);
-      const logout = await api.request('/api/logout', {
-        method: 'POST',
-        jar,
-        headers: sameOriginJson(api.url),
-        body: '{}',
-      });
+      const logout = await api.postFromSpa('/api/logout', jar);
       const end = new URL(((await logout.json()) as { logout_url: string }).logout_url);
       expect(end.searchParams.get('id_token_hint')).toMatch(/^eyJ/);
     } finally {

@@ -28,6 +28,8 @@ export interface TestApi {
   clock: FakeClock;
   /** fetch against the API with a cookie jar and a same-origin Origin header by default. */
   request(path: string, init?: RequestInit & { jar?: CookieJar }): Promise<Response>;
+  /** A same-origin JSON POST with an empty body, as the SPA sends to /api/refresh and /api/logout. */
+  postFromSpa(path: string, jar: CookieJar): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -61,20 +63,23 @@ export async function startTestApi(options: {
   });
   const api = await startApi({ config, logger: logs.logger, now: clock.now });
   const url = options.publicUrl;
+  const request: TestApi['request'] = async (path, init = {}) => {
+    const { jar, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (jar !== undefined && !headers.has('cookie')) headers.set('cookie', jar.header());
+    const response = await fetch(`${url}${path}`, { redirect: 'manual', ...rest, headers });
+    jar?.store(response);
+    return response;
+  };
   return {
     api,
     url,
     dataDir,
     logs,
     clock,
-    async request(path, init = {}) {
-      const { jar, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      if (jar !== undefined && !headers.has('cookie')) headers.set('cookie', jar.header());
-      const response = await fetch(`${url}${path}`, { redirect: 'manual', ...rest, headers });
-      jar?.store(response);
-      return response;
-    },
+    request,
+    postFromSpa: (path, jar) =>
+      request(path, { method: 'POST', jar, headers: sameOriginJson(url), body: '{}' }),
     async close() {
       await api.close();
       if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
