@@ -12,6 +12,7 @@ import { isLoopback } from '../config/is-loopback.js';
 import type { ApiConfig } from '../config/load-api-config.js';
 import { ApiError } from '../errors/api-error.js';
 import type { ClientAssertionKey } from '../keys/client-assertion-key.js';
+import { createProviderFetch } from './provider-fetch.js';
 import { ProviderJwks } from './provider-jwks.js';
 
 /** The discovered provider: openid-client's configuration plus our own JWKS cache. */
@@ -108,6 +109,7 @@ export class ProviderClient {
         : c.oidcTokenAuthMethod === 'client_secret_post'
           ? ClientSecretPost(c.oidcClientSecret)
           : ClientSecretBasic(c.oidcClientSecret);
+    const providerFetch = createProviderFetch({ timeoutMs: c.oidcHttpTimeoutMs });
     const config = await discovery(
       issuerUrl,
       c.oidcClientId,
@@ -115,14 +117,14 @@ export class ProviderClient {
       auth,
       {
         timeout: Math.ceil(c.oidcHttpTimeoutMs / 1000),
-        [customFetch]: boundedFetch(c.oidcHttpTimeoutMs),
+        [customFetch]: providerFetch,
         // Plain http only for a provider on this machine (the embedded one, tests); TLS everywhere else.
         execute: isLoopback(issuerUrl) && issuerUrl.protocol === 'http:' ? [allowInsecureRequests] : [],
       },
     );
     // openid-client counts timeouts in whole seconds; keep every outbound call bounded (SECURITY.md 13).
     config.timeout = Math.max(1, Math.ceil(c.oidcHttpTimeoutMs / 1000));
-    config[customFetch] = boundedFetch(c.oidcHttpTimeoutMs);
+    config[customFetch] = providerFetch;
     const metadata = config.serverMetadata();
     if (metadata.jwks_uri === undefined) throw new Error('the provider publishes no jwks_uri');
     // We fetch the JWKS ourselves (not through openid-client, which would refuse plain http): keys that verify
@@ -137,21 +139,9 @@ export class ProviderClient {
     return {
       config,
       issuer: metadata.issuer,
-      jwks: new ProviderJwks({ uri: metadata.jwks_uri, timeoutMs: c.oidcHttpTimeoutMs, now: this.#now }),
+      jwks: new ProviderJwks({ uri: metadata.jwks_uri, fetch: providerFetch, now: this.#now }),
     };
   }
-}
-
-/**
- * Every outbound call to the provider is bounded in milliseconds (openid-client's own `timeout` counts whole
- * seconds), so a hanging provider costs OIDC_HTTP_TIMEOUT_MS, not the library default of 30 s.
- */
-function boundedFetch(timeoutMs: number) {
-  return (url: string, options: RequestInit & { signal?: AbortSignal | null }): Promise<Response> => {
-    const bound = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, bound]) : bound;
-    return fetch(url, { ...options, signal });
-  };
 }
 
 function requireKey(key: ClientAssertionKey | undefined): { key: ClientAssertionKey['key']; kid: string } {

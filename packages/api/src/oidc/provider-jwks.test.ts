@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProviderFetch } from './provider-fetch.js';
 import { ProviderJwks } from './provider-jwks.js';
 
 describe('ProviderJwks', () => {
@@ -27,7 +28,7 @@ describe('ProviderJwks', () => {
 
   it('gives every concurrent first caller the key, with a single fetch (regression: 502 after start)', async () => {
     fetches = 0;
-    const jwks = new ProviderJwks({ uri, timeoutMs: 2000 });
+    const jwks = new ProviderJwks({ uri, fetch: createProviderFetch({ timeoutMs: 2000 }) });
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, () => jwks.resolve({ alg: 'RS256', kid: 'k1' })),
     );
@@ -38,7 +39,12 @@ describe('ProviderJwks', () => {
   it('refetches for an unknown kid at most once per cool-down', async () => {
     fetches = 0;
     let now = 1_000_000;
-    const jwks = new ProviderJwks({ uri, timeoutMs: 2000, now: () => now, cooldownMs: 30_000 });
+    const jwks = new ProviderJwks({
+      uri,
+      fetch: createProviderFetch({ timeoutMs: 2000 }),
+      now: () => now,
+      cooldownMs: 30_000,
+    });
     await jwks.resolve({ alg: 'RS256', kid: 'k1' });
     for (let i = 0; i < 5; i++)
       await expect(jwks.resolve({ alg: 'RS256', kid: `unknown-${i}` })).rejects.toThrow();

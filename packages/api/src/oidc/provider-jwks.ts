@@ -1,4 +1,5 @@
 import { type CryptoKey, importJWK, type JWK, type JWSHeaderParameters } from 'jose';
+import type { ProviderFetch } from './provider-fetch.js';
 
 /** Minimum time between two JWKS fetches triggered by an unknown `kid`. */
 export const JWKS_COOLDOWN_MS = 30_000;
@@ -12,7 +13,7 @@ const KTY_BY_ALG_PREFIX: Record<string, string> = { RS: 'RSA', PS: 'RSA', ES: 'E
  */
 export class ProviderJwks {
   readonly #uri: string;
-  readonly #timeoutMs: number;
+  readonly #http: ProviderFetch;
   readonly #now: () => number;
   readonly #cooldownMs: number;
   #keys: JWK[] = [];
@@ -21,9 +22,10 @@ export class ProviderJwks {
   #pending: Promise<void> | undefined;
   readonly #imported = new Map<string, CryptoKey>();
 
-  constructor(options: { uri: string; timeoutMs: number; now?: () => number; cooldownMs?: number }) {
+  /** `fetch` bounds each call in time and size ({@link createProviderFetch}). */
+  constructor(options: { uri: string; fetch: ProviderFetch; now?: () => number; cooldownMs?: number }) {
     this.#uri = options.uri;
-    this.#timeoutMs = options.timeoutMs;
+    this.#http = options.fetch;
     this.#now = options.now ?? Date.now;
     this.#cooldownMs = options.cooldownMs ?? JWKS_COOLDOWN_MS;
   }
@@ -72,11 +74,7 @@ export class ProviderJwks {
 
   async #fetch(): Promise<void> {
     this.#fetchedAt = this.#now();
-    const response = await fetch(this.#uri, {
-      headers: { accept: 'application/json' },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.#timeoutMs),
-    });
+    const response = await this.#http(this.#uri, { headers: { accept: 'application/json' } });
     if (!response.ok) throw new Error(`provider JWKS answered ${response.status}`);
     const body = (await response.json()) as { keys?: unknown };
     if (!Array.isArray(body.keys)) throw new Error('provider JWKS has no keys array');
