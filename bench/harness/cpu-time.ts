@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { processTree } from './process-rss.js';
 
 /**
  * CPU seconds (user + system, all threads: the event loop and libuv's pool, where argon2 runs) a process has
@@ -17,7 +18,10 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
-/** Cores kept busy during a run (CPU seconds ÷ wall seconds) by the server and by this bench process. */
+/**
+ * Cores kept busy during a run (CPU seconds ÷ wall seconds) by the server (with its child processes: the
+ * embedded auth server runs in one) and by this bench process.
+ */
 export interface CpuShare {
   server: number;
   bench: number;
@@ -26,13 +30,16 @@ export interface CpuShare {
 /** Starts measuring; call the returned function at the end of the run. */
 export function startCpuShare(serverPid: number): () => CpuShare {
   const wallStart = process.hrtime.bigint();
-  const serverStart = cpuSeconds(serverPid);
+  // The tree is read once at the start: a child that exits mid-run makes the figure NaN, never a wrong number.
+  const pids = processTree(serverPid);
+  const serverCpu = (): number => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const serverStart = serverCpu();
   const benchStart = process.cpuUsage();
   return () => {
     const wall = Number(process.hrtime.bigint() - wallStart) / 1e9;
     const bench = process.cpuUsage(benchStart);
     return {
-      server: (cpuSeconds(serverPid) - serverStart) / wall,
+      server: (serverCpu() - serverStart) / wall,
       bench: (bench.user + bench.system) / 1e6 / wall,
     };
   };

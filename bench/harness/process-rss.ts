@@ -1,10 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Resident set size of one process, in MiB. */
+/**
+ * Resident memory of one process, in MiB: RSS counts every page mapped in, PSS divides each shared page (the
+ * node binary's code, shared libraries) by the number of processes mapping it, so PSS adds up across the
+ * processes of one instance without counting the shared pages twice.
+ */
 export interface ProcessRss {
   pid: number;
   command: string;
   rssMb: number;
+  pssMb: number;
 }
 
 /**
@@ -21,7 +26,10 @@ export function processTreeRss(rootPid: number): ProcessRss[] {
     if (status === undefined) continue;
     const kib = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
     const command = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).slice(1, 4).join(' ');
-    found.push({ pid, command, rssMb: kib / 1024 });
+    const pssKib = Number(
+      /^Pss:\s+(\d+)\s+kB/m.exec(read(`/proc/${pid}/smaps_rollup`) ?? '')?.[1] ?? Number.NaN,
+    );
+    found.push({ pid, command, rssMb: kib / 1024, pssMb: pssKib / 1024 });
     for (const task of safeList(`/proc/${pid}/task`)) {
       for (const child of (read(`/proc/${pid}/task/${task}/children`) ?? '').trim().split(/\s+/)) {
         if (child !== '') queue.push(Number(child));
@@ -29,6 +37,11 @@ export function processTreeRss(rootPid: number): ProcessRss[] {
     }
   }
   return found;
+}
+
+/** The pids of a process and every descendant (Linux; just `rootPid` elsewhere). */
+export function processTree(rootPid: number): number[] {
+  return processTreeRss(rootPid).map((entry) => entry.pid);
 }
 
 function read(path: string): string | undefined {

@@ -72,11 +72,33 @@ describe('renderReport', () => {
         hashP99Ms: 25,
         cores: 2,
         limitPerSecond: 100,
+        concurrentPerSecond: 80,
       },
       signInsPassword: { ...run, label: 'password' },
       signInsTotp: { ...run, label: 'password + TOTP', perSecond: 50 },
     });
     expect(text).toMatch(/password sign-ins ÷ hash limit\s+0.60\s+>= 0.6\s+yes/);
     expect(text).toMatch(/password\+TOTP sign-ins ÷ hash limit\s+0.50\s+>= 0.6\s+NO/);
+  });
+
+  it('judges memory per process (RSS) and for the whole instance (PSS, shared pages counted once)', () => {
+    const entry = (pid: number, rssMb: number, pssMb: number) => ({ pid, command: `p${pid}`, rssMb, pssMb });
+    const text = renderReport({
+      ...base,
+      sessionMemory: {
+        target: 10_000,
+        sessions: 10_000,
+        seconds: 100,
+        perSecond: 100,
+        silentSignIns: 9_992,
+        failed: 0,
+        cpu: { server: 1.5, bench: 0.3 },
+        idle: [entry(1, 90, 70), entry(2, 85, 65)],
+        loaded: [entry(1, 140, 120), entry(2, 110, 90)],
+      },
+    });
+    expect(text).toMatch(/RSS MB of the largest process, 10,000 sessions\s+140.0\s+<= 150\s+yes/);
+    expect(text).toMatch(/PSS MB of the whole instance, 10,000 sessions\s+210.0\s+<= 150\s+NO/);
+    expect(text).toContain('PSS 120.0 + 90.0 = 210.0 MB');
   });
 });
