@@ -1,5 +1,5 @@
+import { freePort } from '@gatehouse/common/testing';
 import { startGatehouse } from '../gatehouse/start-gatehouse.js';
-import { freePort } from '../harness/free-port.js';
 import { median } from '../harness/stats.js';
 
 /** Time from spawning `gatehouse start` to `/readyz` answering 200. */
