@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { trackChild } from '../harness/child-registry.js';
 import { gatehouseBin, repoRoot } from '../harness/paths.js';
+import { shebangNodeFlags } from '../harness/shebang-flags.js';
 
 /** A running `gatehouse start` child process. */
 export interface RunningGatehouse {
@@ -27,14 +28,15 @@ export interface StartOptions {
 }
 
 /**
- * Runs `node packages/cli/dist/bin.js start` (Gatehouse's public interface, embedded auth server included)
+ * Runs `node <the bin's shebang flags> packages/cli/dist/bin.js start` (Gatehouse's public interface, as
+ * executing the `gatehouse` command runs it; embedded auth server included)
  * and resolves once `GET /readyz` answers 200, polling every 10 ms so start-up time is measured to that
  * precision. Rate limiting is off (`RATE_LIMIT_PER_MINUTE=0`): it is policy, not capacity.
  */
 export async function startGatehouse(options: StartOptions): Promise<RunningGatehouse> {
   const publicUrl = `http://localhost:${options.port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [gatehouseBin, 'start'], {
+  const child = spawn(process.execPath, [...shebangNodeFlags(gatehouseBin), gatehouseBin, 'start'], {
     cwd: repoRoot,
     env: {
       ...process.env,
