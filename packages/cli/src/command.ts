@@ -8,10 +8,13 @@ export interface CommandContext {
   readonly stderr: { write(chunk: string): unknown };
 }
 
-/** A top-level `gatehouse` command. Resolves to the exit code. */
+/** What a command does: resolves to the exit code. */
+export type RunCommand = (context: CommandContext) => Promise<number>;
+
+/** A top-level `gatehouse` command, as listed in commands/index.ts. */
 export interface Command {
   readonly name: string;
   /** One line for `gatehouse --help`. */
   readonly summary: string;
-  run(context: CommandContext): Promise<number>;
+  readonly run: RunCommand;
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { addClient, CLIENT_AUTH_METHODS, type ClientAuthMethod } from '@gatehouse/auth-server';
 import { CliError, usage } from '../cli-error.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, RunCommand } from '../command.js';
 import { readStdinSecret } from '../read-stdin.js';
 import { runSubcommand } from './subcommands.js';
 import { onePositional, parseStrict, withAuthStore } from './users-auth-store.js';
@@ -17,11 +17,7 @@ const SYNOPSIS = {
 };
 
 /** `gatehouse clients add|list|remove`: relying parties registered at the embedded auth server. */
-export const clientsCommand: Command = {
-  name: 'clients',
-  summary: 'register, list and remove OpenID Connect clients of the embedded auth server',
-  run: (context) => runSubcommand(context, { add, list, remove }, SYNOPSIS),
-};
+export const runClients: RunCommand = (context) => runSubcommand(context, { add, list, remove }, SYNOPSIS);
 
 async function add(context: CommandContext, args: readonly string[]): Promise<number> {
   const { values, positionals } = parseStrict(

@@ -1,33 +1,33 @@
-import type { Command } from '../command.js';
+import type { Command, RunCommand } from '../command.js';
 
 /**
  * A command whose module is imported only when it runs, so `gatehouse users list` does not load the API and
- * `gatehouse start` does not load the admin commands.
+ * `gatehouse start` does not load the admin commands. Its name and summary live here only, for `--help`.
  */
-function lazy(name: string, summary: string, load: () => Promise<Command>): Command {
-  return { name, summary, run: async (context) => (await load()).run(context) };
+function lazy(name: string, summary: string, load: () => Promise<RunCommand>): Command {
+  return { name, summary, run: async (context) => (await load())(context) };
 }
 
-/** Every `gatehouse` command, in the order `--help` lists them. Each lives in its own file. */
+/** Every `gatehouse` command, in the order `--help` lists them. Each runs from a file of its own. */
 export const commands: readonly Command[] = [
   lazy(
     'start',
     'run the auth server and the API (the API alone when OIDC_ISSUER is set)',
-    async () => (await import('./start.js')).startCommand,
+    async () => (await import('./start.js')).runStart,
   ),
   lazy(
     'users',
     'add, list, remove users; change a password; enable or disable TOTP',
-    async () => (await import('./users.js')).usersCommand,
+    async () => (await import('./users.js')).runUsers,
   ),
   lazy(
     'clients',
     'register, list and remove OpenID Connect clients of the embedded auth server',
-    async () => (await import('./clients.js')).clientsCommand,
+    async () => (await import('./clients.js')).runClients,
   ),
   lazy(
     'keys',
     "list or rotate the auth server's signing keys (--api: the API's)",
-    async () => (await import('./keys.js')).keysCommand,
+    async () => (await import('./keys.js')).runKeys,
   ),
 ];

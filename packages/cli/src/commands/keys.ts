@@ -6,7 +6,7 @@ import {
   SIGNING_ALGORITHMS,
 } from '@gatehouse/auth-server';
 import { usage } from '../cli-error.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, RunCommand } from '../command.js';
 import { runSubcommand } from './subcommands.js';
 import { dataDirOf, parseStrict, withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
@@ -20,11 +20,7 @@ const SYNOPSIS = {
  * `gatehouse keys list|rotate`: the embedded auth server's ID token signing keys, or with `--api` the API's own
  * access-token signing key. A rotated-out key stays published in JWKS until the tokens it signed expire.
  */
-export const keysCommand: Command = {
-  name: 'keys',
-  summary: "list or rotate the auth server's signing keys (--api: the API's)",
-  run: (context) => runSubcommand(context, { list, rotate }, SYNOPSIS),
-};
+export const runKeys: RunCommand = (context) => runSubcommand(context, { list, rotate }, SYNOPSIS);
 
 async function list(context: CommandContext, args: readonly string[]): Promise<number> {
   const { values, positionals } = parseStrict(

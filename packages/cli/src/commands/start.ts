@@ -1,6 +1,6 @@
 import { createLogger, LOG_LEVELS, type LogLevel } from '@gatehouse/common';
 import { usage } from '../cli-error.js';
-import type { Command, CommandContext } from '../command.js';
+import type { RunCommand } from '../command.js';
 import { printBanner } from '../start/print-banner.js';
 import { startStack } from '../start/start-stack.js';
 
@@ -8,32 +8,28 @@ import { startStack } from '../start/start-stack.js';
  * `gatehouse start`: the embedded auth server and the API serving the SPA (or the API alone when
  * `OIDC_ISSUER` is set). Runs until SIGINT/SIGTERM, then shuts down cleanly and resolves 0.
  */
-export const startCommand: Command = {
-  name: 'start',
-  summary: 'run the auth server and the API (the API alone when OIDC_ISSUER is set)',
-  async run(context: CommandContext): Promise<number> {
-    if (context.args.length > 0)
-      throw usage(
-        `start takes no arguments (got "${context.args[0]}"); configure it with environment variables`,
-      );
-    const level = (context.env.LOG_LEVEL ?? 'info') as LogLevel;
-    const logger = createLogger({ name: 'gatehouse', level: LOG_LEVELS.includes(level) ? level : 'info' });
-    const started = Date.now();
-    const stack = await startStack(context.env, logger);
-    await printBanner(context.stdout, stack, Date.now() - started);
+export const runStart: RunCommand = async (context) => {
+  if (context.args.length > 0)
+    throw usage(
+      `start takes no arguments (got "${context.args[0]}"); configure it with environment variables`,
+    );
+  const level = (context.env.LOG_LEVEL ?? 'info') as LogLevel;
+  const logger = createLogger({ name: 'gatehouse', level: LOG_LEVELS.includes(level) ? level : 'info' });
+  const started = Date.now();
+  const stack = await startStack(context.env, logger);
+  await printBanner(context.stdout, stack, Date.now() - started);
 
-    await new Promise<void>((resolve) => {
-      const stop = (signal: NodeJS.Signals) => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        context.stdout.write(`\nReceived ${signal}, shutting down…\n`);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-    await stack.close();
-    context.stdout.write('Stopped.\n');
-    return 0;
-  },
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      context.stdout.write(`\nReceived ${signal}, shutting down…\n`);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await stack.close();
+  context.stdout.write('Stopped.\n');
+  return 0;
 };

@@ -7,7 +7,7 @@ import {
   setUserPassword,
 } from '@gatehouse/auth-server';
 import { CliError, usage } from '../cli-error.js';
-import type { Command, CommandContext } from '../command.js';
+import type { CommandContext, RunCommand } from '../command.js';
 import { readStdinSecret } from '../read-stdin.js';
 import { runSubcommand } from './subcommands.js';
 import { onePositional, parseStrict, withAuthStore } from './users-auth-store.js';
@@ -23,11 +23,8 @@ const SYNOPSIS = {
 };
 
 /** `gatehouse users add|list|remove|passwd|totp`: the embedded auth server's accounts, in DATA_DIR. */
-export const usersCommand: Command = {
-  name: 'users',
-  summary: 'add, list, remove users; change a password; enable or disable TOTP',
-  run: (context) => runSubcommand(context, { add, list, remove, passwd, totp }, SYNOPSIS),
-};
+export const runUsers: RunCommand = (context) =>
+  runSubcommand(context, { add, list, remove, passwd, totp }, SYNOPSIS);
 
 async function add(context: CommandContext, args: readonly string[]): Promise<number> {
   const { values, positionals } = parseStrict(
