@@ -1,4 +1,3 @@
-import { createLogger, LOG_LEVELS, type LogLevel } from '@gatehouse/common';
 import { usage } from '../cli-error.js';
 import type { RunCommand } from '../command.js';
 import { printBanner } from '../start/print-banner.js';
@@ -13,10 +12,8 @@ export const runStart: RunCommand = async (context) => {
     throw usage(
       `start takes no arguments (got "${context.args[0]}"); configure it with environment variables`,
     );
-  const level = (context.env.LOG_LEVEL ?? 'info') as LogLevel;
-  const logger = createLogger({ name: 'gatehouse', level: LOG_LEVELS.includes(level) ? level : 'info' });
   const started = Date.now();
-  const stack = await startStack(context.env, logger);
+  const stack = await startStack(context.env);
   await printBanner(context.stdout, stack, Date.now() - started);
 
   await new Promise<void>((resolve) => {

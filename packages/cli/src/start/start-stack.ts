@@ -6,7 +6,7 @@ import {
   openAuthStore,
   seedDemoUsers,
 } from '@gatehouse/auth-server';
-import type { Logger } from '@gatehouse/common';
+import { createLogger, type Logger, type LogLevel } from '@gatehouse/common';
 import { startAuthServerProcess } from './auth-server-process.js';
 import { defaultSpaDir } from './spa-dir.js';
 
@@ -31,11 +31,11 @@ export interface RunningStack {
  * process (its client for the API ensured and demo users seeded on an empty store outside production, first),
  * then the API in this process against it. With
  * `OIDC_ISSUER`: the API alone against that provider. Configuration errors throw `ConfigError` before anything
- * listens.
+ * listens. Logs go to `logger`, by default JSON lines on stdout at `LOG_LEVEL` (checked with the other settings).
  */
 export async function startStack(
   env: Readonly<Record<string, string | undefined>>,
-  logger: Logger,
+  logger?: Logger,
 ): Promise<RunningStack> {
   const spaDir = env.SPA_DIR ?? defaultSpaDir();
   const withSpa = spaDir === undefined ? env : { ...env, SPA_DIR: spaDir };
@@ -43,7 +43,7 @@ export async function startStack(
   if (env.OIDC_ISSUER !== undefined && env.OIDC_ISSUER.trim() !== '') {
     const config = loadApiConfig(withSpa);
     const { startApi } = await import('@gatehouse/api');
-    const api = await startApi({ config, logger });
+    const api = await startApi({ config, logger: logger ?? gatehouseLogger(config.logLevel) });
     return {
       apiUrl: api.url,
       issuer: config.oidcIssuer,
@@ -61,10 +61,11 @@ export async function startStack(
     OIDC_ISSUER: expectedIssuer,
     OIDC_CLIENT_SECRET: 'checked-below',
   });
+  const log = logger ?? gatehouseLogger(preliminary.logLevel);
 
   // The auth server boots in its child while this process prepares the store and loads the API: it reads
   // clients and users from the store per request, so it need not wait for them.
-  const auth = await startAuthServerProcess(env, logger.child({ part: 'auth-server' }), async () => {
+  const auth = await startAuthServerProcess(env, log.child({ part: 'auth-server' }), async () => {
     const store = openAuthStore(authConfig.dataDir);
     try {
       const { clientSecret } = await ensureApiClient(store, {
@@ -84,7 +85,7 @@ export async function startStack(
   try {
     const { clientSecret, demoUsers, startApi } = auth.prepared;
     const config = loadApiConfig(withSpa, { OIDC_ISSUER: auth.issuer, OIDC_CLIENT_SECRET: clientSecret });
-    const api = await startApi({ config, logger: logger.child({ part: 'api' }) });
+    const api = await startApi({ config, logger: log.child({ part: 'api' }) });
     return {
       apiUrl: api.url,
       issuer: auth.issuer,
@@ -100,4 +101,8 @@ export async function startStack(
     await auth.close();
     throw error;
   }
+}
+
+function gatehouseLogger(level: LogLevel): Logger {
+  return createLogger({ name: 'gatehouse', level });
 }
