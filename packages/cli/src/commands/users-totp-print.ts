@@ -1,5 +1,5 @@
 import { totpUri } from '@gatehouse/auth-server';
-import { toString as qrToString } from 'qrcode';
+import { otpauthQr } from '../otpauth-qr.js';
 
 /** Prints a TOTP secret, its otpauth:// URI and a terminal QR code to scan with an authenticator app. */
 export async function printTotp(
@@ -8,6 +8,5 @@ export async function printTotp(
   secret: string,
 ): Promise<void> {
   const uri = totpUri(secret, username, 'Gatehouse');
-  const qr = await qrToString(uri, { type: 'terminal', small: true });
-  out.write(`TOTP secret for ${username}: ${secret}\n${uri}\n${qr}\n`);
+  out.write(`TOTP secret for ${username}: ${secret}\n${uri}\n${await otpauthQr(uri)}\n`);
 }

@@ -1,4 +1,4 @@
-import QRCode from 'qrcode';
+import { otpauthQr } from '../otpauth-qr.js';
 import type { RunningStack } from './start-stack.js';
 
 /** Prints where to go and, on a first start, the demo credentials (shown this once only). */
@@ -30,17 +30,9 @@ export async function printBanner(
       );
       if (user.otpauthUri) {
         out.write(`           add it to an authenticator app: ${user.otpauthUri}\n`);
-        out.write(indent(await QRCode.toString(user.otpauthUri, { type: 'terminal', small: true }), 11));
+        out.write(await otpauthQr(user.otpauthUri, 11));
       }
     }
   }
   out.write('\n  Press Ctrl-C to stop.\n\n');
-}
-
-function indent(text: string, spaces: number): string {
-  const pad = ' '.repeat(spaces);
-  return text
-    .split('\n')
-    .map((line) => (line === '' ? line : pad + line))
-    .join('\n');
 }
