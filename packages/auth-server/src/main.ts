@@ -1,18 +1,31 @@
 #!/usr/bin/env node
-import { ConfigError } from '@gatehouse/common';
-import { loadAuthServerConfig } from './config/load-auth-server-config.js';
-import { startAuthServer } from './server/start-auth-server.js';
-
-/** The message a supervising parent (`gatehouse start`) receives over IPC once the server listens. */
-export interface AuthServerReadyMessage {
-  readonly type: 'gatehouse:auth-server-ready';
-  readonly issuer: string;
-  readonly port: number;
-}
-
 // Runs the auth server alone: `node packages/auth-server/dist/main.js` (same env as `gatehouse start`), or as
 // the child process `gatehouse start` supervises (then it reports readiness over IPC and stops with its parent).
+
+/** What a supervised child sends its parent (`gatehouse start`) over IPC. */
+export type AuthServerMessage =
+  /** Listening for {@link AuthServerGoMessage}; until it comes, nothing is opened or bound. */
+  | { readonly type: 'gatehouse:auth-server-waiting' }
+  /** Listening on `port`: the parent may point the API at `issuer`. */
+  | { readonly type: 'gatehouse:auth-server-ready'; readonly issuer: string; readonly port: number };
+
+/** The parent's answer to `gatehouse:auth-server-waiting`: its configuration checks passed, start. */
+export interface AuthServerGoMessage {
+  readonly type: 'gatehouse:auth-server-go';
+}
+
+const send = process.send?.bind(process);
+// Asked for before the modules load (they are most of a start, and the answer may come while they do), which is
+// why they are imported below rather than statically.
+const go = send === undefined ? undefined : parentSaysGo(send);
+const [{ ConfigError }, { loadAuthServerConfig }, { startAuthServer }] = await Promise.all([
+  import('@gatehouse/common'),
+  import('./config/load-auth-server-config.js'),
+  import('./server/start-auth-server.js'),
+]);
+
 try {
+  await go;
   const server = await startAuthServer({ config: loadAuthServerConfig(process.env) });
   let stopping = false;
   const stop = () => {
@@ -25,13 +38,13 @@ try {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  if (process.send !== undefined) {
-    const ready: AuthServerReadyMessage = {
+  if (send !== undefined) {
+    const ready: AuthServerMessage = {
       type: 'gatehouse:auth-server-ready',
       issuer: server.issuer,
       port: server.port,
     };
-    process.send(ready);
+    send(ready);
     // The parent died without stopping us (kill -9): do not linger as an orphan holding the port.
     process.once('disconnect', stop);
   } else {
@@ -43,4 +56,24 @@ try {
     process.exit(1);
   }
   throw error;
+}
+
+/**
+ * `gatehouse start` forks this process first thing, before it has checked the configuration, so that loading
+ * modules overlaps its own work. Until the parent says go, nothing is opened or bound; if it goes away instead
+ * (a bad setting, Ctrl-C), exit without having touched anything.
+ */
+function parentSaysGo(send: (message: AuthServerMessage) => unknown): Promise<void> {
+  return new Promise((resolve) => {
+    const gone = () => process.exit(0);
+    const onMessage = (message: unknown) => {
+      if ((message as Partial<AuthServerGoMessage> | null)?.type !== 'gatehouse:auth-server-go') return;
+      process.off('message', onMessage);
+      process.off('disconnect', gone);
+      resolve();
+    };
+    process.once('disconnect', gone);
+    process.on('message', onMessage);
+    send({ type: 'gatehouse:auth-server-waiting' });
+  });
 }

@@ -1,4 +1,3 @@
-import { ConfigError } from '@gatehouse/common';
 import { CliError } from './cli-error.js';
 import type { Command, CommandContext } from './command.js';
 import { commands } from './commands/index.js';
@@ -25,6 +24,8 @@ export async function main(argv: readonly string[], context: Omit<CommandContext
       context.stderr.write(`gatehouse ${name}: ${error.message}\n`);
       return error.code === 'ERR_CLI_USAGE' ? 2 : 1;
     }
+    // Loaded only now: `gatehouse start` forks the auth server before it loads anything it can do without.
+    const { ConfigError } = await import('@gatehouse/common');
     if (error instanceof ConfigError) {
       context.stderr.write(`gatehouse ${name}: ${error.message}\n`);
       return 1;

@@ -52,6 +52,11 @@ export async function startApi(options: {
   now?: () => number;
   /** Listen address; loopback unless told otherwise. */
   host?: string;
+  /**
+   * The first discovery waits for this, the app being built meanwhile: an embedded provider whose process is
+   * still starting (`gatehouse start`). If it rejects, so does `startApi`.
+   */
+  providerReady?: Promise<unknown>;
 }): Promise<RunningApi> {
   const config: ApiConfig = { ...options.config };
   const now = options.now ?? Date.now;
@@ -84,8 +89,12 @@ export async function startApi(options: {
       box,
       now,
     };
-    // Discovery (network) and building the app (plugins, compiled schemas) do not depend on each other.
-    const [built, discovered] = await Promise.allSettled([buildApp(ctx), provider.start()]);
+    // Discovery (network) and building the app (plugins, compiled schemas) do not depend on each other; a
+    // provider that is still starting is waited for while the app is built.
+    const [built, discovered] = await Promise.allSettled([
+      buildApp(ctx),
+      Promise.resolve(options.providerReady).then(() => ctx.provider.start()),
+    ]);
     if (discovered.status === 'rejected') {
       if (built.status === 'fulfilled') await built.value.close();
       throw discovered.reason;

@@ -5,22 +5,25 @@ import type { Logger } from '@gatehouse/common';
 import { CliError } from '../cli-error.js';
 
 /** The embedded auth server, running in a child process that `gatehouse start` supervises. */
-export interface AuthServerProcess<T> {
-  /** What the `meanwhile` work produced while the child booted. */
-  readonly prepared: T;
-  readonly issuer: string;
-  readonly port: number;
+export interface AuthServerProcess {
+  /**
+   * Resolves once the child listens, with the issuer and port it reported; rejects if it exits or does not
+   * start within 30 s. Nothing happens before {@link AuthServerProcess.start}.
+   */
+  readonly ready: Promise<{ readonly issuer: string; readonly port: number }>;
   /** The child's pid (it changes when a crashed child is restarted). */
   readonly pid: number | undefined;
+  /** Lets the child start: the configuration has been checked. Crashes from then on go to `logger`. */
+  start(logger: Logger): void;
   /** Stops the child (SIGTERM, then SIGKILL after a grace period) and stops restarting it. */
   close(): Promise<void>;
 }
 
-interface ReadyMessage {
-  readonly type: 'gatehouse:auth-server-ready';
-  readonly issuer: string;
-  readonly port: number;
-}
+/** The messages of packages/auth-server/src/main.ts (child to parent, then the parent's answer). */
+type ChildMessage =
+  | { readonly type: 'gatehouse:auth-server-waiting' }
+  | { readonly type: 'gatehouse:auth-server-ready'; readonly issuer: string; readonly port: number };
+const GO = { type: 'gatehouse:auth-server-go' } as const;
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
@@ -34,27 +37,30 @@ export function authServerMain(): string {
 }
 
 /**
- * Runs the embedded auth server in its own process, so that it and the API each have an event loop (and a
- * core) of their own, and a crash of one does not take the other down. The child reads the same environment;
- * it reports readiness over IPC and exits when this process goes away. A child that dies (exit code other
- * than 0) is restarted with the same port and issuer: all its state is in DATA_DIR, so signed-in sessions
- * survive. `meanwhile` runs while the child boots; if it fails, the child is stopped.
+ * Forks the embedded auth server's process now, so that it and the API each have an event loop (and a core) of
+ * their own and a crash of one does not take the other down. Loading its modules is most of its start-up time,
+ * so it is forked before this process has even loaded the configuration checks: it loads them meanwhile, then
+ * waits, opening and binding nothing, until {@link AuthServerProcess.start} (a bad setting stops it unstarted).
+ * The child reads the same environment; it reports readiness over IPC and exits when this process goes away.
+ * A child that dies (exit code other than 0) is restarted with the same port and issuer: all its state is in
+ * DATA_DIR, so signed-in sessions survive.
  */
-export async function startAuthServerProcess<T>(
-  env: Readonly<Record<string, string | undefined>>,
-  logger: Logger,
-  meanwhile: () => Promise<T>,
-): Promise<AuthServerProcess<T>> {
+export function forkAuthServer(env: Readonly<Record<string, string | undefined>>): AuthServerProcess {
   const main = authServerMain();
   if (!existsSync(main))
     throw new CliError('ERR_CLI_FAILED', `the auth server is not built (${main}): run npm run build`);
 
+  let logger: Logger | undefined;
   let closing = false;
   let child: ChildProcess | undefined;
+  /** The first child, waiting for start(); a restarted child is told to go as soon as it asks. */
+  let waiting: ChildProcess | undefined;
+  /** A restarted child must come back on the same port and issuer (the API and clients know them). */
+  let pinnedEnv: Record<string, string | undefined> | undefined;
   const restarts: number[] = [];
 
-  const spawnChild = (childEnv: Record<string, string | undefined>): Promise<ReadyMessage> =>
-    new Promise((resolve, reject) => {
+  const spawnChild = (childEnv: Record<string, string | undefined>) =>
+    new Promise<{ issuer: string; port: number }>((resolve, reject) => {
       // execArgv: [] so a parent's flags (a test runner's module conditions, an inspector port) do not leak in.
       const started = fork(main, [], {
         env: childEnv,
@@ -76,33 +82,26 @@ export async function startAuthServerProcess<T>(
       };
       started.once('exit', onExit);
       started.on('message', (message: unknown) => {
-        const ready = message as Partial<ReadyMessage> | null;
-        if (ready?.type !== 'gatehouse:auth-server-ready' || typeof ready.issuer !== 'string') return;
+        const received = message as Partial<ChildMessage> | null;
+        if (received?.type === 'gatehouse:auth-server-waiting') {
+          if (logger === undefined) waiting = started;
+          else sayGo(started);
+          return;
+        }
+        if (received?.type !== 'gatehouse:auth-server-ready' || typeof received.issuer !== 'string') return;
         clearTimeout(timer);
         started.off('exit', onExit);
         started.once('exit', (code, signal) => onCrash(code, signal));
-        resolve(ready as ReadyMessage);
+        const port = Number(received.port);
+        pinnedEnv ??= { ...env, AUTH_PORT: String(port), AUTH_ISSUER: received.issuer };
+        resolve({ issuer: received.issuer, port });
       });
     });
 
-  const booting = spawnChild({ ...env });
-  // A handler from the start, so a child that fails while `meanwhile` runs is not an unhandled rejection.
-  const settled = booting.then(
-    () => undefined,
-    () => undefined,
-  );
-  let prepared: T;
-  try {
-    prepared = await meanwhile();
-  } catch (error) {
-    closing = true;
-    await settled;
-    child?.kill('SIGTERM');
-    throw error;
-  }
-  const first = await booting;
-  // A restarted child must come back on the same port and issuer (the API and clients know them).
-  const pinnedEnv = { ...env, AUTH_PORT: String(first.port), AUTH_ISSUER: first.issuer };
+  const ready = spawnChild({ ...env });
+  // A handler from the start, so a child that fails (or is stopped) before anyone awaits `ready` is not an
+  // unhandled rejection; whoever awaits it still sees the failure.
+  ready.catch(() => undefined);
 
   function onCrash(code: number | null, signal: NodeJS.Signals | null): void {
     // Exit code 0 is a requested stop (Ctrl-C reaches the whole process group); only failures restart.
@@ -110,23 +109,26 @@ export async function startAuthServerProcess<T>(
     const now = Date.now();
     while (restarts.length > 0 && (restarts[0] ?? 0) < now - RESTART_WINDOW_MS) restarts.shift();
     if (restarts.length >= MAX_RESTARTS) {
-      logger.fatal({ code, signal }, 'auth server keeps crashing; not restarting it again');
+      logger?.fatal({ code, signal }, 'auth server keeps crashing; not restarting it again');
       return;
     }
     restarts.push(now);
-    logger.error({ code, signal }, 'auth server exited unexpectedly; restarting it');
-    spawnChild(pinnedEnv).then(
-      () => logger.info('auth server restarted'),
-      (error: unknown) => logger.error({ err: error }, 'auth server restart failed'),
+    logger?.error({ code, signal }, 'auth server exited unexpectedly; restarting it');
+    spawnChild(pinnedEnv ?? { ...env }).then(
+      () => logger?.info('auth server restarted'),
+      (error: unknown) => logger?.error({ err: error }, 'auth server restart failed'),
     );
   }
 
   return {
-    prepared,
-    issuer: first.issuer,
-    port: first.port,
+    ready,
     get pid() {
       return child?.pid;
+    },
+    start(log) {
+      logger = log;
+      if (waiting !== undefined) sayGo(waiting);
+      waiting = undefined;
     },
     async close() {
       closing = true;
@@ -142,4 +144,9 @@ export async function startAuthServerProcess<T>(
       });
     },
   };
+}
+
+function sayGo(child: ChildProcess): void {
+  // A child that has exited meanwhile cannot be told; its exit handler reports that, so the error is dropped.
+  child.send(GO, () => undefined);
 }
