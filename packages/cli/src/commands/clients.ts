@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { addClient, CLIENT_AUTH_METHODS, type ClientAuthMethod } from '@gatehouse/auth-server';
 import { CliError, usage } from '../cli-error.js';
 import type { CommandContext, RunCommand } from '../command.js';
 import { readStdinSecret } from '../read-stdin.js';
+import { parseNamed, parseOptions } from './subcommand-args.js';
 import { runSubcommand } from './subcommands.js';
-import { onePositional, parseStrict, withAuthStore } from './users-auth-store.js';
+import { withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 
 const SYNOPSIS = {
@@ -20,25 +20,20 @@ const SYNOPSIS = {
 export const runClients: RunCommand = (context) => runSubcommand(context, { add, list, remove }, SYNOPSIS);
 
 async function add(context: CommandContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseStrict(
-    () =>
-      parseArgs({
-        args: [...args],
-        options: {
-          'secret-stdin': { type: 'boolean' },
-          'redirect-uri': { type: 'string', multiple: true },
-          'post-logout-redirect-uri': { type: 'string', multiple: true },
-          'backchannel-logout-uri': { type: 'string' },
-          'first-party': { type: 'boolean' },
-          'auth-method': { type: 'string' },
-          'jwks-uri': { type: 'string' },
-        },
-        allowPositionals: true,
-        strict: true,
-      }),
+  const { name: clientId, values } = parseNamed(
+    args,
+    'client id',
+    {
+      'secret-stdin': { type: 'boolean' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'post-logout-redirect-uri': { type: 'string', multiple: true },
+      'backchannel-logout-uri': { type: 'string' },
+      'first-party': { type: 'boolean' },
+      'auth-method': { type: 'string' },
+      'jwks-uri': { type: 'string' },
+    },
     SYNOPSIS.add,
   );
-  const clientId = onePositional(positionals, 'client id', SYNOPSIS.add);
   const authMethod = (values['auth-method'] ?? 'client_secret_basic') as ClientAuthMethod;
   if (!CLIENT_AUTH_METHODS.includes(authMethod)) {
     throw usage(`--auth-method must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
@@ -68,11 +63,7 @@ async function add(context: CommandContext, args: readonly string[]): Promise<nu
 }
 
 async function list(context: CommandContext, args: readonly string[]): Promise<number> {
-  const { positionals } = parseStrict(
-    () => parseArgs({ args: [...args], options: {}, allowPositionals: true, strict: true }),
-    SYNOPSIS.list,
-  );
-  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"; usage: ${SYNOPSIS.list}`);
+  parseOptions(args, {}, SYNOPSIS.list);
   const clients = await withAuthStore(context, (store) => store.clients.list());
   if (clients.length === 0) {
     context.stdout.write('No clients.\n');
@@ -89,11 +80,7 @@ async function list(context: CommandContext, args: readonly string[]): Promise<n
 }
 
 async function remove(context: CommandContext, args: readonly string[]): Promise<number> {
-  const { positionals } = parseStrict(
-    () => parseArgs({ args: [...args], options: {}, allowPositionals: true, strict: true }),
-    SYNOPSIS.remove,
-  );
-  const clientId = onePositional(positionals, 'client id', SYNOPSIS.remove);
+  const { name: clientId } = parseNamed(args, 'client id', {}, SYNOPSIS.remove);
   const removed = await withAuthStore(context, (store) => store.clients.remove(clientId));
   if (!removed) throw new CliError('ERR_CLI_FAILED', `no client "${clientId}"`);
   context.stdout.write(`Removed client ${clientId}.\n`);

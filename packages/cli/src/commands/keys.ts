@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   isSigningAlgorithm,
   listSigningKeys,
@@ -7,8 +6,9 @@ import {
 } from '@gatehouse/auth-server';
 import { usage } from '../cli-error.js';
 import type { CommandContext, RunCommand } from '../command.js';
+import { parseOptions } from './subcommand-args.js';
 import { runSubcommand } from './subcommands.js';
-import { dataDirOf, parseStrict, withAuthStore } from './users-auth-store.js';
+import { dataDirOf, withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 
 const SYNOPSIS = {
@@ -23,17 +23,7 @@ const SYNOPSIS = {
 export const runKeys: RunCommand = (context) => runSubcommand(context, { list, rotate }, SYNOPSIS);
 
 async function list(context: CommandContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseStrict(
-    () =>
-      parseArgs({
-        args: [...args],
-        options: { api: { type: 'boolean' } },
-        allowPositionals: true,
-        strict: true,
-      }),
-    SYNOPSIS.list,
-  );
-  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"; usage: ${SYNOPSIS.list}`);
+  const values = parseOptions(args, { api: { type: 'boolean' } }, SYNOPSIS.list);
   if (values.api) {
     // Loaded only for --api: the API package is the heaviest import of the CLI.
     const { listApiSigningKeys } = await import('@gatehouse/api');
@@ -59,18 +49,7 @@ async function list(context: CommandContext, args: readonly string[]): Promise<n
 }
 
 async function rotate(context: CommandContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseStrict(
-    () =>
-      parseArgs({
-        args: [...args],
-        options: { api: { type: 'boolean' }, alg: { type: 'string' } },
-        allowPositionals: true,
-        strict: true,
-      }),
-    SYNOPSIS.rotate,
-  );
-  if (positionals.length > 0)
-    throw usage(`unexpected argument "${positionals[0]}"; usage: ${SYNOPSIS.rotate}`);
+  const values = parseOptions(args, { api: { type: 'boolean' }, alg: { type: 'string' } }, SYNOPSIS.rotate);
   if (values.api) {
     if (values.alg) throw usage('--alg applies to the auth server keys, not --api');
     const { rotateApiSigningKey } = await import('@gatehouse/api');

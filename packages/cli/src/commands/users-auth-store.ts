@@ -31,26 +31,3 @@ export function dataDirOf(context: CommandContext): string {
   const value = context.env.DATA_DIR?.trim();
   return value ? value : '.data';
 }
-
-/**
- * Runs a `node:util` parseArgs call (strict mode, positionals allowed); a parse failure becomes a usage error
- * (exit 2) naming the problem and the synopsis.
- *
- * @example
- * const { values } = parseStrict(() => parseArgs({ args, options, allowPositionals: true, strict: true }), SYNOPSIS);
- */
-export function parseStrict<T>(parse: () => T, synopsis: string): T {
-  try {
-    return parse();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw usage(`${message.replace(/\.$/, '')}; usage: ${synopsis}`);
-  }
-}
-
-/** Exactly one positional argument, or a usage error. */
-export function onePositional(positionals: readonly string[], what: string, synopsis: string): string {
-  const [value, ...rest] = positionals;
-  if (value === undefined || rest.length > 0) throw usage(`expected one ${what}; usage: ${synopsis}`);
-  return value;
-}

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   addUser,
   assertTotpSecretAcceptable,
@@ -9,8 +8,9 @@ import {
 import { CliError, usage } from '../cli-error.js';
 import type { CommandContext, RunCommand } from '../command.js';
 import { readStdinSecret } from '../read-stdin.js';
+import { parseNamed, parseOptions } from './subcommand-args.js';
 import { runSubcommand } from './subcommands.js';
-import { onePositional, parseStrict, withAuthStore } from './users-auth-store.js';
+import { withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 import { printTotp } from './users-totp-print.js';
 
@@ -27,24 +27,19 @@ export const runUsers: RunCommand = (context) =>
   runSubcommand(context, { add, list, remove, passwd, totp }, SYNOPSIS);
 
 async function add(context: CommandContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseStrict(
-    () =>
-      parseArgs({
-        args: [...args],
-        options: {
-          email: { type: 'string' },
-          name: { type: 'string' },
-          'email-verified': { type: 'boolean' },
-          'password-stdin': { type: 'boolean' },
-          'totp-secret': { type: 'string' },
-          totp: { type: 'boolean' },
-        },
-        allowPositionals: true,
-        strict: true,
-      }),
+  const { name: username, values } = parseNamed(
+    args,
+    'username',
+    {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      'email-verified': { type: 'boolean' },
+      'password-stdin': { type: 'boolean' },
+      'totp-secret': { type: 'string' },
+      totp: { type: 'boolean' },
+    },
     SYNOPSIS.add,
   );
-  const username = onePositional(positionals, 'username', SYNOPSIS.add);
   if (!values.email) throw usage(`--email is required; usage: ${SYNOPSIS.add}`);
   if (!values['password-stdin']) throw usage(`--password-stdin is required; usage: ${SYNOPSIS.add}`);
   if (values.totp && values['totp-secret']) throw usage('use either --totp or --totp-secret, not both');
@@ -68,11 +63,7 @@ async function add(context: CommandContext, args: readonly string[]): Promise<nu
 }
 
 async function list(context: CommandContext, args: readonly string[]): Promise<number> {
-  const { positionals } = parseStrict(
-    () => parseArgs({ args: [...args], options: {}, allowPositionals: true, strict: true }),
-    SYNOPSIS.list,
-  );
-  if (positionals.length > 0) throw usage(`unexpected argument "${positionals[0]}"; usage: ${SYNOPSIS.list}`);
+  parseOptions(args, {}, SYNOPSIS.list);
   const users = await withAuthStore(context, (store) => store.users.list());
   if (users.length === 0) {
     context.stdout.write('No users.\n');
@@ -90,11 +81,7 @@ async function list(context: CommandContext, args: readonly string[]): Promise<n
 }
 
 async function remove(context: CommandContext, args: readonly string[]): Promise<number> {
-  const { positionals } = parseStrict(
-    () => parseArgs({ args: [...args], options: {}, allowPositionals: true, strict: true }),
-    SYNOPSIS.remove,
-  );
-  const username = onePositional(positionals, 'username', SYNOPSIS.remove);
+  const { name: username } = parseNamed(args, 'username', {}, SYNOPSIS.remove);
   const removed = await withAuthStore(context, (store) => removeUser(store, username));
   if (!removed) throw new CliError('ERR_CLI_FAILED', `no user "${username}"`);
   context.stdout.write(`Removed user ${username}.\n`);
@@ -102,17 +89,12 @@ async function remove(context: CommandContext, args: readonly string[]): Promise
 }
 
 async function passwd(context: CommandContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseStrict(
-    () =>
-      parseArgs({
-        args: [...args],
-        options: { 'password-stdin': { type: 'boolean' } },
-        allowPositionals: true,
-        strict: true,
-      }),
+  const { name: username, values } = parseNamed(
+    args,
+    'username',
+    { 'password-stdin': { type: 'boolean' } },
     SYNOPSIS.passwd,
   );
-  const username = onePositional(positionals, 'username', SYNOPSIS.passwd);
   if (!values['password-stdin']) throw usage(`--password-stdin is required; usage: ${SYNOPSIS.passwd}`);
   const password = await readStdinSecret(context.stdin, 'the password');
   await withAuthStore(context, (store) => setUserPassword(store, username, password));
@@ -121,21 +103,16 @@ async function passwd(context: CommandContext, args: readonly string[]): Promise
 }
 
 async function totp(context: CommandContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseStrict(
-    () =>
-      parseArgs({
-        args: [...args],
-        options: {
-          enable: { type: 'boolean' },
-          disable: { type: 'boolean' },
-          'totp-secret': { type: 'string' },
-        },
-        allowPositionals: true,
-        strict: true,
-      }),
+  const { name: username, values } = parseNamed(
+    args,
+    'username',
+    {
+      enable: { type: 'boolean' },
+      disable: { type: 'boolean' },
+      'totp-secret': { type: 'string' },
+    },
     SYNOPSIS.totp,
   );
-  const username = onePositional(positionals, 'username', SYNOPSIS.totp);
   if (Boolean(values.enable) === Boolean(values.disable)) {
     throw usage(`use exactly one of --enable or --disable; usage: ${SYNOPSIS.totp}`);
   }
