@@ -64,6 +64,8 @@ describe('gatehouse start (npm start)', () => {
     // same port, its state intact (it lives in DATA_DIR).
     const authPid = childPids(first.child.pid ?? 0)[0];
     expect(authPid).toBeDefined();
+    // It runs with the server's V8 flags (small semi-spaces: resident memory), not with none.
+    expect(readFileSync(`/proc/${authPid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=2');
     process.kill(authPid ?? 0, 'SIGKILL');
     await expect
       .poll(() => childPids(first.child.pid ?? 0).filter((pid) => pid !== authPid).length, {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@gatehouse/common';
 import { CliError } from '../cli-error.js';
+import { SERVER_NODE_FLAGS } from './node-flags.js';
 
 /** The embedded auth server, running in a child process that `gatehouse start` supervises. */
 export interface AuthServerProcess {
@@ -61,10 +62,10 @@ export function forkAuthServer(env: Readonly<Record<string, string | undefined>>
 
   const spawnChild = (childEnv: Record<string, string | undefined>) =>
     new Promise<{ issuer: string; port: number }>((resolve, reject) => {
-      // execArgv: [] so a parent's flags (a test runner's module conditions, an inspector port) do not leak in.
+      // Only our own V8 flags: a parent's (a test runner's module conditions, an inspector port) must not leak in.
       const started = fork(main, [], {
         env: childEnv,
-        execArgv: [],
+        execArgv: [...SERVER_NODE_FLAGS],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       child = started;
