@@ -1,15 +1,26 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * Resident memory of one process, in MiB: RSS counts every page mapped in, PSS divides each shared page (the
- * node binary's code, shared libraries) by the number of processes mapping it, so PSS adds up across the
- * processes of one instance without counting the shared pages twice.
+ * Resident memory of one process, in MiB: `rssMb` counts every page it has mapped in; `anonymousMb` is the
+ * part that is its own (heap, stacks, malloc), the rest is file pages (the node binary, shared libraries)
+ * that every node process on the machine shares.
  */
 export interface ProcessRss {
   pid: number;
   command: string;
   rssMb: number;
-  pssMb: number;
+  anonymousMb: number;
+}
+
+/**
+ * Resident memory of an instance made of several processes, in MiB: each process's own pages plus the
+ * largest file-backed part once (the processes map the same node binary and libraries; summing RSS counts
+ * those twice). PSS would split shared pages with unrelated node processes, the bench's own included.
+ */
+export function instanceResidentMb(processes: readonly ProcessRss[]): number {
+  if (processes.length === 0) return Number.NaN;
+  const own = processes.reduce((total, entry) => total + entry.anonymousMb, 0);
+  return own + Math.max(...processes.map((entry) => entry.rssMb - entry.anonymousMb));
 }
 
 /**
@@ -26,10 +37,8 @@ export function processTreeRss(rootPid: number): ProcessRss[] {
     if (status === undefined) continue;
     const kib = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
     const command = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).slice(1, 4).join(' ');
-    const pssKib = Number(
-      /^Pss:\s+(\d+)\s+kB/m.exec(read(`/proc/${pid}/smaps_rollup`) ?? '')?.[1] ?? Number.NaN,
-    );
-    found.push({ pid, command, rssMb: kib / 1024, pssMb: pssKib / 1024 });
+    const anonymousKib = Number(/^RssAnon:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
+    found.push({ pid, command, rssMb: kib / 1024, anonymousMb: anonymousKib / 1024 });
     for (const task of safeList(`/proc/${pid}/task`)) {
       for (const child of (read(`/proc/${pid}/task/${task}/children`) ?? '').trim().split(/\s+/)) {
         if (child !== '') queue.push(Number(child));

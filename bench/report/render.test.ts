@@ -81,8 +81,13 @@ describe('renderReport', () => {
     expect(text).toMatch(/password\+TOTP sign-ins ÷ hash limit\s+0.50\s+>= 0.6\s+NO/);
   });
 
-  it('judges memory per process (RSS) and for the whole instance (PSS, shared pages counted once)', () => {
-    const entry = (pid: number, rssMb: number, pssMb: number) => ({ pid, command: `p${pid}`, rssMb, pssMb });
+  it('judges memory per process (RSS) and for the whole instance (shared file pages counted once)', () => {
+    const entry = (pid: number, rssMb: number, anonymousMb: number) => ({
+      pid,
+      command: `p${pid}`,
+      rssMb,
+      anonymousMb,
+    });
     const text = renderReport({
       ...base,
       sessionMemory: {
@@ -94,11 +99,12 @@ describe('renderReport', () => {
         failed: 0,
         cpu: { server: 1.5, bench: 0.3 },
         idle: [entry(1, 90, 70), entry(2, 85, 65)],
-        loaded: [entry(1, 140, 120), entry(2, 110, 90)],
+        loaded: [entry(1, 140, 95), entry(2, 110, 70)],
       },
     });
     expect(text).toMatch(/RSS MB of the largest process, 10,000 sessions\s+140.0\s+<= 150\s+yes/);
-    expect(text).toMatch(/PSS MB of the whole instance, 10,000 sessions\s+210.0\s+<= 150\s+NO/);
-    expect(text).toContain('PSS 120.0 + 90.0 = 210.0 MB');
+    // 95 + 70 own, plus the larger file-backed part (140 - 95) once.
+    expect(text).toMatch(/MB of the whole instance, 10,000 sessions\s+210.0\s+<= 150\s+NO/);
+    expect(text).toContain('instance 210.0 MB (own pages 95.0 + 70.0');
   });
 });
