@@ -14,10 +14,16 @@ export interface AuthServerGoMessage {
   readonly type: 'gatehouse:auth-server-go';
 }
 
+/**
+ * The argument with which `gatehouse start` forks this process to have it wait for go. An IPC channel alone
+ * does not ask for that: a process manager (pm2's fork mode) may open one, and no go would ever come.
+ */
+export const WAIT_FOR_GO_ARG = '--wait-for-go';
+
 const send = process.send?.bind(process);
 // Asked for before the modules load (they are most of a start, and the answer may come while they do), which is
 // why they are imported below rather than statically.
-const go = send === undefined ? undefined : parentSaysGo(send);
+const go = send !== undefined && process.argv.includes(WAIT_FOR_GO_ARG) ? parentSaysGo(send) : undefined;
 const [{ ConfigError }, { loadAuthServerConfig }, { startAuthServer }] = await Promise.all([
   import('@gatehouse/common'),
   import('./config/load-auth-server-config.js'),

@@ -1,10 +1,11 @@
+import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@gatehouse/common';
 import { freePort } from '@gatehouse/common/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { forkAuthServer } from './auth-server-process.js';
+import { authServerMain, forkAuthServer } from './auth-server-process.js';
 
 // Runs the built auth server (packages/auth-server/dist/main.js), as `gatehouse start` does; npm test builds first.
 describe('forkAuthServer', () => {
@@ -42,5 +43,24 @@ describe('forkAuthServer', () => {
     await auth.close();
     await expect(auth.ready).rejects.toThrow(/exited during start/);
     expect(existsSync(dataDir)).toBe(false);
+  });
+
+  // Regression: the auth server run alone under a process manager that opens an IPC channel (pm2's fork mode)
+  // must not wait for a go that only `gatehouse start` sends.
+  it('starts at once when forked with an IPC channel but not asked to wait', async () => {
+    const port = await freePort();
+    const child = fork(authServerMain(), [], { env: envFor(port), execArgv: [], stdio: 'ignore' });
+    try {
+      const ready = await new Promise<unknown>((resolve) => child.once('message', resolve));
+      expect(ready).toEqual({
+        type: 'gatehouse:auth-server-ready',
+        issuer: `http://localhost:${port}`,
+        port,
+      });
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });

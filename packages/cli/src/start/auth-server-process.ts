@@ -25,6 +25,8 @@ type ChildMessage =
   | { readonly type: 'gatehouse:auth-server-waiting' }
   | { readonly type: 'gatehouse:auth-server-ready'; readonly issuer: string; readonly port: number };
 const GO = { type: 'gatehouse:auth-server-go' } as const;
+/** main.ts's WAIT_FOR_GO_ARG: the child asks for go, and waits for it, only when forked with it. */
+const WAIT_FOR_GO_ARG = '--wait-for-go';
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
@@ -63,7 +65,7 @@ export function forkAuthServer(env: Readonly<Record<string, string | undefined>>
   const spawnChild = (childEnv: Record<string, string | undefined>) =>
     new Promise<{ issuer: string; port: number }>((resolve, reject) => {
       // Only our own V8 flags: a parent's (a test runner's module conditions, an inspector port) must not leak in.
-      const started = fork(main, [], {
+      const started = fork(main, [WAIT_FOR_GO_ARG], {
         env: childEnv,
         execArgv: [...SERVER_NODE_FLAGS],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
