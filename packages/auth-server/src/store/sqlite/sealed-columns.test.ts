@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase } from '@gatehouse/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../keys/generate-signing-key.js';
 import type { AuthStore } from '../auth-store.js';
+import { MIGRATIONS } from './migrations.js';
 import { openAuthStore } from './open-auth-store.js';
 
 // Sealed columns are opened only where a caller needs the secret. Each test seals with one key, then reopens
@@ -66,5 +68,31 @@ describe('sealed columns are opened on demand', () => {
     expect((await store.clients.find('api'))?.secret).toBe('first-secret-0123456789abcdef0123');
     await store.clients.put({ ...client, secret: 'second-secret-0123456789abcdef012' });
     expect((await store.clients.find('api'))?.secret).toBe('second-secret-0123456789abcdef012');
+  });
+
+  it('refuses one client’s sealed secret copied into another client’s row, even once opened', async () => {
+    const client = (clientId: string, secret: string) => ({
+      clientId,
+      secret,
+      redirectUris: [`http://localhost:3001/${clientId}`],
+      postLogoutRedirectUris: [],
+      backchannelLogoutUri: null,
+      authMethod: 'client_secret_basic' as const,
+      jwksUri: null,
+      firstParty: false,
+    });
+    await store.clients.put(client('a', 'secret-of-a-0123456789abcdef01234'));
+    await store.clients.put(client('b', 'secret-of-b-0123456789abcdef01234'));
+    expect((await store.clients.find('a'))?.secret).toBe('secret-of-a-0123456789abcdef01234');
+
+    const db = openDatabase(join(dir, 'auth-server', 'auth.sqlite'), MIGRATIONS);
+    try {
+      db.prepare(
+        "UPDATE clients SET secret_sealed = (SELECT secret_sealed FROM clients WHERE client_id = 'a') WHERE client_id = 'b'",
+      ).run();
+    } finally {
+      db.close();
+    }
+    await expect(store.clients.find('b')).rejects.toThrow(/could not be opened/);
   });
 });

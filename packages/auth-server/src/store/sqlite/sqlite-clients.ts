@@ -23,8 +23,9 @@ export class SqliteClientStore implements ClientStore {
   readonly #byId;
   readonly #all;
   readonly #delete;
-  // Opened secrets by sealed value: oidc-provider looks the client up on nearly every request, and a new
-  // secret is a new sealed value (fresh IV), so an entry can never be stale.
+  // Opened secrets by client id and sealed value: oidc-provider looks the client up on nearly every request,
+  // and a new secret is a new sealed value (fresh IV), so an entry can never be stale. Removing a client
+  // forgets its entries.
   readonly #opened = new Map<string, string>();
 
   constructor(db: SqliteDatabase, box: SealedBox, now: () => number) {
@@ -73,15 +74,19 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async remove(clientId: string): Promise<boolean> {
+    for (const key of this.#opened.keys()) if (key.startsWith(`${clientId}\u0000`)) this.#opened.delete(key);
     return this.#delete.run(clientId).changes === 1;
   }
 
   #openSecret(sealed: string, clientId: string): string {
-    const cached = this.#opened.get(sealed);
+    // Keyed by client id too: a sealed value is bound to its client (AAD), and a copy of one client's sealed
+    // secret in another client's row must fail to open there, cached or not.
+    const key = `${clientId}\u0000${sealed}`;
+    const cached = this.#opened.get(key);
     if (cached !== undefined) return cached;
     const secret = this.#box.open(sealed, secretContext(clientId));
     if (this.#opened.size >= MAX_OPENED_SECRETS) this.#opened.clear();
-    this.#opened.set(sealed, secret);
+    this.#opened.set(key, secret);
     return secret;
   }
 
