@@ -12,7 +12,7 @@ import { isLoopback } from '../config/is-loopback.js';
 import type { ApiConfig } from '../config/load-api-config.js';
 import { ApiError } from '../errors/api-error.js';
 import type { ClientAssertionKey } from '../keys/client-assertion-key.js';
-import { createProviderFetch } from './provider-fetch.js';
+import { createProviderFetch, type ProviderHttp } from './provider-fetch.js';
 import { ProviderJwks } from './provider-jwks.js';
 
 /** The discovered provider: openid-client's configuration plus our own JWKS cache. */
@@ -36,6 +36,7 @@ export class ProviderClient {
   #provider: DiscoveredProvider | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #http: ProviderHttp;
 
   constructor(options: {
     config: ApiConfig;
@@ -47,6 +48,7 @@ export class ProviderClient {
     this.#logger = options.logger;
     this.#now = options.now;
     this.#clientKey = options.clientKey;
+    this.#http = createProviderFetch({ timeoutMs: options.config.oidcHttpTimeoutMs });
   }
 
   /** First discovery attempt; rejects only on an issuer mismatch. */
@@ -66,6 +68,7 @@ export class ProviderClient {
 
   close(): void {
     this.#closed = true;
+    this.#http.close();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
   }
 
@@ -109,7 +112,7 @@ export class ProviderClient {
         : c.oidcTokenAuthMethod === 'client_secret_post'
           ? ClientSecretPost(c.oidcClientSecret)
           : ClientSecretBasic(c.oidcClientSecret);
-    const providerFetch = createProviderFetch({ timeoutMs: c.oidcHttpTimeoutMs });
+    const providerFetch = this.#http.fetch;
     const config = await discovery(
       issuerUrl,
       c.oidcClientId,

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProviderFetch } from './provider-fetch.js';
 
 // A real loopback server answering per path; `seen` records what arrived.
 describe('createProviderFetch', () => {
+  const http = createProviderFetch({ timeoutMs: 2000 });
   let server: Server;
   let origin: string;
   const seen: { method?: string; headers?: IncomingMessage['headers']; body?: string } = {};
@@ -45,12 +46,13 @@ describe('createProviderFetch', () => {
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
+    http.close();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
 
   it('returns the answer as a Response: status, headers, body', async () => {
-    const response = await createProviderFetch({ timeoutMs: 2000 })(`${origin}/json`, {
+    const response = await http.fetch(`${origin}/json`, {
       headers: { accept: 'application/json' },
     });
     expect(response.status).toBe(200);
@@ -61,7 +63,7 @@ describe('createProviderFetch', () => {
 
   it('sends a form body with its length and the caller’s headers', async () => {
     const form = new URLSearchParams({ grant_type: 'authorization_code', code: 'c-1' });
-    await createProviderFetch({ timeoutMs: 2000 })(`${origin}/json`, {
+    await http.fetch(`${origin}/json`, {
       method: 'POST',
       headers: new Headers({
         'content-type': 'application/x-www-form-urlencoded',
@@ -79,7 +81,7 @@ describe('createProviderFetch', () => {
   });
 
   it('never follows a redirect', async () => {
-    const response = await createProviderFetch({ timeoutMs: 2000 })(`${origin}/redirect`, {
+    const response = await http.fetch(`${origin}/redirect`, {
       redirect: 'manual',
     });
     expect(response.status).toBe(302);
@@ -87,32 +89,60 @@ describe('createProviderFetch', () => {
   });
 
   it('answers a 204 with an empty body', async () => {
-    const response = await createProviderFetch({ timeoutMs: 2000 })(`${origin}/empty`);
+    const response = await http.fetch(`${origin}/empty`);
     expect(response.status).toBe(204);
     expect(response.body).toBeNull();
   });
 
   it('refuses an answer longer than maxBodyBytes', async () => {
     const bounded = createProviderFetch({ timeoutMs: 2000, maxBodyBytes: 1024 });
-    await expect(bounded(`${origin}/large`)).rejects.toThrow(/more than 1024 bytes/);
+    await expect(bounded.fetch(`${origin}/large`)).rejects.toThrow(/more than 1024 bytes/);
+    bounded.close();
   });
 
   it('fails with a TimeoutError when the provider does not answer in time', async () => {
-    await expect(createProviderFetch({ timeoutMs: 100 })(`${origin}/hang`)).rejects.toMatchObject({
-      name: 'TimeoutError',
-    });
+    const quick = createProviderFetch({ timeoutMs: 100 });
+    await expect(quick.fetch(`${origin}/hang`)).rejects.toMatchObject({ name: 'TimeoutError' });
+    quick.close();
   });
 
   it('stops when the caller’s signal aborts', async () => {
     const controller = new AbortController();
-    const pending = createProviderFetch({ timeoutMs: 5000 })(`${origin}/hang`, { signal: controller.signal });
+    const pending = http.fetch(`${origin}/hang`, { signal: controller.signal });
     controller.abort(new Error('caller gave up'));
     await expect(pending).rejects.toThrow('caller gave up');
   });
 
   it('refuses other schemes', async () => {
-    await expect(createProviderFetch({ timeoutMs: 100 })('file:///etc/passwd')).rejects.toThrow(
-      /unsupported protocol/,
-    );
+    await expect(http.fetch('file:///etc/passwd')).rejects.toThrow(/unsupported protocol/);
+  });
+
+  it('sends a request again on a new connection when its reused keep-alive socket is reset unanswered', async () => {
+    // Answers the first request of each connection and keeps it open; a second request on the same connection
+    // is reset unread, as by a server closing an idle socket just as the request arrives.
+    let connections = 0;
+    const racing = createNetServer((socket) => {
+      connections += 1;
+      let requests = 0;
+      socket.on('data', () => {
+        requests += 1;
+        if (requests > 1) {
+          socket.resetAndDestroy();
+          return;
+        }
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
+      });
+    });
+    await new Promise<void>((resolve) => racing.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(racing.address() as AddressInfo).port}/`;
+    const keepAlive = createProviderFetch({ timeoutMs: 2000 });
+    try {
+      expect((await keepAlive.fetch(url)).status).toBe(200);
+      expect((await keepAlive.fetch(url)).status).toBe(200);
+      expect(connections).toBe(2);
+    } finally {
+      keepAlive.close();
+      await new Promise((resolve) => racing.close(resolve));
+    }
   });
 });

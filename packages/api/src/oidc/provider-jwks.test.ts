@@ -6,6 +6,7 @@ import { createProviderFetch } from './provider-fetch.js';
 import { ProviderJwks } from './provider-jwks.js';
 
 describe('ProviderJwks', () => {
+  const http = createProviderFetch({ timeoutMs: 2000 });
   let server: Server;
   let uri: string;
   let fetches = 0;
@@ -24,11 +25,14 @@ describe('ProviderJwks', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => {
+    http.close();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 
   it('gives every concurrent first caller the key, with a single fetch (regression: 502 after start)', async () => {
     fetches = 0;
-    const jwks = new ProviderJwks({ uri, fetch: createProviderFetch({ timeoutMs: 2000 }) });
+    const jwks = new ProviderJwks({ uri, fetch: http.fetch });
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, () => jwks.resolve({ alg: 'RS256', kid: 'k1' })),
     );
@@ -41,7 +45,7 @@ describe('ProviderJwks', () => {
     let now = 1_000_000;
     const jwks = new ProviderJwks({
       uri,
-      fetch: createProviderFetch({ timeoutMs: 2000 }),
+      fetch: http.fetch,
       now: () => now,
       cooldownMs: 30_000,
     });
