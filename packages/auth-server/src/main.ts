@@ -32,6 +32,12 @@ const [{ ConfigError }, { loadAuthServerConfig }, { startAuthServer }] = await P
 
 try {
   await go;
+  // The parent may go away while the server starts (between go and ready): noted now, acted on once started.
+  let parentGone = false;
+  const markGone = () => {
+    parentGone = true;
+  };
+  if (send !== undefined) process.once('disconnect', markGone);
   const server = await startAuthServer({ config: loadAuthServerConfig(process.env) });
   let stopping = false;
   const stop = () => {
@@ -45,14 +51,18 @@ try {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   if (send !== undefined) {
-    const ready: AuthServerMessage = {
-      type: 'gatehouse:auth-server-ready',
-      issuer: server.issuer,
-      port: server.port,
-    };
-    send(ready);
+    process.off('disconnect', markGone);
     // The parent died without stopping us (kill -9): do not linger as an orphan holding the port.
-    process.once('disconnect', stop);
+    if (parentGone || !process.connected) stop();
+    else {
+      const ready: AuthServerMessage = {
+        type: 'gatehouse:auth-server-ready',
+        issuer: server.issuer,
+        port: server.port,
+      };
+      send(ready);
+      process.once('disconnect', stop);
+    }
   } else {
     process.stdout.write(`Gatehouse auth server: ${server.issuer}\n`);
   }

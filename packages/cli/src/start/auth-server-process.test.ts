@@ -1,5 +1,6 @@
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@gatehouse/common';
@@ -45,6 +46,42 @@ describe('forkAuthServer', () => {
     expect(existsSync(dataDir)).toBe(false);
   });
 
+  // The same at the child's end, once its modules have loaded: waiting, it opens and binds nothing.
+  it('waits for go with nothing opened or bound, and exits 0 when its parent goes instead', async () => {
+    const port = await freePort();
+    const child = forkWaiting(port);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await nextMessage(child, 'gatehouse:auth-server-waiting');
+    // Its modules load after it asks; give them time to, then look: no DATA_DIR, the port still free.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(existsSync(dataDir)).toBe(false);
+    expect(await canListen(port)).toBe(true);
+    child.disconnect();
+    expect(await exited).toBe(0);
+  });
+
+  it('stops, without a crash, when its parent goes between go and ready', async () => {
+    const child = forkWaiting(await freePort());
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await nextMessage(child, 'gatehouse:auth-server-waiting');
+    child.send({ type: 'gatehouse:auth-server-go' });
+    child.disconnect();
+    expect(await exited).toBe(0);
+    expect(stderr).not.toMatch(/ERR_IPC_CHANNEL_CLOSED|Error/);
+  });
+
+  function forkWaiting(port: number) {
+    return fork(authServerMain(), ['--wait-for-go'], {
+      env: envFor(port),
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+  }
+
   // Regression: the auth server run alone under a process manager that opens an IPC channel (pm2's fork mode)
   // must not wait for a go that only `gatehouse start` sends.
   it('starts at once when forked with an IPC channel but not asked to wait', async () => {
@@ -64,3 +101,22 @@ describe('forkAuthServer', () => {
     }
   });
 });
+
+function nextMessage(child: ChildProcess, type: string): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      if ((message as { type?: unknown } | null)?.type !== type) return;
+      child.off('message', onMessage);
+      resolve();
+    };
+    child.on('message', onMessage);
+  });
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
