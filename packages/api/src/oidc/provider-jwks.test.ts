@@ -11,6 +11,7 @@ describe('ProviderJwks', () => {
   let uri: string;
   let fetches = 0;
   let body = '';
+  let failing = false;
 
   beforeAll(async () => {
     const { publicKey } = await generateKeyPair('RS256');
@@ -19,6 +20,10 @@ describe('ProviderJwks', () => {
     });
     server = createServer((_request, response) => {
       fetches++;
+      if (failing) {
+        response.writeHead(500).end();
+        return;
+      }
       // A slow JWKS: callers that arrive while it downloads must wait for it, not read an empty key set.
       setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(body), 50);
     });
@@ -56,5 +61,22 @@ describe('ProviderJwks', () => {
     now += 30_000;
     await expect(jwks.resolve({ alg: 'RS256', kid: 'unknown-again' })).rejects.toThrow();
     expect(fetches).toBe(2);
+  });
+
+  it('after a failed fetch, fetches again only once the cool-down is over', async () => {
+    fetches = 0;
+    failing = true;
+    let now = 2_000_000;
+    const jwks = new ProviderJwks({ uri, fetch: http.fetch, now: () => now, cooldownMs: 30_000 });
+    try {
+      for (let i = 0; i < 5; i++) await expect(jwks.resolve({ alg: 'RS256', kid: 'k1' })).rejects.toThrow();
+      expect(fetches).toBe(1);
+      failing = false;
+      now += 30_000;
+      await expect(jwks.resolve({ alg: 'RS256', kid: 'k1' })).resolves.toBeDefined();
+      expect(fetches).toBe(2);
+    } finally {
+      failing = false;
+    }
   });
 });

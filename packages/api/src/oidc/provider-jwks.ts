@@ -32,12 +32,14 @@ export class ProviderJwks {
 
   /** A key resolver for jose's `jwtVerify`: only keys from the provider's JWKS, matched by `kid` and `alg`. */
   readonly resolve = async (header: JWSHeaderParameters): Promise<CryptoKey> => {
-    // A fetch under way (started by a concurrent callback) is awaited, never read half-done; with no key set
-    // yet (first use, or the first fetch failed) one is fetched now.
+    // A fetch under way (started by a concurrent callback) is awaited, never read half-done. With no key set
+    // yet (first use), one is fetched now; after a failed or empty fetch, no more often than the cool-down
+    // allows, like an unknown kid (SECURITY.md 11): a failing JWKS endpoint is not hammered once per callback.
     if (this.#pending !== undefined) await this.#pending.catch(() => undefined);
-    if (this.#keys.length === 0) await this.#refresh();
+    const coolDownOver = () => this.#now() - this.#fetchedAt >= this.#cooldownMs;
+    if (this.#keys.length === 0 && coolDownOver()) await this.#refresh();
     let jwk = this.#select(header);
-    if (jwk === undefined && this.#now() - this.#fetchedAt >= this.#cooldownMs) {
+    if (jwk === undefined && coolDownOver()) {
       await this.#refresh();
       jwk = this.#select(header);
     }
