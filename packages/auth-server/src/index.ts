@@ -1,11 +1,12 @@
 export { type EnsureApiClientInput, ensureApiClient } from './bootstrap/ensure-api-client.js';
 export { type DemoUser, seedDemoUsers } from './bootstrap/seed-demo-users.js';
 export { type AddClientInput, addClient, CLIENT_AUTH_METHODS } from './clients/client-admin.js';
-export { type AuthServerConfig, loadAuthServerConfig } from './config/load-auth-server-config.js';
+export { type AuthServerConfig, issuerFor, loadAuthServerConfig } from './config/load-auth-server-config.js';
 export { AuthServerError, type AuthServerErrorCode } from './errors/auth-server-error.js';
 export { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/signing-algorithms.js';
 export { listSigningKeys, rotateSigningKeys, type SigningKeyInfo } from './keys/signing-keys.js';
 export { argon2idHasher, MAX_PASSWORD_LENGTH, type PasswordHasher } from './passwords/password-hasher.js';
+export type { AuthServerMessage } from './server/child-protocol.js';
 export {
   type RunningAuthServer,
   type StartAuthServerOptions,

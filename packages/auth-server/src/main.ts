@@ -2,23 +2,7 @@
 // Runs the auth server alone: `node packages/auth-server/dist/main.js` (same env as `gatehouse start`), or as
 // the child process `gatehouse start` supervises (then it reports readiness over IPC and stops with its parent).
 
-/** What a supervised child sends its parent (`gatehouse start`) over IPC. */
-export type AuthServerMessage =
-  /** Listening for {@link AuthServerGoMessage}; until it comes, nothing is opened or bound. */
-  | { readonly type: 'gatehouse:auth-server-waiting' }
-  /** Listening on `port`: the parent may point the API at `issuer`. */
-  | { readonly type: 'gatehouse:auth-server-ready'; readonly issuer: string; readonly port: number };
-
-/** The parent's answer to `gatehouse:auth-server-waiting`: its configuration checks passed, start. */
-export interface AuthServerGoMessage {
-  readonly type: 'gatehouse:auth-server-go';
-}
-
-/**
- * The argument with which `gatehouse start` forks this process to have it wait for go. An IPC channel alone
- * does not ask for that: a process manager (pm2's fork mode) may open one, and no go would ever come.
- */
-export const WAIT_FOR_GO_ARG = '--wait-for-go';
+import { AUTH_SERVER_GO, type AuthServerMessage, WAIT_FOR_GO_ARG } from './server/child-protocol.js';
 
 const send = process.send?.bind(process);
 // Asked for before the modules load (they are most of a start, and the answer may come while they do), which is
@@ -83,7 +67,7 @@ function parentSaysGo(send: (message: AuthServerMessage) => unknown): Promise<vo
   return new Promise((resolve) => {
     const gone = () => process.exit(0);
     const onMessage = (message: unknown) => {
-      if ((message as Partial<AuthServerGoMessage> | null)?.type !== 'gatehouse:auth-server-go') return;
+      if ((message as { type?: unknown } | null)?.type !== AUTH_SERVER_GO.type) return;
       process.off('message', onMessage);
       process.off('disconnect', gone);
       resolve();

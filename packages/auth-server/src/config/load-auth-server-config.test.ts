@@ -1,6 +1,6 @@
 import { ConfigError } from '@gatehouse/common';
 import { describe, expect, it } from 'vitest';
-import { loadAuthServerConfig } from './load-auth-server-config.js';
+import { issuerFor, loadAuthServerConfig } from './load-auth-server-config.js';
 
 describe('loadAuthServerConfig', () => {
   it('applies the defaults', () => {
@@ -60,5 +60,14 @@ describe('loadAuthServerConfig', () => {
       expect((error as ConfigError).setting).toBe(name);
       expect((error as Error).message).toMatch(new RegExp(`^Invalid ${name}: [^\\n]+$`));
     }
+  });
+});
+
+describe('issuerFor', () => {
+  it('is AUTH_ISSUER when set, else localhost on the bound port', () => {
+    expect(issuerFor(loadAuthServerConfig({ AUTH_ISSUER: 'https://id.example.test/' }), 4000)).toBe(
+      'https://id.example.test',
+    );
+    expect(issuerFor(loadAuthServerConfig({}), 40123)).toBe('http://localhost:40123');
   });
 });

@@ -82,3 +82,8 @@ export function loadAuthServerConfig(env: Readonly<Record<string, string | undef
     logLevel: parsed.LOG_LEVEL,
   };
 }
+
+/** The issuer the auth server announces: AUTH_ISSUER, or `http://localhost:<port>` on the port it bound. */
+export function issuerFor(config: Pick<AuthServerConfig, 'issuer'>, port: number): string {
+  return config.issuer ?? `http://localhost:${port}`;
+}

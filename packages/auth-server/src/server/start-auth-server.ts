@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger, randomToken, startExpirySweeper } from '@gatehouse/common';
 import type Provider from 'oidc-provider';
-import type { AuthServerConfig } from '../config/load-auth-server-config.js';
+import { type AuthServerConfig, issuerFor } from '../config/load-auth-server-config.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { interactionRoutes } from '../interactions/index.js';
 import { loadSigningKeys } from '../keys/signing-keys.js';
@@ -115,7 +115,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   });
   const address = servers[0]?.address();
   const port = address && typeof address === 'object' ? address.port : config.port;
-  const issuer = config.issuer ?? `http://localhost:${port}`;
+  const issuer = issuerFor(config, port);
   try {
     await build(issuer);
   } catch (error) {

@@ -1,6 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import {
+  AUTH_SERVER_GO,
+  type AuthServerMessage,
+  WAIT_FOR_GO_ARG,
+} from '@gatehouse/auth-server/child-protocol';
 import type { Logger } from '@gatehouse/common';
 import { CliError } from '../cli-error.js';
 import { SERVER_NODE_FLAGS } from './node-flags.js';
@@ -19,14 +24,6 @@ export interface AuthServerProcess {
   /** Stops the child (SIGTERM, then SIGKILL after a grace period) and stops restarting it. */
   close(): Promise<void>;
 }
-
-/** The messages of packages/auth-server/src/main.ts (child to parent, then the parent's answer). */
-type ChildMessage =
-  | { readonly type: 'gatehouse:auth-server-waiting' }
-  | { readonly type: 'gatehouse:auth-server-ready'; readonly issuer: string; readonly port: number };
-const GO = { type: 'gatehouse:auth-server-go' } as const;
-/** main.ts's WAIT_FOR_GO_ARG: the child asks for go, and waits for it, only when forked with it. */
-const WAIT_FOR_GO_ARG = '--wait-for-go';
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
@@ -85,7 +82,7 @@ export function forkAuthServer(env: Readonly<Record<string, string | undefined>>
       };
       started.once('exit', onExit);
       started.on('message', (message: unknown) => {
-        const received = message as Partial<ChildMessage> | null;
+        const received = message as Partial<AuthServerMessage> | null;
         if (received?.type === 'gatehouse:auth-server-waiting') {
           if (logger === undefined) waiting = started;
           else sayGo(started);
@@ -151,5 +148,5 @@ export function forkAuthServer(env: Readonly<Record<string, string | undefined>>
 
 function sayGo(child: ChildProcess): void {
   // A child that has exited meanwhile cannot be told; its exit handler reports that, so the error is dropped.
-  child.send(GO, () => undefined);
+  child.send(AUTH_SERVER_GO, () => undefined);
 }

@@ -52,11 +52,13 @@ export async function startStack(
 
   const auth = forkAuthServer(env);
   try {
-    const [{ ensureApiClient, loadAuthServerConfig, openAuthStore, seedDemoUsers }, { loadApiConfig }] =
-      await Promise.all([import('@gatehouse/auth-server'), import('@gatehouse/api/config')]);
+    const [
+      { ensureApiClient, issuerFor, loadAuthServerConfig, openAuthStore, seedDemoUsers },
+      { loadApiConfig },
+    ] = await Promise.all([import('@gatehouse/auth-server'), import('@gatehouse/api/config')]);
     // Every setting is validated before the auth server may start (a bad one is one line, and nothing started).
     const authConfig = loadAuthServerConfig(env);
-    const expectedIssuer = authConfig.issuer ?? `http://localhost:${authConfig.port}`;
+    const expectedIssuer = issuerFor(authConfig, authConfig.port);
     const preliminary = loadApiConfig(withSpa, {
       OIDC_ISSUER: expectedIssuer,
       OIDC_CLIENT_SECRET: 'checked-below',
