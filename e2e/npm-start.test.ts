@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { freePort } from '@gatehouse/common/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// `npm start` is `npm run build && node packages/cli/dist/bin.js start`; npm test builds first, so this drives
-// the real built command as a user would, in its own process.
+// `npm start` is `npm run build && node --max-semi-space-size=2 packages/cli/dist/bin.js start`; npm test builds
+// first, so this drives the real built command as a user would, in its own process (the V8 flag only sizes
+// the heap; the test checks the auth server child gets it too).
 const BIN = join(import.meta.dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
 
 interface Started {
