@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { freePort } from '@gatehouse/common/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// `npm start` is `npm run build && node --max-semi-space-size=2 packages/cli/dist/bin.js start`; npm test builds
-// first, so this drives the real built command as a user would, in its own process (the V8 flag only sizes
-// the heap; the test checks the auth server child gets it too).
+// `npm start` is `npm run build && node <V8 heap flags> packages/cli/dist/bin.js start`; npm test builds first,
+// so this drives the real built command as a user would, in its own process (the flags only size the heap;
+// the test checks the auth server child gets them too).
 const BIN = join(import.meta.dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
 
 interface Started {
@@ -65,8 +65,10 @@ describe('gatehouse start (npm start)', () => {
     // same port, its state intact (it lives in DATA_DIR).
     const authPid = childPids(first.child.pid ?? 0)[0];
     expect(authPid).toBeDefined();
-    // It runs with the server's V8 flags (small semi-spaces: resident memory), not with none.
-    expect(readFileSync(`/proc/${authPid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=2');
+    // It runs with the server's V8 heap flags (resident memory), not with none.
+    expect(readFileSync(`/proc/${authPid}/cmdline`, 'utf8').split('\0')).toEqual(
+      expect.arrayContaining(['--max-semi-space-size=2', '--max-old-space-size=1024']),
+    );
     process.kill(authPid ?? 0, 'SIGKILL');
     await expect
       .poll(() => childPids(first.child.pid ?? 0).filter((pid) => pid !== authPid).length, {
