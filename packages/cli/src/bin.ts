@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=1024
+#!/usr/bin/env -S node --max-semi-space-size=2
 import { main } from './main.js';
 
 // `start` resolves only after a clean shutdown (SIGINT/SIGTERM); every other command when it is done.
