@@ -13,7 +13,7 @@ export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
  * The auth server's, on top: `--max-old-space-size=1024`. With memory to spare V8 lets the old generation
  * reach 4 × what survived the last full GC before it collects again; under a 1 GiB cap the factor is 1.6
  * (V8's MemoryController::MaxGrowingFactor). Its live heap is ~20 MB (sessions live in SQLite), so the cap
- * leaves 50× headroom; after 10,000 sign-ins it held 143–167 MB RSS without it, 118–122 MB with it, at the
+ * leaves 50× headroom; after 10,000 sign-ins it held 129–167 MB RSS without it, 118–123 MB with it, at the
  * same sign-in rate. The API does without: it stays near 125 MB, and its refresh rate was ~4% lower with the
  * cap (3 interleaved pairs).
  */
