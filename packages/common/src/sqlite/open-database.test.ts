@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from './open-database.js';
+import { openDatabase, PAGE_CACHE_KIB } from './open-database.js';
 
 describe('openDatabase', () => {
   it('uses WAL and applies each migration once, across reopenings', () => {
@@ -11,6 +11,9 @@ describe('openDatabase', () => {
     const migrations = ['CREATE TABLE t (v TEXT)', "INSERT INTO t VALUES ('x')"];
     const db = openDatabase(file, migrations);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // Regression: better-sqlite3's build default is a 16 MiB cache per connection, held once filled.
+    expect(db.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
+    expect(PAGE_CACHE_KIB).toBeLessThanOrEqual(2000);
     db.close();
     const again = openDatabase(file, migrations);
     expect(again.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 });

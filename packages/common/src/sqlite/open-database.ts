@@ -5,14 +5,17 @@ import Database from 'better-sqlite3';
 /** A better-sqlite3 database handle. */
 export type SqliteDatabase = Database.Database;
 
+/** Page cache per connection, in KiB (SQLite's own default; see openDatabase). */
+export const PAGE_CACHE_KIB = 2000;
+
 /** One schema step; applied once, in order, inside a transaction. */
 export type Migration = string | ((db: SqliteDatabase) => void);
 
 /**
  * Opens (creating if needed) a SQLite file for durable state: WAL journal, `synchronous=NORMAL` (a committed
- * transaction survives a killed process; only an OS crash can lose the last few), foreign keys on, and a busy
- * timeout so a second process (the CLI while the server runs) waits instead of failing. Pending migrations are
- * applied, tracked by `PRAGMA user_version`.
+ * transaction survives a killed process; only an OS crash can lose the last few), foreign keys on, a 2 MiB page
+ * cache, and a busy timeout so a second process (the CLI while the server runs) waits instead of failing.
+ * Pending migrations are applied, tracked by `PRAGMA user_version`.
  *
  * @example
  * const db = openDatabase(join(dataDir, 'api.sqlite'), ['CREATE TABLE contacts (id TEXT PRIMARY KEY)']);
@@ -25,6 +28,11 @@ export function openDatabase(file: string, migrations: readonly Migration[]): Sq
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // better-sqlite3 compiles SQLite with a 16 MiB page cache per connection (SQLITE_DEFAULT_CACHE_SIZE=-16000);
+  // it fills as the file grows and is never given back: ~19 MiB of each server's resident memory by 10,000
+  // sessions. Our files are a few tens of MiB and stay in the OS page cache, so SQLite's own default (2 MiB)
+  // costs nothing measurable (refresh grants/s on a 10,000-session store: no difference in 3 runs each).
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   migrate(db, migrations);
   return db;
 }
