@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@gatehouse/common';
@@ -74,6 +74,38 @@ describe('forkAuthServer', () => {
     expect(stderr).not.toMatch(/ERR_IPC_CHANNEL_CLOSED|Error/);
   });
 
+  // Regression: a restarted child that failed during its own start was logged and never tried again, leaving
+  // the API without its provider until someone restarted everything.
+  it('tries again, after a back-off, when a restarted child fails during its own start', async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    const logger = createLogger(
+      { name: 'test', level: 'info' },
+      { write: (line: string) => lines.push(line) },
+    );
+    const auth = forkAuthServer(envFor(port));
+    let blocker: Server | undefined;
+    try {
+      auth.start(logger);
+      await auth.ready;
+      const first = auth.pid;
+      if (first === undefined) throw new Error('no child pid');
+      process.kill(first, 'SIGKILL');
+      // Its port, taken as soon as the kernel frees it: the restarted child (still loading) then cannot bind it.
+      blocker = await takePort(port);
+      await waitFor(() => lines.some((line) => line.includes('auth server restart failed')));
+      await new Promise((resolve) => blocker?.close(resolve));
+      blocker = undefined;
+      await waitFor(() => lines.some((line) => line.includes('"auth server restarted"')));
+      expect(auth.pid).not.toBe(first);
+      const discovery = await fetch(`http://localhost:${port}/.well-known/openid-configuration`);
+      expect(discovery.status).toBe(200);
+    } finally {
+      blocker?.close();
+      await auth.close();
+    }
+  });
+
   function forkWaiting(port: number) {
     return fork(authServerMain(), ['--wait-for-go'], {
       env: envFor(port),
@@ -111,6 +143,28 @@ function nextMessage(child: ChildProcess, type: string): Promise<void> {
     };
     child.on('message', onMessage);
   });
+}
+
+/** Listens on 127.0.0.1:`port` once it is free (the killed child's socket is closed as the kernel reaps it). */
+async function takePort(port: number): Promise<Server> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const server = createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (bound) return server;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`port ${port} never came free`);
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let waited = 0; waited < 20_000; waited += 50) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out waiting');
 }
 
 function canListen(port: number): Promise<boolean> {

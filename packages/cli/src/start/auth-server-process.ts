@@ -30,6 +30,11 @@ const STOP_GRACE_MS = 5_000;
 /** At most this many restarts within RESTART_WINDOW_MS; then the auth server stays down and it is logged. */
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
+/**
+ * The first restart is at once (a one-off crash costs no downtime); each further one within the window waits
+ * twice as long (1, 2, 4, 8 s), so a cause that passes (its port briefly taken, a disk briefly full) is outlived.
+ */
+const RESTART_BACKOFF_MS = 1_000;
 
 /** Where the built auth server's entry point is (this file is packages/cli/{src,dist}/start/…). */
 export function authServerMain(): string {
@@ -43,7 +48,8 @@ export function authServerMain(): string {
  * waits, opening and binding nothing, until {@link AuthServerProcess.start} (a bad setting stops it unstarted).
  * The child reads the same environment; it reports readiness over IPC and exits when this process goes away.
  * A child that dies (exit code other than 0) is restarted with the same port and issuer: all its state is in
- * DATA_DIR, so signed-in sessions survive.
+ * DATA_DIR, so signed-in sessions survive. A restarted child that fails during its own start counts as another
+ * crash: it is tried again after a back-off, within the same bound.
  */
 export function forkAuthServer(env: Readonly<Record<string, string | undefined>>): AuthServerProcess {
   const main = authServerMain();
@@ -58,6 +64,7 @@ export function forkAuthServer(env: Readonly<Record<string, string | undefined>>
   /** A restarted child must come back on the same port and issuer (the API and clients know them). */
   let pinnedEnv: Record<string, string | undefined> | undefined;
   const restarts: number[] = [];
+  let restartTimer: NodeJS.Timeout | undefined;
 
   const spawnChild = (childEnv: Record<string, string | undefined>) =>
     new Promise<{ issuer: string; port: number }>((resolve, reject) => {
@@ -106,18 +113,31 @@ export function forkAuthServer(env: Readonly<Record<string, string | undefined>>
   function onCrash(code: number | null, signal: NodeJS.Signals | null): void {
     // Exit code 0 is a requested stop (Ctrl-C reaches the whole process group); only failures restart.
     if (closing || code === 0) return;
+    logger?.error({ code, signal }, 'auth server exited unexpectedly; restarting it');
+    restart();
+  }
+
+  function restart(): void {
     const now = Date.now();
     while (restarts.length > 0 && (restarts[0] ?? 0) < now - RESTART_WINDOW_MS) restarts.shift();
     if (restarts.length >= MAX_RESTARTS) {
-      logger?.fatal({ code, signal }, 'auth server keeps crashing; not restarting it again');
+      logger?.fatal({ restarts: restarts.length }, 'auth server keeps crashing; not restarting it again');
       return;
     }
+    const delayMs = restarts.length === 0 ? 0 : RESTART_BACKOFF_MS * 2 ** (restarts.length - 1);
     restarts.push(now);
-    logger?.error({ code, signal }, 'auth server exited unexpectedly; restarting it');
-    spawnChild(pinnedEnv ?? { ...env }).then(
-      () => logger?.info('auth server restarted'),
-      (error: unknown) => logger?.error({ err: error }, 'auth server restart failed'),
-    );
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      if (closing) return;
+      spawnChild(pinnedEnv ?? { ...env }).then(
+        () => logger?.info('auth server restarted'),
+        (error: unknown) => {
+          if (closing) return;
+          logger?.error({ err: error }, 'auth server restart failed; trying again');
+          restart();
+        },
+      );
+    }, delayMs);
   }
 
   return {
@@ -132,6 +152,7 @@ export function forkAuthServer(env: Readonly<Record<string, string | undefined>>
     },
     async close() {
       closing = true;
+      clearTimeout(restartTimer);
       const current = child;
       if (current === undefined || current.exitCode !== null || current.signalCode !== null) return;
       await new Promise<void>((resolve) => {
