@@ -14,14 +14,18 @@ export interface FlowStep {
 
 /**
  * Collects the steps the API takes part in (1, 2, 7–10) for the flow inspector. Details go through
- * `redactUrl`, so codes, states, nonces, challenges and tokens are always masked.
+ * `redactUrl`, so codes, states, nonces, challenges and tokens are always masked. A recorder made with
+ * `enabled` false (the inspector is off, as in production) records nothing and builds no detail text: every
+ * sign-in passes through it twice, and its answers would carry no `flow` anyway.
  */
 export class FlowRecorder {
   readonly steps: FlowStep[] = [];
   readonly #now: () => number;
+  readonly #enabled: boolean;
 
-  constructor(now: () => number) {
+  constructor(now: () => number, enabled: boolean) {
     this.#now = now;
+    this.#enabled = enabled;
   }
 
   /** Runs `work` as step `step`, recording its duration and whether it failed. */
@@ -30,6 +34,7 @@ export class FlowRecorder {
     detail: (result: T | undefined) => string,
     work: () => Promise<T>,
   ): Promise<T> {
+    if (!this.#enabled) return work();
     const startedAt = this.#now();
     const started = performance.now();
     try {
@@ -51,6 +56,7 @@ export class FlowRecorder {
 
   /** Records an instantaneous step. */
   mark(meta: Pick<FlowStep, 'step' | 'from' | 'to' | 'label'>, detail: string): void {
+    if (!this.#enabled) return;
     this.#push(meta, this.#now(), performance.now(), 'ok', detail);
   }
 

@@ -35,7 +35,7 @@ export async function handleCallback(
   if (!ctx.provider.ready) throw new ApiError('provider_unavailable');
   const queryAt = request.url.indexOf('?');
   const params = new URLSearchParams(queryAt === -1 ? '' : request.url.slice(queryAt + 1));
-  const recorder = new FlowRecorder(ctx.now);
+  const recorder = new FlowRecorder(ctx.now, ctx.config.flowInspector);
   const state: CallbackState = { ctx, flow, params, cookies: request.cookies, recorder, clearCookies: [] };
   try {
     await runCallbackPipeline(state);

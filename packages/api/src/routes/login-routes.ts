@@ -14,7 +14,7 @@ import type { ApiContext } from '../server/api-context.js';
  */
 export function registerLoginRoutes(app: FastifyInstance, ctx: ApiContext, rateLimit: RouteRateLimit): void {
   app.get('/api/login', { config: { rateLimit } }, async (request, reply) => {
-    const recorder = new FlowRecorder(ctx.now);
+    const recorder = new FlowRecorder(ctx.now, ctx.config.flowInspector);
     recorder.mark(
       { step: 1, from: 'spa', to: 'api', label: 'SPA asks the API for a login URL' },
       'GET /api/login',
