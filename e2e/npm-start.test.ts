@@ -2,6 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '@gatehouse/cli';
 import { freePort } from '@gatehouse/common/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -65,9 +66,9 @@ describe('gatehouse start (npm start)', () => {
     // same port, its state intact (it lives in DATA_DIR).
     const authPid = childPids(first.child.pid ?? 0)[0];
     expect(authPid).toBeDefined();
-    // It runs with the server's V8 heap flags (resident memory), not with none.
+    // It runs with the server's Node and V8 flags (resident memory), not with none.
     expect(readFileSync(`/proc/${authPid}/cmdline`, 'utf8').split('\0')).toEqual(
-      expect.arrayContaining(['--max-semi-space-size=2', '--max-old-space-size=1024']),
+      expect.arrayContaining([...SERVER_NODE_FLAGS]),
     );
     process.kill(authPid ?? 0, 'SIGKILL');
     await expect

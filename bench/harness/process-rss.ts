@@ -36,7 +36,8 @@ export function processTreeRss(rootPid: number): ProcessRss[] {
     const status = read(`/proc/${pid}/status`);
     if (status === undefined) continue;
     const kib = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
-    const command = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).slice(1, 4).join(' ');
+    // node's arguments: its flags, the script and the script's first arguments (bounded, for the report).
+    const command = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).slice(1, 8).join(' ');
     const anonymousKib = Number(/^RssAnon:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
     found.push({ pid, command, rssMb: kib / 1024, anonymousMb: anonymousKib / 1024 });
     for (const task of safeList(`/proc/${pid}/task`)) {

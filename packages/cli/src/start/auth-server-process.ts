@@ -8,7 +8,7 @@ import {
 } from '@gatehouse/auth-server/child-protocol';
 import type { Logger } from '@gatehouse/common';
 import { CliError } from '../cli-error.js';
-import { AUTH_SERVER_NODE_FLAGS } from './node-flags.js';
+import { SERVER_NODE_FLAGS } from './node-flags.js';
 
 /** The embedded auth server, running in a child process that `gatehouse start` supervises. */
 export interface AuthServerProcess {
@@ -71,7 +71,7 @@ export function forkAuthServer(env: Readonly<Record<string, string | undefined>>
       // Only our own V8 flags: a parent's (a test runner's module conditions, an inspector port) must not leak in.
       const started = fork(main, [WAIT_FOR_GO_ARG], {
         env: childEnv,
-        execArgv: [...AUTH_SERVER_NODE_FLAGS],
+        execArgv: [...SERVER_NODE_FLAGS],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       child = started;
