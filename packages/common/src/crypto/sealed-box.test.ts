@@ -25,4 +25,17 @@ describe('SealedBox', () => {
     expect(() => box.open(parts.join('.'), 'ctx')).toThrow(SealedBoxError);
     expect(() => new SealedBox(randomBytes(32)).open(sealed, 'ctx')).toThrow(SealedBoxError);
   });
+
+  // NIST SP 800-38D 5.2.1.2: we write 16-byte tags; Node's GCM decipher, unless told the length, checks only
+  // the bytes it is given (4 to 16), so a truncated tag is far easier to forge.
+  it('refuses a value whose tag was truncated', () => {
+    const sealed = box.seal('secret', 'ctx');
+    const parts = sealed.split('.');
+    const tag = Buffer.from(parts[3] ?? '', 'base64url');
+    expect(tag.byteLength).toBe(16);
+    for (const length of [4, 8, 12, 15]) {
+      parts[3] = tag.subarray(0, length).toString('base64url');
+      expect(() => box.open(parts.join('.'), 'ctx')).toThrow(SealedBoxError);
+    }
+  });
 });

@@ -1,6 +1,12 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
+/**
+ * AES-GCM tag length in bytes. Without `authTagLength`, Node's decipher accepts any tag of 4 to 16 bytes and
+ * checks only that many bytes, so a truncated tag (NIST SP 800-38D 5.2.1.2: 32 bits is brute-forceable)
+ * would still open; we only ever write 16.
+ */
+const TAG_BYTES = 16;
 
 /** Stable codes for sealed-box failures. */
 export type SealedBoxErrorCode = 'ERR_SEALED_BOX_KEY' | 'ERR_SEALED_BOX_OPEN';
@@ -52,10 +58,16 @@ export class SealedBox {
     if (version !== VERSION || iv === undefined || ciphertext === undefined || tag === undefined) {
       throw new SealedBoxError('ERR_SEALED_BOX_OPEN', 'not a sealed value');
     }
+    const tagBytes = Buffer.from(tag, 'base64url');
+    if (tagBytes.byteLength !== TAG_BYTES) {
+      throw new SealedBoxError('ERR_SEALED_BOX_OPEN', 'sealed value could not be opened (bad tag length)');
+    }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(context));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      decipher.setAuthTag(tagBytes);
       return Buffer.concat([
         decipher.update(Buffer.from(ciphertext, 'base64url')),
         decipher.final(),

@@ -95,4 +95,29 @@ describe('sealed columns are opened on demand', () => {
     }
     await expect(store.clients.find('b')).rejects.toThrow(/could not be opened/);
   });
+
+  it('refuses one user’s sealed TOTP secret copied into another user’s row', async () => {
+    const user = (username: string, totpSecret: string) => ({
+      username,
+      email: `${username}@example.test`,
+      passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+      totpSecret,
+    });
+    await store.users.create(user('ada', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'));
+    const grace = await store.users.create(user('grace', 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU'));
+
+    const db = openDatabase(join(dir, 'auth-server', 'auth.sqlite'), MIGRATIONS);
+    try {
+      db.prepare(
+        "UPDATE users SET totp_secret_sealed = (SELECT totp_secret_sealed FROM users WHERE username = 'ada') WHERE username = 'grace'",
+      ).run();
+    } finally {
+      db.close();
+    }
+    // Sealed for `totp:<ada's id>`: under grace's id it must not open, or whoever can write one column could
+    // give grace ada's second factor.
+    const moved = await store.users.findById(grace.id);
+    expect(moved?.email).toBe('grace@example.test');
+    expect(() => moved?.totpSecret).toThrow(/could not be opened/);
+  });
 });
