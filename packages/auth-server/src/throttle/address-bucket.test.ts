@@ -1,5 +1,6 @@
+import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { addressBucket } from './address-bucket.js';
+import { addressBucket, UNPARSEABLE_ADDRESS_BUCKET } from './address-bucket.js';
 
 describe('addressBucket', () => {
   it('keeps IPv4 addresses whole, IPv4-mapped ones included', () => {
@@ -17,8 +18,20 @@ describe('addressBucket', () => {
     expect(addressBucket('::1')).toBe('0:0:0:0::/64');
   });
 
-  it('leaves anything else unchanged', () => {
-    expect(addressBucket('unknown')).toBe('unknown');
-    expect(addressBucket('')).toBe('');
+  // SECURITY.md 32: a proxy that writes `ip:port` into X-Forwarded-For must not make a new bucket per
+  // connection (the client picks a new source port each time), which would bypass every per-address counter.
+  it('drops a port, so one client is one bucket whatever port it connects from', () => {
+    expect(addressBucket('203.0.113.7:49152')).toBe('203.0.113.7');
+    expect(addressBucket('203.0.113.7:1')).toBe(addressBucket('203.0.113.7:65535'));
+    expect(addressBucket('[2001:db8:0:1::1]:49152')).toBe('2001:db8:0:1::/64');
+    expect(addressBucket('[2001:db8:0:1::1]')).toBe('2001:db8:0:1::/64');
+    expect(addressBucket('[::ffff:203.0.113.7]:443')).toBe('203.0.113.7');
+    expect(addressBucket(' 203.0.113.7 ')).toBe('203.0.113.7');
+  });
+
+  it('puts anything that is still not an IP address into one fixed bucket', () => {
+    const odd = ['unknown', '', 'obfuscated-1', 'obfuscated-2', '999.0.113.7', '[nope]:80'];
+    for (const address of odd) expect(addressBucket(address)).toBe(UNPARSEABLE_ADDRESS_BUCKET);
+    expect(isIP(UNPARSEABLE_ADDRESS_BUCKET)).toBe(0);
   });
 });

@@ -34,4 +34,28 @@ describe('client address behind a trusted proxy', () => {
     // Account+address: 3 free failures, the 4th is checked, then a wait (THROTTLE_POLICY.pair).
     expect(outcomes).toEqual(['credentials', 'credentials', 'credentials', 'credentials', 'throttled']);
   });
+
+  // SECURITY.md 32: some proxies write `ip:port`; each new connection has a new source port, and counting the
+  // port as part of the address gave every attempt a fresh per-address counter.
+  it('throttles one client whose proxy appends its address with a new port each time', async () => {
+    const attempts = async (username: string, forwardedFor: (attempt: number) => string) => {
+      const outcomes: string[] = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const browser = new TestBrowser();
+        const { action } = await startLogin(browser, auth.issuer);
+        const response = await browser.post(
+          action,
+          { username, password: `wrong guess ${attempt}` },
+          { 'x-forwarded-for': forwardedFor(attempt) },
+        );
+        outcomes.push(
+          new URL(String(response.headers.get('location')), auth.issuer).searchParams.get('error') ?? '',
+        );
+      }
+      return outcomes;
+    };
+    const throttledOnFifth = ['credentials', 'credentials', 'credentials', 'credentials', 'throttled'];
+    expect(await attempts('alice', (i) => `203.0.113.9:${40000 + i}`)).toEqual(throttledOnFifth);
+    expect(await attempts('nobody', (i) => `[2001:db8:9::${i + 1}]:${40000 + i}`)).toEqual(throttledOnFifth);
+  });
 });
