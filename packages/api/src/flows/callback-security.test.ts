@@ -40,14 +40,42 @@ describe('callback validation against a misbehaving provider', () => {
     return { response, body };
   }
 
-  /** The common "refused" contract: named error, no token, no session cookie, transaction spent. */
+  type Attempt = Awaited<ReturnType<typeof begin>>;
+
+  /** Calls the provider may receive while a callback is refused (the B cases exchange the code first). */
+  interface ProviderCalls {
+    token: number;
+    userinfo: number;
+  }
+  const NO_PROVIDER_CALL: ProviderCalls = { token: 0, userinfo: 0 };
+
+  function providerCalls(): ProviderCalls {
+    return { token: op.requestsTo('/token').length, userinfo: op.requestsTo('/userinfo').length };
+  }
+
+  /**
+   * The common "refused" contract (SECURITY.md, "refuse"). The callback sent (the attempt's own browser and
+   * query unless `jar` / `callback` replace them) is refused with a named error, no token and no session cookie,
+   * after exactly `calls` requests to the provider (none by default: refused before the code exchange), counted
+   * before anything is reset. Then the transaction is proven spent: the browser that started the login, with its
+   * genuine cookie and the provider's genuine callback, against a provider that behaves again, gets
+   * `login_transaction_used` and causes no further call to the provider. (Replaying the same bad input would
+   * prove nothing: the same check would refuse it again whether or not the transaction was spent.)
+   * `spends: false` only where the callback names no transaction at all (an altered or missing state).
+   */
   async function expectRefused(
-    attempt: { jar: CookieJar; callback: URLSearchParams },
+    attempt: Attempt,
     status: number,
     error: string,
-    result?: Awaited<ReturnType<typeof callBack>>,
+    options: { jar?: CookieJar; callback?: URLSearchParams; calls?: ProviderCalls; spends?: boolean } = {},
   ) {
-    const { response, body } = result ?? (await callBack(attempt.jar, attempt.callback));
+    // The genuine browser as it was before the refusal cleared its transaction cookie.
+    const genuine = attempt.jar.copy();
+    const before = providerCalls();
+    const { response, body } = await callBack(
+      options.jar ?? attempt.jar,
+      options.callback ?? attempt.callback,
+    );
     expect(body.error).toBe(error);
     expect(response.status).toBe(status);
     expect(typeof body.error_description).toBe('string');
@@ -55,11 +83,19 @@ describe('callback validation against a misbehaving provider', () => {
     expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith('__Secure-gh_refresh='))).toBe(
       false,
     );
-    expect(attempt.jar.cookies.has('__Secure-gh_refresh')).toBe(false);
-    // The transaction is spent: the same callback, even with the provider behaving again, is refused.
-    op.reset();
-    const again = await callBack(attempt.jar, attempt.callback);
-    expect(again.body.access_token).toBeUndefined();
+    expect((options.jar ?? attempt.jar).cookies.has('__Secure-gh_refresh')).toBe(false);
+    const after = providerCalls();
+    const calls = options.calls ?? NO_PROVIDER_CALL;
+    expect({ token: after.token - before.token, userinfo: after.userinfo - before.userinfo }).toEqual(calls);
+    if (options.spends !== false) {
+      op.resetBehaviour();
+      const replay = await callBack(genuine, attempt.callback);
+      expect(replay.body.error).toBe('login_transaction_used');
+      expect(replay.response.status).toBe(400);
+      expect(replay.body.access_token).toBeUndefined();
+      expect(genuine.cookies.has('__Secure-gh_refresh')).toBe(false);
+      expect(providerCalls()).toEqual(after);
+    }
     return body;
   }
 
@@ -106,31 +142,27 @@ describe('callback validation against a misbehaving provider', () => {
     });
 
     it('1: refuses a state that does not match this browser transaction, and a missing state', async () => {
+      // The state is what names a transaction: an altered or missing one names none, so there is none to spend;
+      // what must hold is that nothing reaches the provider.
       const altered = await begin();
       const tampered = new URLSearchParams(altered.callback);
       tampered.set('state', 'x'.repeat(43));
-      const result = await callBack(altered.jar, tampered);
-      expect(result.body.error).toBe('state_mismatch');
-      expect(result.response.status).toBe(400);
+      await expectRefused(altered, 400, 'state_mismatch', { callback: tampered, spends: false });
 
       const missing = await begin();
       const noState = new URLSearchParams(missing.callback);
       noState.delete('state');
-      const refused = await callBack(missing.jar, noState);
-      expect(refused.body.error).toBe('state_mismatch');
-      expect(op.requestsTo('/token')).toHaveLength(0);
+      await expectRefused(missing, 400, 'state_mismatch', { callback: noState, spends: false });
     });
 
     it('2: refuses a valid code and state from a browser that did not start the login', async () => {
       const victim = await begin();
-      const attacker = { jar: new CookieJar(), callback: victim.callback };
-      await expectRefused(attacker, 400, 'login_transaction_not_found');
-      expect(op.requestsTo('/token')).toHaveLength(0);
+      await expectRefused(victim, 400, 'login_transaction_not_found', { jar: new CookieJar() });
       // A forged binding cookie does not help either.
       const other = await begin();
       const forged = new CookieJar();
       for (const name of other.jar.cookies.keys()) forged.cookies.set(name, 'forged-value');
-      await expectRefused({ jar: forged, callback: other.callback }, 400, 'login_transaction_not_found');
+      await expectRefused(other, 400, 'login_transaction_not_found', { jar: forged });
     });
 
     it('3: refuses the same callback replayed after it succeeded', async () => {
@@ -146,11 +178,7 @@ describe('callback validation against a misbehaving provider', () => {
       const attempt = await begin();
       const tokenRequestsBefore = op.requestsTo('/token').length;
       const results = await Promise.all(
-        Array.from({ length: 4 }, () => {
-          const copy = new CookieJar();
-          for (const [name, value] of attempt.jar.cookies) copy.cookies.set(name, value);
-          return callBack(copy, attempt.callback);
-        }),
+        Array.from({ length: 4 }, () => callBack(attempt.jar.copy(), attempt.callback)),
       );
       expect(results.filter((result) => result.response.status === 200)).toHaveLength(1);
       expect(results.filter((result) => result.body.error === 'login_transaction_used')).toHaveLength(3);
@@ -169,13 +197,12 @@ describe('callback validation against a misbehaving provider', () => {
 
     it('4: names an error callback and never reflects its description', async () => {
       const attempt = await begin();
-      const state = attempt.callback.get('state') ?? '';
       const denied = new URLSearchParams({
         error: 'access_denied',
         error_description: '<script>alert(1)</script>',
-        state,
+        state: attempt.callback.get('state') ?? '',
       });
-      const body = await expectRefused({ jar: attempt.jar, callback: denied }, 403, 'access_denied');
+      const body = await expectRefused(attempt, 403, 'access_denied', { callback: denied });
       expect(JSON.stringify(body)).not.toContain('<script>');
 
       const other = await begin();
@@ -184,21 +211,20 @@ describe('callback validation against a misbehaving provider', () => {
         error_description: 'evil text',
         state: other.callback.get('state') ?? '',
       });
-      const refused = await callBack(other.jar, weird);
-      expect(refused.body.error).toBe('provider_error');
-      expect(refused.body.error_description).toContain('temporarily_unavailable');
-      expect(JSON.stringify(refused.body)).not.toContain('evil text');
-      expect(op.requestsTo('/token')).toHaveLength(0);
+      const refused = await expectRefused(other, 502, 'provider_error', { callback: weird });
+      expect(refused.error_description).toContain('temporarily_unavailable');
+      expect(JSON.stringify(refused)).not.toContain('evil text');
     });
 
     it('5: RFC 9207 — refuses a wrong iss, and a missing one when the provider advertises it', async () => {
       const wrong = await begin();
-      wrong.callback.set('iss', 'https://attacker.example');
-      await expectRefused(wrong, 400, 'invalid_callback');
+      const wrongIss = new URLSearchParams(wrong.callback);
+      wrongIss.set('iss', 'https://attacker.example');
+      await expectRefused(wrong, 400, 'invalid_callback', { callback: wrongIss });
       const missing = await begin();
-      missing.callback.delete('iss');
-      await expectRefused(missing, 400, 'invalid_callback');
-      expect(op.requestsTo('/token')).toHaveLength(0);
+      const noIss = new URLSearchParams(missing.callback);
+      noIss.delete('iss');
+      await expectRefused(missing, 400, 'invalid_callback', { callback: noIss });
     });
 
     it('6: ignores a return_to that is not a same-origin relative path', async () => {
@@ -258,10 +284,8 @@ describe('callback validation against a misbehaving provider', () => {
       it(`refuses an ID token with ${name}`, async () => {
         const attempt = await begin();
         misbehave();
-        const result = await callBack(attempt.jar, attempt.callback);
-        // Refused before any further call to the provider.
-        expect(op.requestsTo('/userinfo')).toHaveLength(0);
-        await expectRefused(attempt, 502, 'id_token_invalid', result);
+        // The code is exchanged (that is how the ID token arrives); refused before any further call.
+        await expectRefused(attempt, 502, 'id_token_invalid', { calls: { token: 1, userinfo: 0 } });
       });
     }
 
@@ -285,9 +309,7 @@ describe('callback validation against a misbehaving provider', () => {
         const attempt = await begin();
         op.behaviour.publishedKids = ['key-1', 'key-2'];
         op.behaviour.signingKid = 'other';
-        const refused = await callBack(attempt.jar, attempt.callback);
-        expect(refused.body.error).toBe('id_token_invalid');
-        expect(refused.body.access_token).toBeUndefined();
+        await expectRefused(attempt, 502, 'id_token_invalid', { calls: { token: 1, userinfo: 0 } });
       }
       expect(op.requestsTo('/jwks').length - fetchesBefore).toBeLessThanOrEqual(1);
     });
@@ -295,11 +317,10 @@ describe('callback validation against a misbehaving provider', () => {
     it('12: refuses a userinfo sub that differs, and sends the bearer in the Authorization header', async () => {
       const attempt = await begin();
       op.behaviour.userinfoSub = 'someone-else';
-      const result = await callBack(attempt.jar, attempt.callback);
+      await expectRefused(attempt, 502, 'userinfo_invalid', { calls: { token: 1, userinfo: 1 } });
       const [userinfo] = op.requestsTo('/userinfo');
       expect(userinfo?.headers.authorization).toMatch(/^Bearer at-/);
       expect(userinfo?.url).toBe('/userinfo');
-      await expectRefused(attempt, 502, 'userinfo_invalid', result);
     });
 
     const tokenCases: [string, 'error' | '5xx' | 'non-json' | 'no-id-token' | 'hang', number, string][] = [
@@ -313,7 +334,7 @@ describe('callback validation against a misbehaving provider', () => {
       it(`13: refuses a token endpoint answering ${name} with ${status}`, async () => {
         const attempt = await begin();
         op.behaviour.token = behaviour;
-        await expectRefused(attempt, status, error);
+        await expectRefused(attempt, status, error, { calls: { token: 1, userinfo: 0 } });
       });
     }
   });

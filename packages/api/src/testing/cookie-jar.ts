@@ -17,6 +17,13 @@ export class CookieJar {
     }
   }
 
+  /** An independent copy: what this browser held at one moment (e.g. before a callback cleared a cookie). */
+  copy(): CookieJar {
+    const copy = new CookieJar();
+    for (const [name, value] of this.cookies) copy.cookies.set(name, value);
+    return copy;
+  }
+
   /** The Cookie request header value. */
   header(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');

@@ -15,7 +15,7 @@ export type TokenBehaviour = 'ok' | 'error' | '5xx' | 'non-json' | 'no-id-token'
 /** How the ID token is signed. */
 export type SignMode = 'key' | 'other-key' | 'none' | 'hs256-public-key' | 'hs256-client-secret' | 'tampered';
 
-/** The knobs a test turns; reset with `reset()`. */
+/** The knobs a test turns; reset with `reset()` or `resetBehaviour()`. */
 export interface Behaviour {
   token: TokenBehaviour;
   sign: SignMode;
@@ -113,9 +113,15 @@ export class MisbehavingProvider {
     return provider;
   }
 
+  /** Back to correct behaviour and an empty request log (between tests). */
   reset(): void {
-    this.behaviour = MisbehavingProvider.defaults();
+    this.resetBehaviour();
     this.requests.length = 0;
+  }
+
+  /** Back to correct behaviour, keeping the request log (within a test, to count calls across a replay). */
+  resetBehaviour(): void {
+    this.behaviour = MisbehavingProvider.defaults();
   }
 
   /** Requests to one path. */
