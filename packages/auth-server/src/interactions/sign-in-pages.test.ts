@@ -8,6 +8,13 @@ import { startTestAuthServer, type TestAuthServer } from '../testing/test-auth-s
 import { addUser } from '../users/user-admin.js';
 
 const PASSWORD = 'correct horse battery staple';
+/** The PHC prefix of argon2id at OWASP's parameters (SECURITY.md: m=19456 KiB, t=2, p=1). */
+const OWASP_ARGON2ID = '$argon2id$v=19$m=19456,t=2,p=1$';
+
+/** A PHC string's algorithm, version and parameters: everything before the salt. */
+function parametersOf(phc: string): string {
+  return `${phc.split('$').slice(0, 4).join('$')}$`;
+}
 
 describe('sign-in pages', () => {
   let auth: TestAuthServer;
@@ -120,16 +127,23 @@ describe('sign-in pages', () => {
   it('answers an unknown user exactly like a wrong password, after hashing', async () => {
     const browser = new TestBrowser();
     const wrongLogin = await startLogin(browser, auth.issuer);
-    const before = hasher.verifyCalls;
+    const before = { verify: hasher.verifyCalls, hash: hasher.hashCalls };
     const wrong = await browser.post(wrongLogin.action, { username: 'bob', password: 'not the password' });
-    expect(hasher.verifyCalls).toBe(before + 1);
+    expect(hasher.verifyCalls).toBe(before.verify + 1);
 
     const unknownLogin = await startLogin(browser, auth.issuer);
     const unknown = await browser.post(unknownLogin.action, {
       username: 'mallory',
       password: 'not the password',
     });
-    expect(hasher.verifyCalls).toBe(before + 2);
+    expect(hasher.verifyCalls).toBe(before.verify + 2);
+    // The same work as a wrong password: one verification, no extra hash, against a dummy of the same cost.
+    expect(hasher.hashCalls).toBe(before.hash);
+    const [bobsHash, dummy] = hasher.verifiedHashes.slice(-2);
+    expect(bobsHash).toBe((await auth.store.users.findByUsername('bob'))?.passwordHash);
+    expect(parametersOf(String(dummy))).toBe(OWASP_ARGON2ID);
+    expect(parametersOf(String(dummy))).toBe(parametersOf(String(bobsHash)));
+    expect(dummy).not.toBe(bobsHash);
 
     const strip = (response: Response, url: string) =>
       String(response.headers.get('location')).replace(new URL(url).pathname, '');
@@ -183,5 +197,30 @@ describe('sign-in pages', () => {
     });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toMatch(/\/auth\//);
+  });
+});
+
+// SECURITY.md 29: the dummy hash is made before the server answers anything. Made on first use, the first
+// unknown user after a start paid a hash as well as a verification (a timing tell), and a failed hash stayed a
+// rejected promise that turned every later unknown user into a 500 (an enumeration oracle).
+describe('the dummy hash for unknown users', () => {
+  let auth: TestAuthServer;
+  const hasher = spyHasher();
+  beforeAll(async () => {
+    auth = await startTestAuthServer({ hasher });
+  });
+  afterAll(async () => {
+    await auth.close();
+  });
+
+  it('is ready at start, so the first attempt after a start, for an unknown user, costs one verification', async () => {
+    expect(hasher.hashCalls).toBe(1);
+    const browser = new TestBrowser();
+    const { action } = await startLogin(browser, auth.issuer);
+    const response = await browser.post(action, { username: 'mallory', password: 'not the password' });
+    expect(response.headers.get('location')).toMatch(/\?error=credentials$/);
+    expect(hasher.hashCalls).toBe(1);
+    expect(hasher.verifyCalls).toBe(1);
+    expect(parametersOf(String(hasher.verifiedHashes[0]))).toBe(OWASP_ARGON2ID);
   });
 });

@@ -67,7 +67,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
       return provider;
     },
     store,
-    verifyPassword: createPasswordVerifier(options.hasher ?? argon2idHasher),
+    verifyPassword: await createPasswordVerifier(options.hasher ?? argon2idHasher),
     throttle: new LoginThrottle(store.throttle),
     nowMs,
     logger,
