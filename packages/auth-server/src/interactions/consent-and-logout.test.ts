@@ -120,15 +120,42 @@ describe('consent and logout pages', () => {
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
+  // SECURITY.md A "never in a URL", E 27: a client secret in the query string (logged by every proxy) does not
+  // authenticate. The refresh token is real and still valid, so the only reason left to refuse is the secret's
+  // place: were query secrets accepted, this request would get tokens.
   it('refuses to authenticate the token endpoint with the secret in the URL query', async () => {
-    const response = await fetch(
-      `${auth.issuer}/token?client_id=first-party&client_secret=${encodeURIComponent(TEST_SECRET)}`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=refresh_token&refresh_token=x',
-      },
+    const { verifier, challenge } = pkcePair();
+    const callback = await signIn(
+      new TestBrowser(),
+      authorizeUrl(auth.issuer, 'first-party', challenge),
+      auth.issuer,
+      bob,
     );
-    expect(response.status).toBeGreaterThanOrEqual(400);
+    const tokens = await tokenRequest(
+      auth.issuer,
+      codeGrant(String(callback.searchParams.get('code')), verifier),
+    );
+    const refreshToken = String(tokens.json.refresh_token);
+    expect(refreshToken).not.toBe('undefined');
+
+    const query = new URLSearchParams({ client_id: 'first-party', client_secret: TEST_SECRET });
+    const response = await fetch(`${auth.issuer}/token?${query.toString()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+    });
+    // oidc-provider reads client credentials from the Authorization header or the body only (RFC 6749 2.3.1).
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'no client authentication mechanism provided',
+    });
+
+    // The same token with the secret where it belongs (HTTP Basic) works: it was the query that was refused.
+    const proper = await tokenRequest(auth.issuer, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    });
+    expect(proper.status).toBe(200);
   });
 });
