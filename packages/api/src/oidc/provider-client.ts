@@ -142,7 +142,12 @@ export class ProviderClient {
     return {
       config,
       issuer: metadata.issuer,
-      jwks: new ProviderJwks({ uri: metadata.jwks_uri, fetch: providerFetch, now: this.#now }),
+      jwks: new ProviderJwks({
+        uri: metadata.jwks_uri,
+        fetch: providerFetch,
+        now: this.#now,
+        logger: this.#logger,
+      }),
     };
   }
 }

@@ -1,24 +1,28 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs } from '../testing/log-capture.js';
 import { createProviderFetch } from './provider-fetch.js';
-import { ProviderJwks } from './provider-jwks.js';
+import { JWKS_MAX_AGE_MS, ProviderJwks } from './provider-jwks.js';
 
 describe('ProviderJwks', () => {
   const http = createProviderFetch({ timeoutMs: 2000 });
   let server: Server;
   let uri: string;
   let fetches = 0;
-  let body = '';
+  const keys = new Map<string, JWK>();
+  /** kids the test JWKS endpoint publishes. */
+  let published = ['k1'];
   let failing = false;
 
   beforeAll(async () => {
-    const { publicKey } = await generateKeyPair('RS256');
-    body = JSON.stringify({
-      keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }],
-    });
+    for (const kid of ['k1', 'k2']) {
+      const { publicKey } = await generateKeyPair('RS256');
+      keys.set(kid, { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' });
+    }
     server = createServer((_request, response) => {
+      const body = JSON.stringify({ keys: published.map((kid) => keys.get(kid)) });
       fetches++;
       if (failing) {
         response.writeHead(500).end();
@@ -29,6 +33,10 @@ describe('ProviderJwks', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+  });
+  afterEach(() => {
+    published = ['k1'];
+    failing = false;
   });
   afterAll(() => {
     http.close();
@@ -78,5 +86,49 @@ describe('ProviderJwks', () => {
     } finally {
       failing = false;
     }
+  });
+
+  it('stops trusting a key the provider withdrew once the key set is older than the maximum age', async () => {
+    fetches = 0;
+    let now = 3_000_000;
+    const jwks = new ProviderJwks({ uri, fetch: http.fetch, now: () => now, cooldownMs: 30_000 });
+    await expect(jwks.resolve({ alg: 'RS256', kid: 'k1' })).resolves.toBeDefined();
+    // The provider rotates k1 out (k2 in its place).
+    published = ['k2'];
+    now += JWKS_MAX_AGE_MS - 1;
+    await expect(jwks.resolve({ alg: 'RS256', kid: 'k1' })).resolves.toBeDefined();
+    expect(fetches).toBe(1);
+    now += 1;
+    await expect(jwks.resolve({ alg: 'RS256', kid: 'k1' })).rejects.toThrow(/no key/);
+    expect(fetches).toBe(2);
+    await expect(jwks.resolve({ alg: 'RS256', kid: 'k2' })).resolves.toBeDefined();
+    // Still one fetch per cool-down: the refetch for the stale set counted.
+    expect(fetches).toBe(2);
+  });
+
+  it('keeps the keys it has when the refetch of a stale key set fails, logs it, and retries after the cool-down', async () => {
+    fetches = 0;
+    let now = 4_000_000;
+    const logs = captureLogs();
+    const jwks = new ProviderJwks({
+      uri,
+      fetch: http.fetch,
+      now: () => now,
+      cooldownMs: 30_000,
+      logger: logs.logger,
+    });
+    await jwks.resolve({ alg: 'RS256', kid: 'k1' });
+    failing = true;
+    now += JWKS_MAX_AGE_MS;
+    for (let i = 0; i < 3; i++)
+      await expect(jwks.resolve({ alg: 'RS256', kid: 'k1' })).resolves.toBeDefined();
+    expect(fetches).toBe(2);
+    expect(logs.text()).toContain('provider JWKS refetch failed; keeping the keys fetched before');
+    // Once the provider answers again (after the cool-down), a withdrawn key is dropped after all.
+    failing = false;
+    published = ['k2'];
+    now += 30_000;
+    await expect(jwks.resolve({ alg: 'RS256', kid: 'k1' })).rejects.toThrow(/no key/);
+    expect(fetches).toBe(3);
   });
 });
