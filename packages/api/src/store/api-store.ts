@@ -89,8 +89,16 @@ export interface ApiStore {
   revokeSession(sessionId: string, reason: string, now: number): Promise<void>;
   /** Revokes every live session of a provider `sid` or `sub` (back-channel logout); returns their ids. */
   revokeProviderSessions(match: { providerSid?: string; sub?: string }, now: number): Promise<string[]>;
-  /** Ids of sessions revoked at or after `since` (epoch ms), for the in-memory revocation set. */
-  revokedSessionsSince(since: number): Promise<{ id: string; revokedAt: number }[]>;
+  /**
+   * Sessions revoked after `cursor`, in commit order (0: every revocation still kept), among those stamped at or
+   * after `notBefore` (epoch ms), and the cursor to pass next time. A cursor, not a time: a revocation carries
+   * the revoker's clock, which may be seconds older than its commit (a write waiting for the lock), so a poll by
+   * time could pass it by for good.
+   */
+  revocationsAfter(
+    cursor: number,
+    notBefore: number,
+  ): Promise<{ cursor: number; sessions: { id: string; revokedAt: number }[] }>;
   /** Records a back-channel logout `jti`; false when it was seen before (replay). */
   rememberLogoutJti(jti: string, expiresAt: number): Promise<boolean>;
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openDatabase, randomToken, type SqliteDatabase } from '@gatehouse/common';
+import { type Migration, openDatabase, randomToken, type SqliteDatabase } from '@gatehouse/common';
 import type {
   ApiSession,
   ApiStore,
@@ -11,7 +11,8 @@ import type {
   StoredUser,
 } from './api-store.js';
 
-const MIGRATIONS = [
+/** The schema, one step per release: append only, never edit a step once released (exported for upgrade tests). */
+export const API_MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE login_transactions (
      state_hash TEXT PRIMARY KEY,
      binding_hash TEXT NOT NULL,
@@ -66,6 +67,24 @@ const MIGRATIONS = [
      updated_at TEXT NOT NULL
    );
    CREATE INDEX contacts_owner ON contacts (owner, created_at);`,
+  // 2: revocations numbered in commit order, for the poll of other processes' revocations (RevokedSessions).
+  // `revoked_at` cannot serve: it is the revoker's clock, read before a write that may wait seconds for the
+  // database lock. SQLite has one writer at a time and the trigger runs inside the revoking transaction, so a
+  // smaller `seq` is always committed first; AUTOINCREMENT never reuses one after the sweep deletes rows.
+  `CREATE TABLE session_revocations (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     session_id TEXT NOT NULL,
+     revoked_at INTEGER NOT NULL
+   );
+   CREATE INDEX session_revocations_revoked_at ON session_revocations (revoked_at);
+   DROP INDEX sessions_revoked_at; -- only the poll by time read it
+   INSERT INTO session_revocations (session_id, revoked_at)
+     SELECT id, revoked_at FROM sessions WHERE revoked_at IS NOT NULL ORDER BY revoked_at;
+   CREATE TRIGGER sessions_revoked AFTER UPDATE OF revoked_at ON sessions
+     WHEN OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL
+   BEGIN
+     INSERT INTO session_revocations (session_id, revoked_at) VALUES (NEW.id, NEW.revoked_at);
+   END;`,
 ];
 
 interface TransactionRow {
@@ -109,6 +128,11 @@ export function apiDatabaseFile(dataDir: string): string {
 export class SqliteApiStore implements ApiStore {
   readonly #db: SqliteDatabase;
   readonly #s;
+  /** One read transaction (one snapshot) for the newest revocation number and the rows up to it. */
+  readonly #readRevocations: (
+    cursor: number,
+    notBefore: number,
+  ) => { cursor: number; sessions: { id: string; revokedAt: number }[] };
   /** One IMMEDIATE transaction per refresh grant, wrapped once here rather than on every call. */
   readonly #rotate: (
     refreshHash: string,
@@ -118,7 +142,7 @@ export class SqliteApiStore implements ApiStore {
   ) => RefreshResult;
 
   constructor(file: string) {
-    this.#db = openDatabase(file, MIGRATIONS);
+    this.#db = openDatabase(file, API_MIGRATIONS);
     const db = this.#db;
     this.#s = {
       insertTx: db.prepare(
@@ -168,8 +192,11 @@ export class SqliteApiStore implements ApiStore {
         `UPDATE sessions SET revoked_at = ?, revoked_reason = 'backchannel_logout'
          WHERE sub = ? AND revoked_at IS NULL RETURNING id`,
       ),
-      revokedSince: db.prepare<[number], { id: string; revoked_at: number }>(
-        'SELECT id, revoked_at FROM sessions WHERE revoked_at >= ?',
+      lastRevocation: db.prepare<[], { seq: number | null }>(
+        'SELECT MAX(seq) AS seq FROM session_revocations',
+      ),
+      revocationsAfter: db.prepare<[number, number, number], { session_id: string; revoked_at: number }>(
+        'SELECT session_id, revoked_at FROM session_revocations WHERE seq > ? AND seq <= ? AND revoked_at >= ?',
       ),
       insertJti: db.prepare('INSERT OR IGNORE INTO logout_jtis (jti, expires_at) VALUES (?, ?)'),
       listContacts: db.prepare<[string], Contact & { owner: string }>(
@@ -191,7 +218,17 @@ export class SqliteApiStore implements ApiStore {
       sweepJti: db.prepare('DELETE FROM logout_jtis WHERE expires_at < ?'),
       sweepSessions: db.prepare('DELETE FROM sessions WHERE absolute_expires_at < ?'),
       sweepRefresh: db.prepare('DELETE FROM refresh_tokens WHERE idle_expires_at < ?'),
+      sweepRevocations: db.prepare('DELETE FROM session_revocations WHERE revoked_at < ?'),
     };
+    this.#readRevocations = db.transaction((cursor: number, notBefore: number) => {
+      const last = this.#s.lastRevocation.get()?.seq ?? 0;
+      // A number below the cursor means another file (restored from a backup): read all it keeps again.
+      const rows = this.#s.revocationsAfter.all(last < cursor ? 0 : cursor, last, notBefore);
+      return {
+        cursor: last,
+        sessions: rows.map((row) => ({ id: row.session_id, revokedAt: row.revoked_at })),
+      };
+    });
     this.#rotate = db.transaction((refreshHash: string, nextHash: string, now: number, idle: number) =>
       this.#spendAndRenew(refreshHash, nextHash, now, idle),
     ).immediate;
@@ -311,8 +348,11 @@ export class SqliteApiStore implements ApiStore {
     return rows.map((row) => row.id);
   }
 
-  async revokedSessionsSince(since: number): Promise<{ id: string; revokedAt: number }[]> {
-    return this.#s.revokedSince.all(since).map((row) => ({ id: row.id, revokedAt: row.revoked_at }));
+  async revocationsAfter(
+    cursor: number,
+    notBefore: number,
+  ): Promise<{ cursor: number; sessions: { id: string; revokedAt: number }[] }> {
+    return this.#readRevocations(cursor, notBefore);
   }
 
   async rememberLogoutJti(jti: string, expiresAt: number): Promise<boolean> {
@@ -371,6 +411,8 @@ export class SqliteApiStore implements ApiStore {
       this.#s.sweepJti.run(now);
       this.#s.sweepRefresh.run(now);
       this.#s.sweepSessions.run(now - 86_400_000);
+      // Read by every poller within seconds; a day is far past any lock wait or poll interval.
+      this.#s.sweepRevocations.run(now - 86_400_000);
     })();
   }
 

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase } from '@gatehouse/common';
 import { afterAll, describe, expect, it } from 'vitest';
-import { apiDatabaseFile, SqliteApiStore } from '../store/sqlite-api-store.js';
+import { API_MIGRATIONS, apiDatabaseFile, SqliteApiStore } from '../store/sqlite-api-store.js';
 import { RevokedSessions } from './revoked-sessions.js';
 
 describe('RevokedSessions', () => {
@@ -36,5 +37,51 @@ describe('RevokedSessions', () => {
     expect(revoked.has('live')).toBe(true);
     await server.close();
     await other.close();
+  });
+
+  it('picks up a revocation committed after a poll that already looked past its timestamp (lock wait)', async () => {
+    const server = new SqliteApiStore(apiDatabaseFile(dir));
+    const other = new SqliteApiStore(apiDatabaseFile(dir));
+    const now = 1_900_000_000_000;
+    await server.createSession(
+      {
+        id: 'late',
+        sub: 'bob',
+        providerSid: 'p2',
+        idTokenSealed: null,
+        createdAt: now,
+        absoluteExpiresAt: now + 1e9,
+        revokedAt: null,
+      },
+      'hash-late',
+      now + 1e6,
+    );
+    const revoked = new RevokedSessions(960_000);
+    await revoked.poll(server, now + 4000);
+    // The revoker read its clock at `now`, then its write waited 4 s and more on the SQLite lock
+    // (busy_timeout 5000): it commits after the poll above, stamped before it.
+    await other.revokeSession('late', 'logout', now);
+    await revoked.poll(server, now + 6000);
+    expect(revoked.has('late')).toBe(true);
+    await server.close();
+    await other.close();
+  });
+
+  it('keeps revocations made before the upgrade that numbers them', async () => {
+    const file = join(mkdtempSync(join(dir, 'upgrade-')), 'api.sqlite');
+    const now = 2_000_000_000_000;
+    const before = openDatabase(file, API_MIGRATIONS.slice(0, 1));
+    before
+      .prepare(
+        `INSERT INTO sessions (id, sub, created_at, absolute_expires_at, revoked_at, revoked_reason)
+         VALUES ('before-upgrade', 'carol', ?, ?, ?, 'logout')`,
+      )
+      .run(now - 60_000, now + 1e9, now - 30_000);
+    before.close();
+    const store = new SqliteApiStore(file);
+    const revoked = new RevokedSessions(960_000);
+    await revoked.poll(store, now);
+    expect(revoked.has('before-upgrade')).toBe(true);
+    await store.close();
   });
 });
