@@ -16,6 +16,9 @@ export class FormBodyError extends Error {
 /**
  * Reads an `application/x-www-form-urlencoded` body of at most `maxBytes`, stopping as soon as the limit is
  * passed (a declared Content-Length over it is refused without reading). Repeated fields keep the first value.
+ * Leaving the `for await` early destroys the request but not the connection (Node detaches the socket from a
+ * server request before destroying it), so the caller can still answer 413; it sends `Connection: close` so
+ * that the rest of the body is not read.
  */
 export async function readFormBody(
   req: IncomingMessage,

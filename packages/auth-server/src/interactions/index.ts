@@ -88,6 +88,9 @@ function renderInteractionError(ctx: Context, error: unknown, deps: InteractionD
   }
   if (error instanceof FormBodyError) {
     ctx.status = error.status;
+    // Close the connection after this answer: keeping it alive means reading, to its end, the rest of a body
+    // that may be unbounded (chunked) just to discard it.
+    if (error.status === 413) ctx.set('Connection', 'close');
     ctx.body = errorPage({ error: error.status === 413 ? 'request_too_large' : 'invalid_request' });
     return;
   }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../http/security-headers.js';
 import { STYLESHEET_PATH } from '../pages/styles.js';
 import { TestBrowser } from '../testing/browser.js';
+import { postChunked } from '../testing/post-chunked.js';
 import { startLogin } from '../testing/sign-in.js';
 import { spyHasher } from '../testing/spy-hasher.js';
 import { startTestAuthServer, type TestAuthServer } from '../testing/test-auth-server.js';
@@ -166,6 +167,24 @@ describe('sign-in pages', () => {
     expect(response.status).toBe(413);
     expect(hasher.verifyCalls).toBe(before.verify);
     expect(hasher.hashCalls).toBe(before.hash);
+  });
+
+  // Without Content-Length only the limit applied while reading can stop a body. Throwing out of `for await`
+  // there destroyed the socket: the client saw a reset, not the 413 page.
+  it('refuses a 1 MB chunked body (no Content-Length) with the 413 page before hashing', async () => {
+    for (const totalBytes of [17 * 1024, 1024 * 1024]) {
+      const browser = new TestBrowser();
+      const { action } = await startLogin(browser, auth.issuer);
+      const before = { verify: hasher.verifyCalls, hash: hasher.hashCalls };
+      const outcome = await postChunked(action, { cookie: browser.cookieHeader(action) }, totalBytes);
+      expect(outcome).toMatchObject({ kind: 'response', status: 413 });
+      if (outcome.kind !== 'response') return;
+      expect(outcome.headers.get('connection')).toBe('close');
+      expect(outcome.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+      expect(outcome.body).toContain('<code>request_too_large</code>');
+      expect(hasher.verifyCalls).toBe(before.verify);
+      expect(hasher.hashCalls).toBe(before.hash);
+    }
   });
 
   it('refuses a password over 1024 characters (in a small body) without hashing', async () => {

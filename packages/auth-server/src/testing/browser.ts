@@ -40,14 +40,19 @@ export class TestBrowser {
     throw new Error('too many redirects');
   }
 
-  async #request(url: string, init: { method: string; headers: Record<string, string>; body?: string }) {
+  /** The `Cookie` header this browser sends to `url` ('' when none), for requests made without `fetch`. */
+  cookieHeader(url: string): string {
     const target = new URL(url);
-    const cookie = [...this.cookies.entries()]
+    return [...this.cookies.entries()]
       .filter(
         ([, stored]) => target.pathname === stored.path || target.pathname.startsWith(withSlash(stored.path)),
       )
       .map(([name, stored]) => `${name}=${stored.value}`)
       .join('; ');
+  }
+
+  async #request(url: string, init: { method: string; headers: Record<string, string>; body?: string }) {
+    const cookie = this.cookieHeader(url);
     const headers: Record<string, string> = { ...init.headers };
     if (cookie) headers.cookie = cookie;
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });
