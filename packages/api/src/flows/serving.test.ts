@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compactVerify, createLocalJWKSet } from 'jose';
@@ -45,6 +46,30 @@ describe('serving the SPA', () => {
     );
     const asset = await t.request('/assets/app-1a2b3c.js');
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('answers no-store on everything but the SPA files and the public JWKS, however the path is spelled', async () => {
+    // The router decodes `%61` to `a`: these reach /api/login and the simple-flow login, which set cookies.
+    expect(await (await t.request('/%61pi/login')).json()).toHaveProperty('login_url');
+    for (const path of ['/%61pi/login', '/api/login', '/%61uthorization-code/login', '/api/me', '/healthz']) {
+      const response = await t.request(path);
+      expect(response.headers.get('cache-control'), path).toBe('no-store');
+    }
+    // An absolute-form request target (RFC 9112 3.2.2), which fetch cannot send.
+    const absolute = await new Promise<string | undefined>((resolve, reject) => {
+      const url = new URL(t.url);
+      httpRequest({ host: url.hostname, port: url.port, path: `${t.url}/api/login` }, (response) => {
+        response.resume();
+        resolve(response.headers['cache-control']);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(absolute).toBe('no-store');
+    expect((await t.request('/.well-known/jwks.json')).headers.get('cache-control')).toBe(
+      'public, max-age=60',
+    );
+    expect((await t.request('/callback?code=x')).headers.get('cache-control')).toBe('no-cache');
   });
 
   it('falls back to index.html for app routes (the SPA /callback included) but not for API paths', async () => {

@@ -5,9 +5,6 @@ export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'";
 
-/** Path prefixes whose responses may carry tokens or personal data: never cached (RFC 6749 5.1, BBA). */
-const NO_STORE_PREFIXES = ['/api/', '/authorization-code/'];
-
 // Built once at start: every response gets the same set, so the hook only picks one of two frozen objects.
 const EVERY_RESPONSE: Readonly<Record<string, string>> = Object.freeze({
   'x-content-type-options': 'nosniff',
@@ -25,13 +22,18 @@ const NOT_STORED: Readonly<Record<string, string>> = Object.freeze({
 
 /**
  * Adds the security headers to every response: nosniff, no referrer (the callback URL carries a code),
- * no framing, the CSP, and `Cache-Control: no-store` on the API. No CORS header is ever set (SECURITY.md 23).
+ * no framing, the CSP, and `Cache-Control: no-store` (RFC 6749 5.1, BBA) on every response whose route did not
+ * choose a cache policy of its own: only the SPA's files (@fastify/static sets theirs on the raw response) and
+ * the public JWKS do. No CORS header is ever set (SECURITY.md 23).
  * A synchronous hook: it runs on every request, and an async one costs a promise per response.
  */
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', (request, reply, payload, done) => {
-    const url = request.url;
-    reply.headers(NO_STORE_PREFIXES.some((prefix) => url.startsWith(prefix)) ? NOT_STORED : EVERY_RESPONSE);
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    // Decided on the response, never on `request.url`: the router percent-decodes the path and accepts
+    // absolute-form targets, so `/%61pi/callback` or `http://host/api/callback` reach the token-issuing
+    // handlers although the raw URL does not start with `/api/`. Secure by default: a route opts out, not in.
+    const ownPolicy = reply.hasHeader('cache-control') || reply.raw.hasHeader('cache-control');
+    reply.headers(ownPolicy ? EVERY_RESPONSE : NOT_STORED);
     reply.removeHeader('access-control-allow-origin');
     reply.removeHeader('access-control-allow-credentials');
     done(null, payload);
