@@ -25,6 +25,9 @@ describe('callback validation against a misbehaving provider', () => {
     await op?.close();
   });
 
+  const SPA_CALLBACK = '/api/callback';
+  const SIMPLE_CALLBACK = '/authorization-code/callback';
+
   /** Starts a login in a fresh browser and returns what is needed to call back. */
   async function begin(returnTo?: string) {
     const jar = new CookieJar();
@@ -34,12 +37,21 @@ describe('callback validation against a misbehaving provider', () => {
     );
     expect(response.status).toBe(200);
     const { login_url } = (await response.json()) as { login_url: string };
-    return { jar, loginUrl: login_url, callback: op.authorize(login_url) };
+    return { jar, loginUrl: login_url, callback: op.authorize(login_url), callbackPath: SPA_CALLBACK };
   }
 
-  async function callBack(jar: CookieJar, query: URLSearchParams) {
-    const response = await t.request(`/api/callback?${query}`, { jar });
-    const body = (await response.json()) as Record<string, unknown>;
+  /** Starts a login of the simple (server-side) flow: a 302 to the provider. */
+  async function beginSimple() {
+    const jar = new CookieJar();
+    const response = await t.request('/authorization-code/login', { jar });
+    expect(response.status).toBe(302);
+    const loginUrl = response.headers.get('location') ?? '';
+    return { jar, loginUrl, callback: op.authorize(loginUrl), callbackPath: SIMPLE_CALLBACK };
+  }
+
+  async function callBack(jar: CookieJar, query: URLSearchParams, path = SPA_CALLBACK) {
+    const response = await t.request(`${path}?${query}`, { jar });
+    const body = (response.status === 302 ? {} : await response.json()) as Record<string, unknown>;
     return { response, body };
   }
 
@@ -64,13 +76,20 @@ describe('callback validation against a misbehaving provider', () => {
    * genuine cookie and the provider's genuine callback, against a provider that behaves again, gets
    * `login_transaction_used` and causes no further call to the provider. (Replaying the same bad input would
    * prove nothing: the same check would refuse it again whether or not the transaction was spent.)
-   * `spends: false` only where the callback names no transaction at all (an altered or missing state).
+   * `spends: false` only where the callback names no transaction at all (an altered or missing state). `path`
+   * sends the refused callback to another route than the one of the flow that started the login.
    */
   async function expectRefused(
     attempt: Attempt,
     status: number,
     error: string,
-    options: { jar?: CookieJar; callback?: URLSearchParams; calls?: ProviderCalls; spends?: boolean } = {},
+    options: {
+      jar?: CookieJar;
+      callback?: URLSearchParams;
+      path?: string;
+      calls?: ProviderCalls;
+      spends?: boolean;
+    } = {},
   ) {
     // The genuine browser as it was before the refusal cleared its transaction cookie.
     const genuine = attempt.jar.copy();
@@ -78,6 +97,7 @@ describe('callback validation against a misbehaving provider', () => {
     const { response, body } = await callBack(
       options.jar ?? attempt.jar,
       options.callback ?? attempt.callback,
+      options.path ?? attempt.callbackPath,
     );
     expect(body.error).toBe(error);
     expect(response.status).toBe(status);
@@ -92,7 +112,7 @@ describe('callback validation against a misbehaving provider', () => {
     expect({ token: after.token - before.token, userinfo: after.userinfo - before.userinfo }).toEqual(calls);
     if (options.spends !== false) {
       op.resetBehaviour();
-      const replay = await callBack(genuine, attempt.callback);
+      const replay = await callBack(genuine, attempt.callback, attempt.callbackPath);
       expect(replay.body.error).toBe('login_transaction_used');
       expect(replay.response.status).toBe(400);
       expect(replay.body.access_token).toBeUndefined();
@@ -166,6 +186,20 @@ describe('callback validation against a misbehaving provider', () => {
       const forged = new CookieJar();
       for (const name of other.jar.cookies.keys()) forged.cookies.set(name, 'forged-value');
       await expectRefused(other, 400, 'login_transaction_not_found', { jar: forged });
+    });
+
+    it('2: refuses a transaction finished at the callback of the other flow', async () => {
+      // Started by the simple flow (SameSite=Lax cookie, answered with a redirect), finished at the SPA's
+      // callback (answered with the API token in JSON), and the other way round.
+      const simple = await beginSimple();
+      await expectRefused(simple, 400, 'login_transaction_not_found', { path: SPA_CALLBACK });
+      const spa = await begin();
+      await expectRefused(spa, 400, 'login_transaction_not_found', { path: SIMPLE_CALLBACK });
+      // Each finishes at its own route.
+      const own = await beginSimple();
+      const finished = await callBack(own.jar, own.callback, SIMPLE_CALLBACK);
+      expect(finished.response.status).toBe(302);
+      expect(own.jar.cookies.has('__Secure-gh_refresh')).toBe(true);
     });
 
     it('3: refuses the same callback replayed after it succeeded', async () => {

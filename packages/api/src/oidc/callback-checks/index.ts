@@ -7,6 +7,7 @@ import { checkIdTokenAuthorizedParty } from './check-id-token-authorized-party.j
 import { checkIdTokenSignature } from './check-id-token-signature.js';
 import { checkResponseIssuer } from './check-response-issuer.js';
 import { checkTransactionExpiry } from './check-transaction-expiry.js';
+import { checkTransactionFlow } from './check-transaction-flow.js';
 import { consumeTransaction } from './consume-transaction.js';
 import { exchangeCode } from './exchange-code.js';
 import { fetchUserinfo } from './fetch-userinfo.js';
@@ -20,6 +21,7 @@ export const CALLBACK_PIPELINE: readonly CallbackCheck[] = [
   consumeTransaction,
   checkTransactionExpiry,
   checkBindingCookie,
+  checkTransactionFlow,
   checkErrorResponse,
   checkCodePresent,
   checkResponseIssuer,
