@@ -238,6 +238,7 @@ describe('callback validation against a misbehaving provider', () => {
         error: 'access_denied',
         error_description: '<script>alert(1)</script>',
         state: attempt.callback.get('state') ?? '',
+        iss: op.issuer,
       });
       const body = await expectRefused(attempt, 403, 'access_denied', { callback: denied });
       expect(JSON.stringify(body)).not.toContain('<script>');
@@ -247,6 +248,7 @@ describe('callback validation against a misbehaving provider', () => {
         error: 'temporarily_unavailable',
         error_description: 'evil text',
         state: other.callback.get('state') ?? '',
+        iss: op.issuer,
       });
       const refused = await expectRefused(other, 502, 'provider_error', { callback: weird });
       expect(refused.error_description).toContain('temporarily_unavailable');
@@ -262,6 +264,19 @@ describe('callback validation against a misbehaving provider', () => {
       const noIss = new URLSearchParams(missing.callback);
       noIss.delete('iss');
       await expectRefused(missing, 400, 'invalid_callback', { callback: noIss });
+    });
+
+    it('5: RFC 9207 2.4 — checks iss on an error callback too, before reading the error', async () => {
+      for (const iss of ['https://attacker.example', undefined]) {
+        const attempt = await begin();
+        const denied = new URLSearchParams({
+          error: 'access_denied',
+          state: attempt.callback.get('state') ?? '',
+        });
+        if (iss !== undefined) denied.set('iss', iss);
+        const body = await expectRefused(attempt, 400, 'invalid_callback', { callback: denied });
+        expect(body.error_description).toMatch(/RFC 9207/);
+      }
     });
 
     it('6: ignores a return_to that is not a same-origin relative path', async () => {
@@ -390,6 +405,45 @@ describe('callback validation against a misbehaving provider', () => {
     for (const request of op.requestsTo('/token')) {
       const code = new URLSearchParams(request.body).get('code');
       if (code) expect(text).not.toContain(code);
+    }
+  });
+});
+
+describe('RFC 9207 with a provider that does not advertise authorization_response_iss_parameter_supported', () => {
+  it('accepts callbacks without iss, names an error callback without iss, and still refuses a wrong iss', async () => {
+    const op = await MisbehavingProvider.start();
+    op.behaviour.issParameterSupported = false;
+    const t = await startTestApi({
+      issuer: op.issuer,
+      publicUrl: await reservePublicUrl(),
+      env: { RATE_LIMIT_PER_MINUTE: '0' },
+    });
+    try {
+      const attempt = async (change: (callback: URLSearchParams) => void) => {
+        const jar = new CookieJar();
+        const { login_url } = (await (await t.request('/api/login', { jar })).json()) as {
+          login_url: string;
+        };
+        const callback = op.authorize(login_url);
+        change(callback);
+        const response = await t.request(`/api/callback?${callback}`, { jar });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      expect((await attempt((callback) => callback.delete('iss'))).status).toBe(200);
+      const denied = await attempt((callback) => {
+        for (const name of ['iss', 'code']) callback.delete(name);
+        callback.set('error', 'access_denied');
+      });
+      expect(denied.body.error).toBe('access_denied');
+      const wrong = await attempt((callback) => {
+        callback.delete('code');
+        callback.set('error', 'access_denied');
+        callback.set('iss', 'https://attacker.example');
+      });
+      expect(wrong.body.error).toBe('invalid_callback');
+    } finally {
+      await t.close();
+      await op.close();
     }
   });
 });

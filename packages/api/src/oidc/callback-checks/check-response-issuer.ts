@@ -4,7 +4,7 @@ import type { CallbackCheck } from './callback-state.js';
 /**
  * SECURITY.md 5 (RFC 9207 2.4, mix-up defence): when the provider advertises
  * `authorization_response_iss_parameter_supported`, `iss` must be present and equal its issuer; when present
- * anyway, it must match too.
+ * anyway, it must match too. This applies to error responses as well as to successful ones.
  */
 export const checkResponseIssuer: CallbackCheck = {
   name: 'check-response-issuer',

@@ -22,9 +22,11 @@ export const CALLBACK_PIPELINE: readonly CallbackCheck[] = [
   checkTransactionExpiry,
   checkBindingCookie,
   checkTransactionFlow,
+  // RFC 9207 2.4: `iss` is checked on error responses too, so before the error is read: a mix-up attacker's
+  // error must not be reported as the user's provider refusing.
+  checkResponseIssuer,
   checkErrorResponse,
   checkCodePresent,
-  checkResponseIssuer,
   exchangeCode,
   checkIdTokenSignature,
   checkIdTokenAudience,
