@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { PasswordVerifier } from '../passwords/verify-password-or-dummy.js';
 import type { AuthStore } from '../store/auth-store.js';
 import type { LoginThrottle } from '../throttle/login-throttle.js';
+import type { SecondFactorThrottle } from '../throttle/second-factor-throttle.js';
 
 /** What the interaction steps need; the clock is injectable (milliseconds) for TOTP and throttling tests. */
 export interface InteractionDeps {
@@ -10,6 +11,7 @@ export interface InteractionDeps {
   readonly store: AuthStore;
   readonly verifyPassword: PasswordVerifier;
   readonly throttle: LoginThrottle;
+  readonly secondFactor: SecondFactorThrottle;
   readonly nowMs: () => number;
   readonly logger: Logger;
 }

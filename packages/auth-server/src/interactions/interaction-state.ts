@@ -1,6 +1,10 @@
 import type { InteractionResults } from 'oidc-provider';
 
-/** Wrong codes allowed in one interaction before the password must be entered again. */
+/**
+ * Wrong codes allowed in one interaction before the password must be entered again. Not a bound on guessing by
+ * itself, since whoever has the password can start again: the account-wide bound is `SECOND_FACTOR_POLICY`
+ * (throttle/second-factor-throttle.ts).
+ */
 export const MAX_TOTP_FAILURES = 5;
 
 /**

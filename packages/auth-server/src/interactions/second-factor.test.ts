@@ -17,7 +17,8 @@ describe('second factor (TOTP)', () => {
   let auth: TestAuthServer;
   let now = T0;
   // Each test starts an hour later than the previous one, so throttling counters from earlier failures have
-  // reset (policy: an hour idle) and TOTP steps move forward; still mid-step.
+  // reset (policy: an hour idle) and TOTP steps move forward; still mid-step. (The account's wrong-code count,
+  // SECOND_FACTOR_POLICY, never resets by time: these tests stay within its 5 free wrong codes.)
   let base = T0 - 3_600_000;
   beforeEach(() => {
     base += 3_600_000;

@@ -8,6 +8,8 @@ import { interactionUrl } from './respond.js';
 const MESSAGES: Record<string, string> = {
   credentials: 'Invalid username or password',
   code: 'Invalid code',
+  // SECOND_FACTOR_POLICY.lockAfter wrong codes in a row: only an administrator can lift it.
+  locked: 'Too many wrong codes. Sign-in to this account is blocked until an administrator resets it.',
 };
 
 /** GET `/interaction/<uid>`: the page for where this interaction stands (sign-in, code, or consent). */

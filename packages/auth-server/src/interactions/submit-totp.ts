@@ -1,13 +1,23 @@
+import type { Context } from 'koa';
+import type { Interaction } from 'oidc-provider';
 import { readFormBody } from '../http/read-form-body.js';
 import { matchTotpStep } from '../totp/totp.js';
-import { MAX_TOTP_FAILURES, readPending, withPending } from './interaction-state.js';
+import type { InteractionDeps } from './interaction-deps.js';
+import {
+  MAX_TOTP_FAILURES,
+  type PendingSecondFactor,
+  readPending,
+  withPending,
+} from './interaction-state.js';
 import type { InteractionStep } from './interaction-step.js';
 import { backWithError, interactionUrl, saveResult, seeOther } from './respond.js';
 
 /**
  * POST `/interaction/<uid>/totp`: the second factor (RFC 6238), only after the password step of this same
  * interaction. A code is accepted once (its time step must be later than the last accepted one) within one
- * step of drift (SECURITY.md 30, 31). Too many wrong codes send the person back to the password.
+ * step of drift (SECURITY.md 30, 31). Too many wrong codes send the person back to the password; the account's
+ * own count of wrong codes, which a new interaction does not reset, slows and then stops guessing (SECURITY.md
+ * 32, `SECOND_FACTOR_POLICY`).
  */
 export const submitTotp: InteractionStep = {
   method: 'POST',
@@ -23,42 +33,67 @@ export const submitTotp: InteractionStep = {
     const decision = await deps.throttle.reserve(pending.username, ctx.ip, now);
     if (!decision.allowed) return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
     try {
-      const user = await deps.store.users.findById(pending.accountId);
-      if (!user?.totpSecret) {
-        await saveResult(interaction, withPending(undefined), now);
-        return backWithError(ctx, interaction.uid, 'credentials');
+      // Checked before the code: while the account waits (or is locked), even the right code is refused.
+      const account = await deps.secondFactor.reserve(pending.accountId, now);
+      if (!account.allowed) {
+        return account.locked
+          ? backWithError(ctx, interaction.uid, 'locked')
+          : backWithError(ctx, interaction.uid, 'throttled', account.retryAfter);
       }
-      const step = code.length <= 10 ? matchTotpStep(user.totpSecret, code, nowMs) : null;
-      if (step === null || !(await deps.store.users.acceptTotpStep(user.id, step))) {
-        await deps.throttle.recordFailure(user.username, ctx.ip, now);
-        const failures = pending.failures + 1;
-        await saveResult(
-          interaction,
-          withPending(failures >= MAX_TOTP_FAILURES ? undefined : { ...pending, failures }),
-          now,
-        );
-        deps.logger.info(
-          { event: 'totp_failed', uid: interaction.uid, sub: user.id },
-          'second factor refused',
-        );
-        return backWithError(ctx, interaction.uid, failures >= MAX_TOTP_FAILURES ? 'credentials' : 'code');
+      try {
+        await checkCode(ctx, interaction, deps, { pending, code, nowMs });
+      } finally {
+        deps.secondFactor.release(pending.accountId);
       }
-      await deps.throttle.recordSuccess(user.username, ctx.ip, now);
-      deps.logger.info(
-        { event: 'login', uid: interaction.uid, sub: user.id, amr: ['pwd', 'otp'] },
-        'signed in',
-      );
-      const returnTo = await deps
-        .provider()
-        .interactionResult(
-          ctx.req,
-          ctx.res,
-          { login: { accountId: user.id, amr: ['pwd', 'otp'], remember: true } },
-          { mergeWithLastSubmission: false },
-        );
-      return seeOther(ctx, returnTo);
     } finally {
       deps.throttle.release(pending.username, ctx.ip);
     }
   },
 };
+
+/** Checks `code` for the pending account at `nowMs` and records the outcome on both throttles. */
+async function checkCode(
+  ctx: Context,
+  interaction: Interaction,
+  deps: InteractionDeps,
+  { pending, code, nowMs }: { pending: PendingSecondFactor; code: string; nowMs: number },
+): Promise<void> {
+  const now = Math.floor(nowMs / 1000);
+  const user = await deps.store.users.findById(pending.accountId);
+  if (!user?.totpSecret) {
+    await saveResult(interaction, withPending(undefined), now);
+    return backWithError(ctx, interaction.uid, 'credentials');
+  }
+  const step = code.length <= 10 ? matchTotpStep(user.totpSecret, code, nowMs) : null;
+  if (step === null || !(await deps.store.users.acceptTotpStep(user.id, step))) {
+    await deps.throttle.recordFailure(user.username, ctx.ip, now);
+    const locked = await deps.secondFactor.recordFailure(user.id, now);
+    const failures = pending.failures + 1;
+    await saveResult(
+      interaction,
+      withPending(failures >= MAX_TOTP_FAILURES ? undefined : { ...pending, failures }),
+      now,
+    );
+    deps.logger.info({ event: 'totp_failed', uid: interaction.uid, sub: user.id }, 'second factor refused');
+    // An administrator has to act (a new password or TOTP secret): say so where they will look.
+    if (locked) {
+      deps.logger.warn(
+        { event: 'second_factor_locked', sub: user.id },
+        'too many wrong second-factor codes in a row: the account is locked until a new password or TOTP secret',
+      );
+    }
+    return backWithError(ctx, interaction.uid, failures >= MAX_TOTP_FAILURES ? 'credentials' : 'code');
+  }
+  await deps.throttle.recordSuccess(user.username, ctx.ip, now);
+  await deps.secondFactor.recordSuccess(user.id);
+  deps.logger.info({ event: 'login', uid: interaction.uid, sub: user.id, amr: ['pwd', 'otp'] }, 'signed in');
+  const returnTo = await deps
+    .provider()
+    .interactionResult(
+      ctx.req,
+      ctx.res,
+      { login: { accountId: user.id, amr: ['pwd', 'otp'], remember: true } },
+      { mergeWithLastSubmission: false },
+    );
+  return seeOther(ctx, returnTo);
+}

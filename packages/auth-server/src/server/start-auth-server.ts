@@ -11,6 +11,7 @@ import { createPasswordVerifier } from '../passwords/verify-password-or-dummy.js
 import type { AuthStore } from '../store/auth-store.js';
 import { openAuthStore } from '../store/sqlite/open-auth-store.js';
 import { LoginThrottle, THROTTLE_POLICY } from '../throttle/login-throttle.js';
+import { SecondFactorThrottle } from '../throttle/second-factor-throttle.js';
 import { landingAndNotFound } from './landing-and-not-found.js';
 import { closeAll, listen } from './listen.js';
 import { staticAssets } from './static-assets.js';
@@ -69,6 +70,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     store,
     verifyPassword: await createPasswordVerifier(options.hasher ?? argon2idHasher),
     throttle: new LoginThrottle(store.throttle),
+    secondFactor: new SecondFactorThrottle(store.throttle),
     nowMs,
     logger,
   };

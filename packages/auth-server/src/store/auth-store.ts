@@ -38,8 +38,12 @@ export interface UserStore {
   count(): Promise<number>;
   /** Resolves to false when there is no such user. */
   remove(username: string): Promise<boolean>;
+  /** Also clears the account's second-factor failures ({@link ThrottleStore.recordSecondFactorFailure}). */
   setPasswordHash(username: string, passwordHash: string): Promise<boolean>;
-  /** Sets or clears the TOTP secret; either way the replay marker starts over. */
+  /**
+   * Sets or clears the TOTP secret; either way the replay marker starts over and the account's second-factor
+   * failures are cleared (this and a new password are how an administrator lifts a second-factor lock).
+   */
   setTotpSecret(username: string, secret: string | null): Promise<boolean>;
   /**
    * Records `step` as the last accepted TOTP time step, atomically and only if it is later than the stored
@@ -118,8 +122,13 @@ export interface ThrottleStore {
   /** Stores a marker (e.g. a known account+address pair) valid until `expiresAt`. */
   mark(key: string, expiresAt: number): Promise<void>;
   isMarked(key: string, now: number): Promise<boolean>;
-  /** Drops counters idle since before `idleSince` and markers expired at `now`. */
+  /** Drops counters idle since before `idleSince` and markers expired at `now` (not second-factor failures). */
   sweep(now: number, idleSince: number): Promise<void>;
+  /** The account's consecutive wrong second-factor codes (`key` is the user id), if any. */
+  secondFactorFailures(userId: string): Promise<ThrottleRecord | undefined>;
+  /** Adds one wrong code. Never reset by time: only {@link ThrottleStore.clearSecondFactorFailures} resets it. */
+  recordSecondFactorFailure(userId: string, now: number): Promise<ThrottleRecord>;
+  clearSecondFactorFailures(userId: string): Promise<void>;
 }
 
 /** The oidc-provider model payloads (sessions, grants, codes, tokens, interactions…), opaque JSON here. */

@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBrowser } from '../testing/browser.js';
+import type { TestBrowser } from '../testing/browser.js';
+import { BrowserAt } from '../testing/browser-at.js';
 import { authorizeUrl, pkcePair, signIn, startLogin } from '../testing/sign-in.js';
 import { startTestAuthServer, TEST_TOTP_SECRET, type TestAuthServer } from '../testing/test-auth-server.js';
 import { totpCode } from '../totp/totp.js';
-
-/** A browser whose requests reach the server through the trusted proxy from `address`. */
-class BrowserAt extends TestBrowser {
-  readonly #address: string;
-  constructor(address: string) {
-    super();
-    this.#address = address;
-  }
-  override async post(url: string, form: Record<string, string>, headers: Record<string, string> = {}) {
-    return super.post(url, form, { 'x-forwarded-for': this.#address, ...headers });
-  }
-}
 
 // SECURITY.md 32, "without an easy lock-out of someone else's account": an attacker spraying wrong passwords
 // for alice from many addresses slows guessing, but alice still signs in from an address she used before.

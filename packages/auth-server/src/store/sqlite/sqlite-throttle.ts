@@ -16,6 +16,9 @@ export class SqliteThrottleStore implements ThrottleStore {
   readonly #marked;
   readonly #delete;
   readonly #sweep;
+  readonly #secondFactorGet;
+  readonly #secondFactorBump;
+  readonly #secondFactorClear;
 
   constructor(db: SqliteDatabase) {
     this.#get = db.prepare<[string], ThrottleRow>('SELECT * FROM throttle WHERE key = ?');
@@ -37,6 +40,15 @@ export class SqliteThrottleStore implements ThrottleStore {
     this.#sweep = db.prepare<[number, number]>(
       'DELETE FROM throttle WHERE (expires_at IS NULL AND last_failure_at < ?) OR expires_at < ?',
     );
+    this.#secondFactorGet = db.prepare<[string], SecondFactorRow>(
+      'SELECT * FROM second_factor_failures WHERE user_id = ?',
+    );
+    this.#secondFactorBump = db.prepare<{ user_id: string; now: number }, SecondFactorRow>(
+      `INSERT INTO second_factor_failures (user_id, failures, last_failure_at) VALUES (@user_id, 1, @now)
+       ON CONFLICT (user_id) DO UPDATE SET failures = failures + 1, last_failure_at = @now
+       RETURNING *`,
+    );
+    this.#secondFactorClear = db.prepare<[string]>('DELETE FROM second_factor_failures WHERE user_id = ?');
   }
 
   async get(key: string): Promise<ThrottleRecord | undefined> {
@@ -65,6 +77,31 @@ export class SqliteThrottleStore implements ThrottleStore {
   async sweep(now: number, idleSince: number): Promise<void> {
     this.#sweep.run(idleSince, now);
   }
+
+  async secondFactorFailures(userId: string): Promise<ThrottleRecord | undefined> {
+    const row = this.#secondFactorGet.get(userId);
+    return row ? fromSecondFactorRow(row) : undefined;
+  }
+
+  async recordSecondFactorFailure(userId: string, now: number): Promise<ThrottleRecord> {
+    const row = this.#secondFactorBump.get({ user_id: userId, now });
+    if (!row) throw new Error('second-factor counter was not written');
+    return fromSecondFactorRow(row);
+  }
+
+  async clearSecondFactorFailures(userId: string): Promise<void> {
+    this.#secondFactorClear.run(userId);
+  }
+}
+
+interface SecondFactorRow {
+  user_id: string;
+  failures: number;
+  last_failure_at: number;
+}
+
+function fromSecondFactorRow(row: SecondFactorRow): ThrottleRecord {
+  return { key: row.user_id, failures: row.failures, lastFailureAt: row.last_failure_at };
 }
 
 function toRecord(row: ThrottleRow): ThrottleRecord {

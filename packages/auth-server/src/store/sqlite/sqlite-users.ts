@@ -27,9 +27,12 @@ export class SqliteUserStore implements UserStore {
   readonly #setPassword;
   readonly #setTotp;
   readonly #acceptStep;
+  readonly #clearSecondFactor;
+  readonly #transaction;
 
   constructor(db: SqliteDatabase, box: SealedBox, now: () => number) {
     this.#box = box;
+    this.#transaction = <T>(run: () => T): T => db.transaction(run)();
     this.#now = now;
     this.#insert = db.prepare(
       `INSERT INTO users (id, username, email, email_verified, name, password_hash, totp_secret_sealed, created_at)
@@ -47,6 +50,7 @@ export class SqliteUserStore implements UserStore {
     this.#acceptStep = db.prepare<[number, string, number]>(
       'UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)',
     );
+    this.#clearSecondFactor = db.prepare<[string]>('DELETE FROM second_factor_failures WHERE user_id = ?');
   }
 
   async create(user: NewUser): Promise<UserRecord> {
@@ -94,14 +98,24 @@ export class SqliteUserStore implements UserStore {
   }
 
   async setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
-    return this.#setPassword.run(passwordHash, username).changes === 1;
+    // Whoever ran up wrong codes had the old password: with a new one, the second-factor lock has done its job.
+    return this.#transaction(() => {
+      const row = this.#byUsername.get(username);
+      if (!row || this.#setPassword.run(passwordHash, username).changes !== 1) return false;
+      this.#clearSecondFactor.run(row.id);
+      return true;
+    });
   }
 
   async setTotpSecret(username: string, secret: string | null): Promise<boolean> {
-    const row = this.#byUsername.get(username);
-    if (!row) return false;
-    const sealed = secret === null ? null : this.#box.seal(secret, totpContext(row.id));
-    return this.#setTotp.run(sealed, row.id).changes === 1;
+    return this.#transaction(() => {
+      const row = this.#byUsername.get(username);
+      if (!row) return false;
+      const sealed = secret === null ? null : this.#box.seal(secret, totpContext(row.id));
+      if (this.#setTotp.run(sealed, row.id).changes !== 1) return false;
+      this.#clearSecondFactor.run(row.id);
+      return true;
+    });
   }
 
   async acceptTotpStep(userId: string, step: number): Promise<boolean> {
