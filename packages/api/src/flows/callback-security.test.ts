@@ -375,6 +375,39 @@ describe('callback validation against a misbehaving provider', () => {
       expect(userinfo?.url).toBe('/userinfo');
     });
 
+    async function me(accessToken: unknown) {
+      const response = await t.request('/api/me', { headers: { authorization: `Bearer ${accessToken}` } });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    }
+
+    it('keeps a 10,000-character name to 256 characters, so the API token still passes (regression: 401 on every request)', async () => {
+      const attempt = await begin();
+      op.behaviour.userinfoClaims = { name: 'N'.repeat(10_000), email: `${'e'.repeat(300)}@example.com` };
+      const { response, body } = await callBack(attempt.jar, attempt.callback);
+      expect(response.status).toBe(200);
+      // The name is cut; an email longer than any real address is dropped, with its email_verified.
+      expect(body.user).toEqual({ sub: 'user-1', name: 'N'.repeat(256) });
+      expect(await me(body.access_token)).toEqual({
+        status: 200,
+        body: { sub: 'user-1', name: 'N'.repeat(256) },
+      });
+    });
+
+    it('mints the API token without the profile when even the capped claims would not fit the bearer limit', async () => {
+      const attempt = await begin();
+      // A longest-allowed sub (OIDC Core 2: 255 ASCII characters), and claims that JSON escapes to 6 bytes each.
+      const sub = 's'.repeat(255);
+      op.behaviour.claims.sub = sub;
+      op.behaviour.userinfoSub = sub;
+      op.behaviour.userinfoClaims = {
+        name: '\u0001'.repeat(10_000),
+        email: `${'\u0001'.repeat(240)}@example.com`,
+      };
+      const { response, body } = await callBack(attempt.jar, attempt.callback);
+      expect(response.status).toBe(200);
+      expect(await me(body.access_token)).toEqual({ status: 200, body: { sub } });
+    });
+
     const tokenCases: [string, 'error' | '5xx' | 'non-json' | 'no-id-token' | 'hang', number, string][] = [
       ['an OAuth error', 'error', 502, 'provider_error'],
       ['a 5xx', '5xx', 502, 'provider_error'],

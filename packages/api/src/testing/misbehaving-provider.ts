@@ -29,6 +29,8 @@ export interface Behaviour {
   publishedKids: string[];
   /** userinfo `sub` override. */
   userinfoSub: string | undefined;
+  /** Claims merged over the correct userinfo answer (e.g. a very long `name`). */
+  userinfoClaims: Record<string, unknown>;
   issParameterSupported: boolean;
   /** The issuer the discovery document claims (for the mismatch case). */
   discoveryIssuer: string | undefined;
@@ -94,6 +96,7 @@ export class MisbehavingProvider {
       signingKid: 'key-1',
       publishedKids: ['key-1'],
       userinfoSub: undefined,
+      userinfoClaims: {},
       issParameterSupported: true,
       discoveryIssuer: undefined,
       jwksUri: undefined,
@@ -262,6 +265,7 @@ export class MisbehavingProvider {
           email: 'user1@example.com',
           email_verified: true,
           name: 'User One',
+          ...b.userinfoClaims,
         });
       }
       default:

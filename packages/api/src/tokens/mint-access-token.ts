@@ -3,6 +3,10 @@ import { SignJWT } from 'jose';
 import type { ApiKeyRing } from '../keys/api-key-ring.js';
 import type { ApiContext } from '../server/api-context.js';
 import type { StoredUser } from '../store/api-store.js';
+import { MAX_AUTHORIZATION_HEADER } from './verify-bearer.js';
+
+/** Longest token that fits the `Authorization: Bearer <token>` header the verifier accepts. */
+const MAX_TOKEN_LENGTH = MAX_AUTHORIZATION_HEADER - 'Bearer '.length;
 
 /**
  * Signs one of the API's own access tokens (step 10): `typ: at+jwt` (RFC 9068 2.1) so that no other kind of
@@ -18,22 +22,34 @@ export async function mintAccessToken(options: {
   ttlSeconds: number;
   now: number;
 }): Promise<{ token: string; expiresIn: number }> {
-  const { keys, user } = options;
+  const { user } = options;
+  const profile: Record<string, string> = {};
+  if (user.email !== undefined) profile.email = user.email;
+  if (user.name !== undefined) profile.name = user.name;
+  const token = await sign(options, profile);
+  // The profile is capped where it comes from the provider (profileFromClaims), but a name of characters that
+  // JSON escapes six bytes each, or one stored before that cap, could still overflow: never hand out a token
+  // our own verifier refuses (SECURITY.md 19). `email` and `name` are conveniences; `sub` and `sid` are not.
+  if (token.length > MAX_TOKEN_LENGTH)
+    return { token: await sign(options, {}), expiresIn: options.ttlSeconds };
+  return { token, expiresIn: options.ttlSeconds };
+}
+
+function sign(
+  options: Parameters<typeof mintAccessToken>[0],
+  profile: Record<string, string>,
+): Promise<string> {
   const iat = Math.floor(options.now / 1000);
-  const extra: Record<string, string> = {};
-  if (user.email !== undefined) extra.email = user.email;
-  if (user.name !== undefined) extra.name = user.name;
-  const signing = keys.signing;
-  const token = await new SignJWT({ sid: options.sessionId, ...extra })
+  const signing = options.keys.signing;
+  return new SignJWT({ sid: options.sessionId, ...profile })
     .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'at+jwt' })
     .setIssuer(options.issuer)
     .setAudience(options.audience)
-    .setSubject(user.sub)
+    .setSubject(options.user.sub)
     .setJti(randomToken(16))
     .setIssuedAt(iat)
     .setExpirationTime(iat + options.ttlSeconds)
     .sign(signing.key);
-  return { token, expiresIn: options.ttlSeconds };
 }
 
 /**

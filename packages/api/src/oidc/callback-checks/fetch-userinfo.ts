@@ -1,13 +1,13 @@
 import { fetchUserInfo } from 'openid-client';
 import { ApiError } from '../../errors/api-error.js';
-import type { StoredUser } from '../../store/api-store.js';
 import { mapClientError } from '../map-client-error.js';
+import { profileFromClaims } from '../profile-from-claims.js';
 import type { CallbackCheck } from './callback-state.js';
 
 /**
  * SECURITY.md 12 (OIDC Core 5.3.2): userinfo is called with the provider's access token in the Authorization
  * header (openid-client never puts it in a URL), and its `sub` must equal the ID token's. Without a userinfo
- * endpoint the ID token claims are used.
+ * endpoint the ID token claims are used; either way capped in length ({@link profileFromClaims}).
  */
 export const fetchUserinfo: CallbackCheck = {
   name: 'fetch-userinfo',
@@ -27,14 +27,6 @@ export const fetchUserinfo: CallbackCheck = {
       if (info.sub !== claims.sub)
         throw new ApiError('userinfo_invalid', { detail: 'userinfo sub mismatch' });
     }
-    const pick = (name: string): unknown => info[name] ?? claims[name];
-    const user: StoredUser = { sub: claims.sub };
-    const email = pick('email');
-    const verified = pick('email_verified');
-    const name = pick('name');
-    if (typeof email === 'string') user.email = email;
-    if (typeof verified === 'boolean') user.email_verified = verified;
-    if (typeof name === 'string') user.name = name;
-    state.user = user;
+    state.user = profileFromClaims(claims.sub, info, claims);
   },
 };
