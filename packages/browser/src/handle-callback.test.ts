@@ -106,11 +106,13 @@ describe('handleCallback()', () => {
   });
 
   it('names an error callback without reflecting its description, and tells the API', async () => {
-    t.tab.href = `${api.url}/callback?error=access_denied&error_description=%3Cscript%3Eowned&state=s`;
+    const iss = encodeURIComponent('http://localhost:4000');
+    t.tab.href = `${api.url}/callback?error=access_denied&error_description=%3Cscript%3Eowned&state=s&iss=${iss}`;
     const error = await failure(t.gatehouse.handleCallback());
     expect(error).toMatchObject({ code: 'callback_failed', serverError: 'access_denied' });
     expect(error.message).toBe('The sign-in was cancelled or refused.');
-    expect(api.requests).toContain('GET /api/callback?error=access_denied&state=s');
+    // With iss (RFC 9207 2.4: the API checks it on error responses as well), never the description.
+    expect(api.requests).toContain(`GET /api/callback?error=access_denied&state=s&iss=${iss}`);
     expect(t.tab.href).toBe(`${api.url}/callback`);
   });
 
