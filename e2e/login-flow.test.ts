@@ -177,8 +177,10 @@ describe('the whole flow in Chromium', () => {
     await expect.poll(() => second.getByText(grace.email).first().isVisible()).toBe(true);
 
     const refreshCookie = (await ctx.cookies(`${gatehouse.url}/api/refresh`)).find(
-      (cookie) => cookie.httpOnly && cookie.path === '/api',
+      (cookie) => cookie.httpOnly && cookie.name === '__Host-gh_refresh',
     );
+    // Chromium kept it as a host-only cookie for the whole origin (the __Host- prefix demands both).
+    expect(refreshCookie).toMatchObject({ path: '/', secure: true, sameSite: 'Strict' });
     expect(refreshCookie).toBeDefined();
     let logoutAnswer = '';
     await first.route('**/api/logout', async (route) => {

@@ -103,10 +103,10 @@ describe('callback validation against a misbehaving provider', () => {
     expect(response.status).toBe(status);
     expect(typeof body.error_description).toBe('string');
     expect(body.access_token).toBeUndefined();
-    expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith('__Secure-gh_refresh='))).toBe(
+    expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith('__Host-gh_refresh='))).toBe(
       false,
     );
-    expect((options.jar ?? attempt.jar).cookies.has('__Secure-gh_refresh')).toBe(false);
+    expect((options.jar ?? attempt.jar).cookies.has('__Host-gh_refresh')).toBe(false);
     const after = providerCalls();
     const calls = options.calls ?? NO_PROVIDER_CALL;
     expect({ token: after.token - before.token, userinfo: after.userinfo - before.userinfo }).toEqual(calls);
@@ -116,7 +116,7 @@ describe('callback validation against a misbehaving provider', () => {
       expect(replay.body.error).toBe('login_transaction_used');
       expect(replay.response.status).toBe(400);
       expect(replay.body.access_token).toBeUndefined();
-      expect(genuine.cookies.has('__Secure-gh_refresh')).toBe(false);
+      expect(genuine.cookies.has('__Host-gh_refresh')).toBe(false);
       expect(providerCalls()).toEqual(after);
     }
     return body;
@@ -199,7 +199,7 @@ describe('callback validation against a misbehaving provider', () => {
       const own = await beginSimple();
       const finished = await callBack(own.jar, own.callback, SIMPLE_CALLBACK);
       expect(finished.response.status).toBe(302);
-      expect(own.jar.cookies.has('__Secure-gh_refresh')).toBe(true);
+      expect(own.jar.cookies.has('__Host-gh_refresh')).toBe(true);
     });
 
     it('3: refuses the same callback replayed after it succeeded', async () => {

@@ -61,7 +61,7 @@ describe('the flow against a plain oidc-provider', () => {
     const setCookie = callback.headers.getSetCookie().join('\n');
     expect(setCookie).toMatch(/^__Host-gh_tx_[\w-]+=;.*Path=\/;.*Secure/m);
     expect(setCookie).toMatch(
-      /^__Secure-gh_refresh=[^;]+; Max-Age=\d+; Path=\/api; HttpOnly; Secure; SameSite=Strict/m,
+      /^__Host-gh_refresh=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Strict$/m,
     );
     expect(JSON.stringify(body)).not.toMatch(/id_token|refresh_token/);
 
@@ -70,13 +70,13 @@ describe('the flow against a plain oidc-provider', () => {
     expect(me.status).toBe(200);
     expect(await me.json()).toEqual({ sub: 'alice', email: 'alice@example.com', name: 'Alice Example' });
 
-    const firstRefresh = jar.cookies.get('__Secure-gh_refresh');
+    const firstRefresh = jar.cookies.get('__Host-gh_refresh');
     const refreshed = await t.postFromSpa('/api/refresh', jar);
     expect(refreshed.status).toBe(200);
     expect(refreshed.headers.get('cache-control')).toBe('no-store');
     const refreshedBody = (await refreshed.json()) as { access_token: string; user: { sub: string } };
     expect(refreshedBody.user.sub).toBe('alice');
-    expect(jar.cookies.get('__Secure-gh_refresh')).not.toBe(firstRefresh);
+    expect(jar.cookies.get('__Host-gh_refresh')).not.toBe(firstRefresh);
 
     const logout = await t.postFromSpa('/api/logout', jar);
     expect(logout.status).toBe(200);
@@ -91,7 +91,7 @@ describe('the flow against a plain oidc-provider', () => {
     expect(end.searchParams.get('state')).toBeTruthy();
     // A prefixed cookie is only replaced (here: cleared) by a Set-Cookie with the same prefix rules: Secure, and
     // the same Path, or the browser ignores it (RFC 6265bis 4.1.3).
-    expect(logout.headers.getSetCookie().join('\n')).toMatch(/^__Secure-gh_refresh=;.*Path=\/api;.*Secure/m);
+    expect(logout.headers.getSetCookie().join('\n')).toMatch(/^__Host-gh_refresh=;.*Path=\/;.*Secure/m);
 
     // The session is over at once for the access token too (sid revocation).
     const after = await t.request('/api/me', {
@@ -127,7 +127,7 @@ describe('the flow against a plain oidc-provider', () => {
     const done = await t.request(`${back.pathname}${back.search}`, { jar });
     expect(done.status).toBe(302);
     expect(done.headers.get('location')).toBe(`${t.url}/after`);
-    expect(jar.cookies.has('__Secure-gh_refresh')).toBe(true);
+    expect(jar.cookies.has('__Host-gh_refresh')).toBe(true);
   });
 
   it('keeps contacts per user', async () => {

@@ -75,7 +75,7 @@ describe('sessions, refresh and CSRF', () => {
         expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
         expect(((await response.json()) as { error: string }).error).toBe('cross_site_request');
         expect(
-          response.headers.getSetCookie().some((cookie) => cookie.startsWith('__Secure-gh_refresh=')),
+          response.headers.getSetCookie().some((cookie) => cookie.startsWith('__Host-gh_refresh=')),
         ).toBe(false);
       }
     }
@@ -85,13 +85,13 @@ describe('sessions, refresh and CSRF', () => {
 
   it('21: a refresh cookie used twice revokes the whole session and every descendant', async () => {
     const { jar, token } = await signIn();
-    const stolen = jar.cookies.get('__Secure-gh_refresh') ?? '';
+    const stolen = jar.cookies.get('__Host-gh_refresh') ?? '';
     const first = await refresh(jar);
     expect(first.status).toBe(200);
     const childToken = ((await first.json()) as { access_token: string }).access_token;
     // The attacker replays the old cookie.
     const replay = new CookieJar();
-    replay.cookies.set('__Secure-gh_refresh', stolen);
+    replay.cookies.set('__Host-gh_refresh', stolen);
     const reused = await refresh(replay);
     expect(reused.status).toBe(401);
     expect(((await reused.json()) as { error: string }).error).toBe('refresh_token_reused');
@@ -105,11 +105,11 @@ describe('sessions, refresh and CSRF', () => {
 
   it('22: after logout the refresh cookie is refused server-side', async () => {
     const { jar, token } = await signIn();
-    const cookie = jar.cookies.get('__Secure-gh_refresh') ?? '';
+    const cookie = jar.cookies.get('__Host-gh_refresh') ?? '';
     const logout = await t.postFromSpa('/api/logout', jar);
     expect(logout.status).toBe(200);
     const kept = new CookieJar();
-    kept.cookies.set('__Secure-gh_refresh', cookie);
+    kept.cookies.set('__Host-gh_refresh', cookie);
     const again = await refresh(kept);
     expect(again.status).toBe(401);
     expect((await me(token)).status).toBe(401);
@@ -118,7 +118,7 @@ describe('sessions, refresh and CSRF', () => {
   it('22: logout with a refresh cookie a stolen copy already rotated still ends the session for the thief', async () => {
     const { jar } = await signIn();
     const thief = new CookieJar();
-    thief.cookies.set('__Secure-gh_refresh', jar.cookies.get('__Secure-gh_refresh') ?? '');
+    thief.cookies.set('__Host-gh_refresh', jar.cookies.get('__Host-gh_refresh') ?? '');
     expect((await refresh(thief)).status).toBe(200);
     const logout = await t.postFromSpa('/api/logout', jar);
     expect(logout.status).toBe(200);
@@ -131,10 +131,10 @@ describe('sessions, refresh and CSRF', () => {
 
   it('21: of concurrent refreshes with one cookie at most one succeeds, and the race revokes the session', async () => {
     const { jar } = await signIn();
-    const cookie = jar.cookies.get('__Secure-gh_refresh') ?? '';
+    const cookie = jar.cookies.get('__Host-gh_refresh') ?? '';
     const jars = Array.from({ length: 6 }, () => {
       const copy = new CookieJar();
-      copy.cookies.set('__Secure-gh_refresh', cookie);
+      copy.cookies.set('__Host-gh_refresh', cookie);
       return copy;
     });
     const responses = await Promise.all(jars.map((copy) => refresh(copy)));
@@ -143,7 +143,7 @@ describe('sessions, refresh and CSRF', () => {
     expect(statuses.filter((status) => status !== 200 && status !== 401)).toEqual([]);
     // Whoever won, its rotated cookie is dead too: the reuse revoked the whole session.
     for (const copy of jars) {
-      if (copy.cookies.get('__Secure-gh_refresh') === undefined) continue;
+      if (copy.cookies.get('__Host-gh_refresh') === undefined) continue;
       expect((await refresh(copy)).status).toBe(401);
     }
   });
@@ -154,7 +154,7 @@ describe('sessions, refresh and CSRF', () => {
     expect(none.headers.get('cache-control')).toBe('no-store');
     expect(none.headers.getSetCookie()).toEqual([]);
     const unknown = new CookieJar();
-    unknown.cookies.set('__Secure-gh_refresh', 'not-a-session');
+    unknown.cookies.set('__Host-gh_refresh', 'not-a-session');
     expect((await refresh(unknown)).status).toBe(401);
   });
 

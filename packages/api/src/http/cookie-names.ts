@@ -1,11 +1,14 @@
 /**
- * The refresh cookie: HttpOnly, Secure, SameSite=Strict, Path=/api (the only routes that read it). `__Secure-`
- * (RFC 6265bis 4.1.3.1) so a non-secure origin cannot plant or overwrite it; not `__Host-`, which demands Path=/.
+ * The refresh cookie: HttpOnly, Secure, SameSite=Strict. `__Host-` (RFC 6265bis 4.1.3.2: Secure, Path=/, no
+ * Domain), so that no other host can plant one: with `__Secure-` and Path=/api, a sibling subdomain could set
+ * `Domain=<parent>; Path=/api/refresh`, which browsers send first, and refresh the victim into its own session
+ * (session fixation). The wider path costs nothing: the API serves every path of its origin, and only the
+ * refresh and logout routes read the cookie.
  */
-export const REFRESH_COOKIE = '__Secure-gh_refresh';
+export const REFRESH_COOKIE = '__Host-gh_refresh';
 
-/** Path of the refresh cookie. */
-export const REFRESH_COOKIE_PATH = '/api';
+/** Path of the refresh cookie (`__Host-` demands `/`). */
+export const REFRESH_COOKIE_PATH = '/';
 
 /**
  * Name of a login transaction's binding cookie, derived from the transaction (its state hash) so that two tabs

@@ -49,7 +49,7 @@ export async function handleCallback(
   const { accessToken, expiresIn, refreshToken } = await recorder.run(
     { step: 10, from: 'api', to: 'spa', label: 'API token minted; refresh session opened' },
     () =>
-      `at+jwt ${ctx.keys.signing.alg} kid=${ctx.keys.signing.kid}, expires in ${ctx.config.accessTokenTtl} s; refresh cookie HttpOnly SameSite=Strict Path=/api`,
+      `at+jwt ${ctx.keys.signing.alg} kid=${ctx.keys.signing.kid}, expires in ${ctx.config.accessTokenTtl} s; refresh cookie ${REFRESH_COOKIE} HttpOnly SameSite=Strict`,
     async () => {
       const issued = await openSession(ctx, user, { sid: providerSid, idToken: state.idToken });
       const minted = await mintSessionAccessToken(ctx, user, issued.session.id);
@@ -60,7 +60,7 @@ export async function handleCallback(
   return { accessToken, expiresIn, user, returnTo: tx.returnTo, recorder };
 }
 
-/** Sets the refresh cookie: HttpOnly, Secure, SameSite=Strict, Path=/api, for the absolute session lifetime. */
+/** Sets the refresh cookie: `__Host-`, HttpOnly, Secure, SameSite=Strict, Path=/, for the absolute session lifetime. */
 export function setRefreshCookie(ctx: ApiContext, reply: FastifyReply, refreshToken: string): void {
   reply.setCookie(REFRESH_COOKIE, refreshToken, {
     httpOnly: true,
