@@ -314,6 +314,10 @@ describe('callback validation against a misbehaving provider', () => {
       ],
       ['9: azp present and not ours', () => (op.behaviour.claims.azp = 'someone-else')],
       ['10: sub missing', () => (op.behaviour.claims.sub = undefined)],
+      // OIDC Core 2: at most 255 ASCII characters (255 itself is accepted, in the userinfo tests below).
+      ['10: sub longer than 255 characters', () => (op.behaviour.claims.sub = 's'.repeat(256))],
+      ['10: sub not ASCII', () => (op.behaviour.claims.sub = 'usér-1')],
+      ['10: sub empty', () => (op.behaviour.claims.sub = '')],
       ['10: iat missing', () => (op.behaviour.claims.iat = undefined)],
       [
         '10: expired',

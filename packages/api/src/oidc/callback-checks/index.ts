@@ -5,6 +5,7 @@ import { checkErrorResponse } from './check-error-response.js';
 import { checkIdTokenAudience } from './check-id-token-audience.js';
 import { checkIdTokenAuthorizedParty } from './check-id-token-authorized-party.js';
 import { checkIdTokenSignature } from './check-id-token-signature.js';
+import { checkIdTokenSubject } from './check-id-token-subject.js';
 import { checkResponseIssuer } from './check-response-issuer.js';
 import { checkTransactionExpiry } from './check-transaction-expiry.js';
 import { checkTransactionFlow } from './check-transaction-flow.js';
@@ -31,6 +32,7 @@ export const CALLBACK_PIPELINE: readonly CallbackCheck[] = [
   checkIdTokenSignature,
   checkIdTokenAudience,
   checkIdTokenAuthorizedParty,
+  checkIdTokenSubject,
   fetchUserinfo,
 ];
 
