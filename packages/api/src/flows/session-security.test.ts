@@ -103,6 +103,46 @@ describe('sessions, refresh and CSRF', () => {
     expect((await me(childToken)).status).toBe(401);
   });
 
+  // Regression: reuse detection ended with the old token's idle life. The expiry sweep deleted spent tokens a
+  // day after they were issued, so a cookie whose stolen copy had been rotated on for days was merely unknown
+  // when its user came back, and the session it leaked lived on (RFC 9700 4.14.2).
+  it('21: a refresh cookie rotated away days ago still revokes the session, after the expiry sweep', async () => {
+    const { jar } = await signIn();
+    const thief = new CookieJar();
+    thief.cookies.set('__Host-gh_refresh', jar.cookies.get('__Host-gh_refresh') ?? '');
+    let advanced = 0;
+    try {
+      // The user is away for 60 hours; the thief refreshes every 20, so the session never goes idle.
+      for (let step = 0; step < 3; step++) {
+        expect((await refresh(thief)).status).toBe(200);
+        t.clock.advance(20 * 3_600_000);
+        advanced += 20 * 3_600_000;
+      }
+      const store = new SqliteApiStore(apiDatabaseFile(t.dataDir));
+      await store.sweep(t.clock.now());
+      await store.close();
+      const back = await refresh(jar);
+      expect(back.status).toBe(401);
+      expect(((await back.json()) as { error: string }).error).toBe('refresh_token_reused');
+      expect((await refresh(thief)).status).toBe(401);
+    } finally {
+      t.clock.advance(-advanced);
+    }
+  });
+
+  it('21: a made-up refresh cookie naming a real session is unknown, and does not end that session', async () => {
+    const { jar } = await signIn();
+    const [sessionId] = (jar.cookies.get('__Host-gh_refresh') ?? '').split('.');
+    for (const forged of [`${sessionId}.0.${'A'.repeat(43)}`, `${sessionId}.9.${'A'.repeat(43)}`]) {
+      const attacker = new CookieJar();
+      attacker.cookies.set('__Host-gh_refresh', forged);
+      const answer = await refresh(attacker);
+      expect(answer.status).toBe(401);
+      expect(((await answer.json()) as { error: string }).error).toBe('invalid_refresh_token');
+    }
+    expect((await refresh(jar)).status).toBe(200);
+  });
+
   it('22: after logout the refresh cookie is refused server-side', async () => {
     const { jar, token } = await signIn();
     const cookie = jar.cookies.get('__Host-gh_refresh') ?? '';

@@ -3,6 +3,7 @@ import type { ApiConfig } from '../config/load-api-config.js';
 import type { ApiKeyRing } from '../keys/api-key-ring.js';
 import type { ClientAssertionKey } from '../keys/client-assertion-key.js';
 import type { ProviderClient } from '../oidc/provider-client.js';
+import type { RefreshTokens } from '../sessions/refresh-token.js';
 import type { ApiStore } from '../store/api-store.js';
 import type { RevokedSessions } from '../tokens/revoked-sessions.js';
 import type { BearerVerifier } from '../tokens/verify-bearer.js';
@@ -19,5 +20,7 @@ export interface ApiContext {
   bearer: BearerVerifier;
   /** Seals the provider's ID token at rest (kept only for id_token_hint). */
   box: SealedBox;
+  /** Issues and reads refresh tokens (session id, generation, MAC). */
+  refreshTokens: RefreshTokens;
   now: () => number;
 }

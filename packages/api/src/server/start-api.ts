@@ -14,6 +14,7 @@ import type { ApiConfig } from '../config/load-api-config.js';
 import { ApiKeyRing } from '../keys/api-key-ring.js';
 import { loadClientAssertionKey } from '../keys/client-assertion-key.js';
 import { ProviderClient } from '../oidc/provider-client.js';
+import { RefreshTokens } from '../sessions/refresh-token.js';
 import { apiDatabaseFile, SqliteApiStore } from '../store/sqlite-api-store.js';
 import { LONGEST_TOKEN_LIFE_MS } from '../tokens/access-token-lifetime.js';
 import { RevokedSessions } from '../tokens/revoked-sessions.js';
@@ -71,7 +72,8 @@ export async function startApi(options: {
     const keys = await ApiKeyRing.open(dataDir, now);
     const clientKey =
       config.oidcTokenAuthMethod === 'private_key_jwt' ? await loadClientAssertionKey(dataDir) : undefined;
-    const box = new SealedBox(readOrCreateFile(join(dataDir, 'api', 'sealing.key'), () => randomBytes(32)));
+    const sealingKey = readOrCreateFile(join(dataDir, 'api', 'sealing.key'), () => randomBytes(32));
+    const box = new SealedBox(sealingKey);
     const revoked = new RevokedSessions(LONGEST_TOKEN_LIFE_MS);
     await revoked.poll(store, now());
     provider = new ProviderClient(
@@ -87,6 +89,7 @@ export async function startApi(options: {
       revoked,
       bearer: new BearerVerifier({ keys, expected: config, revoked, now }),
       box,
+      refreshTokens: new RefreshTokens(sealingKey),
       now,
     };
     // Discovery (network) and building the app (plugins, compiled schemas) do not depend on each other; a

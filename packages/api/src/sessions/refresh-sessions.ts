@@ -1,4 +1,4 @@
-import { randomToken, sha256 } from '@gatehouse/common';
+import { randomToken } from '@gatehouse/common';
 import { ApiError } from '../errors/api-error.js';
 import type { ApiContext } from '../server/api-context.js';
 import type { ApiSession, StoredUser } from '../store/api-store.js';
@@ -10,8 +10,9 @@ export interface IssuedSession {
 }
 
 /**
- * Opens an API session after a successful callback (step 10): an opaque 256-bit refresh token stored only as
- * its hash, idle and absolute lifetimes, and the provider's ID token sealed server-side for `id_token_hint`.
+ * Opens an API session after a successful callback (step 10): its first refresh token (generation 0, see
+ * {@link RefreshTokens}), idle and absolute lifetimes, and the provider's ID token sealed server-side for
+ * `id_token_hint`.
  */
 export async function openSession(
   ctx: ApiContext,
@@ -20,7 +21,6 @@ export async function openSession(
 ): Promise<IssuedSession> {
   const now = ctx.now();
   const id = randomToken(16);
-  const refreshToken = randomToken(32);
   const session: ApiSession = {
     id,
     sub: user.sub,
@@ -31,8 +31,8 @@ export async function openSession(
     revokedAt: null,
   };
   await ctx.store.upsertUser(user, now);
-  await ctx.store.createSession(session, sha256(refreshToken), now + ctx.config.refreshIdleTtl * 1000);
-  return { session, refreshToken };
+  await ctx.store.createSession(session, now + ctx.config.refreshIdleTtl * 1000);
+  return { session, refreshToken: ctx.refreshTokens.issue(id, 0) };
 }
 
 /**
@@ -43,19 +43,24 @@ export async function rotateSession(
   ctx: ApiContext,
   refreshToken: string | undefined,
 ): Promise<{ session: ApiSession; user: StoredUser; refreshToken: string }> {
-  if (refreshToken === undefined || refreshToken === '') throw new ApiError('invalid_refresh_token');
+  // Not one this API issued (malformed, tampered, another key): unknown, and no session is touched.
+  const named = refreshToken === undefined ? undefined : ctx.refreshTokens.read(refreshToken);
+  if (named === undefined) throw new ApiError('invalid_refresh_token');
   const now = ctx.now();
-  const next = randomToken(32);
   const result = await ctx.store.rotateRefreshToken(
-    sha256(refreshToken),
-    sha256(next),
+    named.sessionId,
+    named.generation,
     now,
     now + ctx.config.refreshIdleTtl * 1000,
   );
   switch (result.status) {
     case 'ok': {
       const user = result.user ?? { sub: result.session.sub };
-      return { session: result.session, user, refreshToken: next };
+      return {
+        session: result.session,
+        user,
+        refreshToken: ctx.refreshTokens.issue(result.session.id, result.generation),
+      };
     }
     case 'reused':
       ctx.revoked.add(result.sessionId, now);
@@ -80,8 +85,9 @@ export async function closeSession(
   ctx: ApiContext,
   refreshToken: string | undefined,
 ): Promise<string | undefined> {
-  if (refreshToken === undefined || refreshToken === '') return undefined;
-  const found = await ctx.store.findSessionByRefresh(sha256(refreshToken));
+  const named = refreshToken === undefined ? undefined : ctx.refreshTokens.read(refreshToken);
+  if (named === undefined) return undefined;
+  const found = await ctx.store.findSessionByRefresh(named.sessionId, named.generation);
   if (found === undefined) return undefined;
   const { session, spent } = found;
   const now = ctx.now();

@@ -39,7 +39,7 @@ export interface ApiSession {
 
 /** Outcome of presenting a refresh token. */
 export type RefreshResult =
-  | { status: 'ok'; session: ApiSession; user: StoredUser | undefined }
+  | { status: 'ok'; session: ApiSession; generation: number; user: StoredUser | undefined }
   | { status: 'reused'; sessionId: string }
   | { status: 'expired' | 'revoked' | 'not_found' };
 
@@ -73,19 +73,26 @@ export interface ApiStore {
 
   upsertUser(user: StoredUser, now: number): Promise<void>;
 
-  createSession(session: ApiSession, refreshHash: string, idleExpiresAt: number): Promise<void>;
-  /** Spends `refreshHash` and stores `nextHash` in its place (rotation), detecting reuse. */
+  /** Stores a new session at refresh generation 0, idle until `idleExpiresAt` (epoch ms). */
+  createSession(session: ApiSession, idleExpiresAt: number): Promise<void>;
+  /**
+   * Rotation, atomically: the session's current `generation` moves on to the next one (returned with `ok`) and
+   * its idle expiry to `idleExpiresAt`; an earlier generation revokes the session (`reused`, RFC 9700 4.14.2).
+   */
   rotateRefreshToken(
-    refreshHash: string,
-    nextHash: string,
+    sessionId: string,
+    generation: number,
     now: number,
     idleExpiresAt: number,
   ): Promise<RefreshResult>;
   /**
-   * The session a refresh token belongs to, without spending it; `spent` when the token was already rotated
-   * (logout with a spent token still ends the session: RFC 9700 4.14.2, a copy may have been used).
+   * The session a refresh token names, without rotating it; `spent` when its generation was already rotated
+   * away (logout with a spent token still ends the session: RFC 9700 4.14.2, a copy may have been used).
    */
-  findSessionByRefresh(refreshHash: string): Promise<{ session: ApiSession; spent: boolean } | undefined>;
+  findSessionByRefresh(
+    sessionId: string,
+    generation: number,
+  ): Promise<{ session: ApiSession; spent: boolean } | undefined>;
   revokeSession(sessionId: string, reason: string, now: number): Promise<void>;
   /** Revokes every live session of a provider `sid` or `sub` (back-channel logout); returns their ids. */
   revokeProviderSessions(match: { providerSid?: string; sub?: string }, now: number): Promise<string[]>;
@@ -108,7 +115,7 @@ export interface ApiStore {
   updateContact(owner: string, id: string, input: ContactInput, now: number): Promise<Contact | undefined>;
   deleteContact(owner: string, id: string): Promise<boolean>;
 
-  /** Deletes expired rows (transactions, spent tokens, old sessions). */
+  /** Deletes expired rows (transactions, logout jtis, ended sessions, old revocations). */
   sweep(now: number): Promise<void>;
   close(): Promise<void>;
 }

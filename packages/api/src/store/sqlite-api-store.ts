@@ -85,6 +85,15 @@ export const API_MIGRATIONS: readonly Migration[] = [
    BEGIN
      INSERT INTO session_revocations (session_id, revoked_at) VALUES (NEW.id, NEW.revoked_at);
    END;`,
+  // 3: a session keeps the generation of its refresh token instead of a row per token (see RefreshTokens):
+  // spent rows were swept at their idle expiry, after which a stolen-and-used token's original copy was no
+  // longer recognised as reused. Sessions from before have generation 0 and idle expiry 0, so they end: their
+  // cookies (random tokens under the old cookie name) name no generation anyway.
+  `ALTER TABLE sessions ADD COLUMN refresh_generation INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE sessions ADD COLUMN idle_expires_at INTEGER NOT NULL DEFAULT 0;
+   DROP TABLE refresh_tokens;
+   CREATE INDEX sessions_expiry ON sessions (absolute_expires_at);
+   CREATE INDEX sessions_idle_expiry ON sessions (idle_expires_at);`,
 ];
 
 interface TransactionRow {
@@ -107,6 +116,8 @@ interface SessionRow {
   created_at: number;
   absolute_expires_at: number;
   revoked_at: number | null;
+  refresh_generation: number;
+  idle_expires_at: number;
 }
 
 interface UserRow {
@@ -135,8 +146,8 @@ export class SqliteApiStore implements ApiStore {
   ) => { cursor: number; sessions: { id: string; revokedAt: number }[] };
   /** One IMMEDIATE transaction per refresh grant, wrapped once here rather than on every call. */
   readonly #rotate: (
-    refreshHash: string,
-    nextHash: string,
+    sessionId: string,
+    generation: number,
     now: number,
     idleExpiresAt: number,
   ) => RefreshResult;
@@ -164,17 +175,12 @@ export class SqliteApiStore implements ApiStore {
         'SELECT sub, email, email_verified, name FROM users WHERE sub = ?',
       ),
       insertSession: db.prepare(
-        `INSERT INTO sessions (id, sub, provider_sid, id_token_sealed, created_at, absolute_expires_at)
-         VALUES (@id, @sub, @providerSid, @idTokenSealed, @createdAt, @absoluteExpiresAt)`,
+        `INSERT INTO sessions (id, sub, provider_sid, id_token_sealed, created_at, absolute_expires_at, refresh_generation, idle_expires_at)
+         VALUES (@id, @sub, @providerSid, @idTokenSealed, @createdAt, @absoluteExpiresAt, 0, @idleExpiresAt)`,
       ),
-      insertRefresh: db.prepare(
-        'INSERT INTO refresh_tokens (token_hash, session_id, created_at, idle_expires_at) VALUES (?, ?, ?, ?)',
-      ),
-      spendRefresh: db.prepare<[number, string], { session_id: string; idle_expires_at: number }>(
-        'UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL RETURNING session_id, idle_expires_at',
-      ),
-      findRefresh: db.prepare<[string], { session_id: string; used_at: number | null }>(
-        'SELECT session_id, used_at FROM refresh_tokens WHERE token_hash = ?',
+      advanceRefresh: db.prepare<[number, string, number]>(
+        `UPDATE sessions SET refresh_generation = refresh_generation + 1, idle_expires_at = ?
+         WHERE id = ? AND refresh_generation = ?`,
       ),
       getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       revokeSession: db.prepare(
@@ -216,8 +222,9 @@ export class SqliteApiStore implements ApiStore {
       deleteContact: db.prepare('DELETE FROM contacts WHERE owner = ? AND id = ?'),
       sweepTx: db.prepare('DELETE FROM login_transactions WHERE expires_at < ?'),
       sweepJti: db.prepare('DELETE FROM logout_jtis WHERE expires_at < ?'),
-      sweepSessions: db.prepare('DELETE FROM sessions WHERE absolute_expires_at < ?'),
-      sweepRefresh: db.prepare('DELETE FROM refresh_tokens WHERE idle_expires_at < ?'),
+      sweepSessions: db.prepare<[number, number]>(
+        'DELETE FROM sessions WHERE absolute_expires_at < ? OR idle_expires_at < ?',
+      ),
       sweepRevocations: db.prepare('DELETE FROM session_revocations WHERE revoked_at < ?'),
     };
     this.#readRevocations = db.transaction((cursor: number, notBefore: number) => {
@@ -229,8 +236,8 @@ export class SqliteApiStore implements ApiStore {
         sessions: rows.map((row) => ({ id: row.session_id, revokedAt: row.revoked_at })),
       };
     });
-    this.#rotate = db.transaction((refreshHash: string, nextHash: string, now: number, idle: number) =>
-      this.#spendAndRenew(refreshHash, nextHash, now, idle),
+    this.#rotate = db.transaction((sessionId: string, generation: number, now: number, idle: number) =>
+      this.#advance(sessionId, generation, now, idle),
     ).immediate;
   }
 
@@ -268,65 +275,58 @@ export class SqliteApiStore implements ApiStore {
     });
   }
 
-  async createSession(session: ApiSession, refreshHash: string, idleExpiresAt: number): Promise<void> {
-    this.#db.transaction(() => {
-      this.#s.insertSession.run({
-        id: session.id,
-        sub: session.sub,
-        providerSid: session.providerSid,
-        idTokenSealed: session.idTokenSealed,
-        createdAt: session.createdAt,
-        absoluteExpiresAt: session.absoluteExpiresAt,
-      });
-      this.#s.insertRefresh.run(refreshHash, session.id, session.createdAt, idleExpiresAt);
-    })();
+  async createSession(session: ApiSession, idleExpiresAt: number): Promise<void> {
+    this.#s.insertSession.run({
+      id: session.id,
+      sub: session.sub,
+      providerSid: session.providerSid,
+      idTokenSealed: session.idTokenSealed,
+      createdAt: session.createdAt,
+      absoluteExpiresAt: session.absoluteExpiresAt,
+      idleExpiresAt: Math.min(idleExpiresAt, session.absoluteExpiresAt),
+    });
   }
 
   async rotateRefreshToken(
-    refreshHash: string,
-    nextHash: string,
+    sessionId: string,
+    generation: number,
     now: number,
     idleExpiresAt: number,
   ): Promise<RefreshResult> {
-    return this.#rotate(refreshHash, nextHash, now, idleExpiresAt);
+    return this.#rotate(sessionId, generation, now, idleExpiresAt);
   }
 
-  // The body of #rotate: spend, check, insert the successor and read the user, all in one transaction.
-  #spendAndRenew(refreshHash: string, nextHash: string, now: number, idleExpiresAt: number): RefreshResult {
-    const spent = this.#s.spendRefresh.get(now, refreshHash);
-    if (spent === undefined) {
-      const known = this.#s.findRefresh.get(refreshHash);
-      if (known === undefined) return { status: 'not_found' };
-      // RFC 9700 4.14.2: a refresh token presented twice means it leaked; end the whole session (every
-      // descendant token shares it) for both the attacker and the user.
-      this.#s.revokeSession.run(now, 'refresh_token_reused', known.session_id);
-      return { status: 'reused', sessionId: known.session_id };
-    }
-    const session = this.#s.getSession.get(spent.session_id);
+  // The body of #rotate: check the generation, advance it and read the user, all in one transaction.
+  #advance(sessionId: string, generation: number, now: number, idleExpiresAt: number): RefreshResult {
+    const session = this.#s.getSession.get(sessionId);
     if (session === undefined) return { status: 'not_found' };
+    if (generation < session.refresh_generation) {
+      // RFC 9700 4.14.2: a refresh token presented after it was rotated away means it leaked; end the whole
+      // session (every later token is of the same session) for both the other party and the user.
+      this.#s.revokeSession.run(now, 'refresh_token_reused', session.id);
+      return { status: 'reused', sessionId: session.id };
+    }
+    // A generation the session never reached: not one we issued for it (a store restored from a backup).
+    if (generation > session.refresh_generation) return { status: 'not_found' };
     if (session.revoked_at !== null) return { status: 'revoked' };
-    if (spent.idle_expires_at <= now || session.absolute_expires_at <= now) return { status: 'expired' };
-    this.#s.insertRefresh.run(
-      nextHash,
-      session.id,
-      now,
-      Math.min(idleExpiresAt, session.absolute_expires_at),
-    );
+    if (session.idle_expires_at <= now || session.absolute_expires_at <= now) return { status: 'expired' };
+    this.#s.advanceRefresh.run(Math.min(idleExpiresAt, session.absolute_expires_at), session.id, generation);
     const userRow = this.#s.getUser.get(session.sub);
     return {
       status: 'ok',
       session: toSession(session),
+      generation: generation + 1,
       user: userRow === undefined ? undefined : toUser(userRow),
     };
   }
 
   async findSessionByRefresh(
-    refreshHash: string,
+    sessionId: string,
+    generation: number,
   ): Promise<{ session: ApiSession; spent: boolean } | undefined> {
-    const known = this.#s.findRefresh.get(refreshHash);
-    if (known === undefined) return undefined;
-    const row = this.#s.getSession.get(known.session_id);
-    return row === undefined ? undefined : { session: toSession(row), spent: known.used_at !== null };
+    const row = this.#s.getSession.get(sessionId);
+    if (row === undefined || generation > row.refresh_generation) return undefined;
+    return { session: toSession(row), spent: generation < row.refresh_generation };
   }
 
   async revokeSession(sessionId: string, reason: string, now: number): Promise<void> {
@@ -409,8 +409,9 @@ export class SqliteApiStore implements ApiStore {
     this.#db.transaction(() => {
       this.#s.sweepTx.run(now - 3_600_000);
       this.#s.sweepJti.run(now);
-      this.#s.sweepRefresh.run(now);
-      this.#s.sweepSessions.run(now - 86_400_000);
+      // A session ends at its absolute expiry or once nobody refreshed it for the idle lifetime (neither its
+      // user nor whoever may hold a copy); kept a day longer, so a late refresh is told it expired.
+      this.#s.sweepSessions.run(now - 86_400_000, now - 86_400_000);
       // Read by every poller within seconds; a day is far past any lock wait or poll interval.
       this.#s.sweepRevocations.run(now - 86_400_000);
     })();

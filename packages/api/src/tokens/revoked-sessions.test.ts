@@ -22,8 +22,8 @@ describe('RevokedSessions', () => {
       absoluteExpiresAt: now + 1e9,
       revokedAt: null,
     };
-    await server.createSession({ ...session, id: 'old' }, 'hash-old', now + 1e6);
-    await server.createSession({ ...session, id: 'live' }, 'hash-live', now + 1e6);
+    await server.createSession({ ...session, id: 'old' }, now + 1e6);
+    await server.createSession({ ...session, id: 'live' }, now + 1e6);
     await server.revokeSession('old', 'logout', now - 2_000_000);
 
     const revoked = new RevokedSessions(960_000);
@@ -53,7 +53,6 @@ describe('RevokedSessions', () => {
         absoluteExpiresAt: now + 1e9,
         revokedAt: null,
       },
-      'hash-late',
       now + 1e6,
     );
     const revoked = new RevokedSessions(960_000);
