@@ -67,6 +67,61 @@ describe('LoginThrottle', () => {
     expect(await throttle.check('bob', '198.51.100.5', T)).toEqual({ allowed: true });
   });
 
+  // OWASP device cookies: a flood from many addresses keeps the account counter at its 60 s cap, so an owner at
+  // an address she has never used would wait for as long as the flood lasts.
+  it('does not hold a trusted device to the account counter, at any address', async () => {
+    for (let i = 0; i < 50; i++) await throttle.recordFailure('bob', `203.0.113.${i}`, T);
+    expect(await throttle.check('bob', '198.51.100.20', T, 'device-1')).toEqual({ allowed: true });
+    expect(await throttle.check('bob', '198.51.100.20', T)).toEqual({ allowed: false, retryAfter: 60 });
+  });
+
+  it('stops trusting a device after five failures made with it, until an hour without any', async () => {
+    for (let i = 0; i < 50; i++) await throttle.recordFailure('bob', `203.0.113.${i}`, T);
+    for (let i = 0; i < THROTTLE_POLICY.deviceFailures; i++) {
+      expect(await throttle.check('bob', `192.0.2.${i}`, T, 'stolen')).toEqual({ allowed: true });
+      await throttle.recordFailure('bob', `192.0.2.${i}`, T, 'stolen');
+    }
+    expect(await throttle.check('bob', '192.0.2.99', T, 'stolen')).toEqual({
+      allowed: false,
+      retryAfter: 60,
+    });
+    expect(await throttle.check('bob', '192.0.2.99', T, 'another-device')).toEqual({ allowed: true });
+    // A correct password with it does not restore it (the renewed cookie has a new device id instead).
+    await throttle.recordSuccess('bob', '192.0.2.98', T);
+    for (let i = 0; i < 50; i++) await throttle.recordFailure('bob', `203.0.113.${i}`, T);
+    expect((await throttle.check('bob', '192.0.2.99', T, 'stolen')).allowed).toBe(false);
+    for (let i = 0; i < 50; i++) await throttle.recordFailure('bob', `203.0.113.${i}`, T + 3600);
+    expect(await throttle.check('bob', '192.0.2.99', T + 3600, 'stolen')).toEqual({ allowed: true });
+    expect((await throttle.check('bob', '192.0.2.99', T + 3600)).allowed).toBe(false);
+  });
+
+  it('never lifts the account+address or the address counter for a trusted device', async () => {
+    for (let i = 0; i < 4; i++) await throttle.recordFailure('bob', '203.0.113.7', T);
+    expect(await throttle.check('bob', '203.0.113.7', T, 'device-1')).toEqual({
+      allowed: false,
+      retryAfter: 1,
+    });
+    for (let i = 0; i < 21; i++) await throttle.recordFailure(`user${i}`, '203.0.113.9', T);
+    expect((await throttle.check('bob', '203.0.113.9', T, 'device-1')).allowed).toBe(false);
+  });
+
+  it('trusts a device for no more attempts in flight than it has failures left', async () => {
+    for (let i = 0; i < 50; i++) await throttle.recordFailure('bob', `203.0.113.${i}`, T);
+    const decisions = [];
+    for (let i = 0; i < 7; i++) decisions.push(await throttle.reserve('bob', `192.0.2.${i}`, T, 'stolen'));
+    expect(decisions.map((decision) => decision.allowed)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    for (let i = 0; i < 5; i++) throttle.release('bob', `192.0.2.${i}`, 'stolen');
+    expect(await throttle.check('bob', '192.0.2.99', T, 'stolen')).toEqual({ allowed: true });
+  });
+
   it('counts attempts in flight as failures until released', async () => {
     for (let i = 0; i < 4; i++)
       expect(await throttle.reserve('bob', '203.0.113.7', T)).toEqual({ allowed: true });

@@ -12,15 +12,24 @@ interface Rule {
  * with each failure and each imposes a delay before the next attempt it covers:
  * - account+address: strict; the attacker's own address is slowed to one guess per 15 minutes;
  * - account alone: catches guesses spread over many addresses, but its delay is capped at 60 s and it does
- *   not apply to an address that signed in to that account successfully in the last 30 days, so an attacker
- *   cannot lock the owner out;
+ *   not apply to an address that signed in to that account successfully in the last 30 days, nor to a browser
+ *   carrying a trusted device cookie for that account (device-cookie.ts), so an attacker cannot lock the owner
+ *   out: refused attempts cost the attacker nothing, and a flood from many addresses keeps this counter at its
+ *   cap for as long as it lasts;
  * - address alone: catches one address spraying many accounts.
- * A counter idle for an hour starts again; a successful sign-in clears the account's counters.
+ * Neither exemption touches the account+address and address counters. A counter idle for an hour starts again; a
+ * successful sign-in clears the account's counters.
+ *
+ * `deviceFailures`: a device cookie stops being trusted once this many failures were made with it (counted like
+ * the others: idle for `resetAfterSeconds`, it starts again), so a stolen one buys at most 5 guesses an hour
+ * outside the account counter, and its holder is then back to the account counter like everyone else. Five
+ * leaves the owner room for typos: her next sign-in renews the cookie with a new, unspent counter.
  */
 export const THROTTLE_POLICY = {
   pair: { free: 3, cap: 15 * 60 },
   account: { free: 10, cap: 60 },
   address: { free: 20, cap: 15 * 60 },
+  deviceFailures: 5,
   resetAfterSeconds: 60 * 60,
   knownAddressSeconds: 30 * 24 * 60 * 60,
 } as const;
@@ -31,7 +40,10 @@ export type ThrottleDecision =
   | { readonly allowed: false; readonly retryAfter: number };
 
 /**
- * Per-account and per-address throttling of sign-in attempts, stored durably. Times in epoch seconds.
+ * Per-account and per-address throttling of sign-in attempts, stored durably. Times in epoch seconds. `device`,
+ * where a method takes one, is the id {@link DeviceCookies.deviceFor} gave for a valid device cookie of this
+ * account (omitted when the request had none): it stands in for a known address while fewer than
+ * `THROTTLE_POLICY.deviceFailures` failures were made with it, and its failures are counted.
  *
  * Sign-in reserves each allowed attempt ({@link LoginThrottle.reserve}) until it calls
  * {@link LoginThrottle.release}: while an attempt is in flight it counts as a failure that just happened, so attempts sent all at once are throttled like
@@ -50,12 +62,13 @@ export class LoginThrottle {
    * Whether an attempt for `username` from `address` may be checked now, counting the attempts in flight;
    * reserves nothing (see {@link LoginThrottle.reserve}).
    */
-  async check(username: string, address: string, now: number): Promise<ThrottleDecision> {
-    const keys = keysFor(username, address);
+  async check(username: string, address: string, now: number, device?: string): Promise<ThrottleDecision> {
+    const keys = keysFor(username, address, device);
     return this.#decide(keys, now, {
       pair: this.#inFlight.get(keys.pair) ?? 0,
       account: this.#inFlight.get(keys.account) ?? 0,
       address: this.#inFlight.get(keys.address) ?? 0,
+      device: keys.device ? (this.#inFlight.get(keys.device) ?? 0) : 0,
     });
   }
 
@@ -63,8 +76,8 @@ export class LoginThrottle {
    * {@link LoginThrottle.check}, and when allowed, reserves the attempt: the caller must call
    * {@link LoginThrottle.release} once it has recorded the outcome (in a `finally`). Sign-in uses this one.
    */
-  async reserve(username: string, address: string, now: number): Promise<ThrottleDecision> {
-    const keys = keysFor(username, address);
+  async reserve(username: string, address: string, now: number, device?: string): Promise<ThrottleDecision> {
+    const keys = keysFor(username, address, device);
     // Taken synchronously, before any await: concurrent attempts see each other. The counts are those of the
     // other attempts in flight; one that finishes while the store is read may be counted twice (stricter), never
     // missed, because it records its failure before it releases.
@@ -72,37 +85,51 @@ export class LoginThrottle {
       pair: this.#hold(keys.pair),
       account: this.#hold(keys.account),
       address: this.#hold(keys.address),
+      // Attempts in flight with the same device cookie: a stolen one sent 20 times at once is not trusted 20 times.
+      device: keys.device ? this.#hold(keys.device) : 0,
     };
     try {
       const decision = await this.#decide(keys, now, pending);
-      if (!decision.allowed) this.release(username, address);
+      if (!decision.allowed) this.release(username, address, device);
       return decision;
     } catch (error) {
-      this.release(username, address);
+      this.release(username, address, device);
       throw error;
     }
   }
 
-  /** Ends the reservation an allowed {@link LoginThrottle.check} made (after recording its outcome). */
-  release(username: string, address: string): void {
-    const keys = keysFor(username, address);
-    for (const key of [keys.pair, keys.account, keys.address]) {
+  /**
+   * Ends the reservation an allowed {@link LoginThrottle.reserve} made (after recording its outcome); `device`
+   * must be the one given to `reserve`.
+   */
+  release(username: string, address: string, device?: string): void {
+    const keys = keysFor(username, address, device);
+    for (const key of [keys.pair, keys.account, keys.address, ...(keys.device ? [keys.device] : [])]) {
       const count = (this.#inFlight.get(key) ?? 0) - 1;
       if (count > 0) this.#inFlight.set(key, count);
       else this.#inFlight.delete(key);
     }
   }
 
-  /** Counts a failed attempt (wrong password, unknown user, wrong code) against all three counters. */
-  async recordFailure(username: string, address: string, now: number): Promise<void> {
-    const keys = keysFor(username, address);
+  /**
+   * Counts a failed attempt (wrong password, unknown user, wrong code) against all three counters, whether or not
+   * an exemption applied (the account counter too: an exemption skips its delay, never its count), and against
+   * the device's counter when it came with a device cookie.
+   */
+  async recordFailure(username: string, address: string, now: number, device?: string): Promise<void> {
+    const keys = keysFor(username, address, device);
     const reset = THROTTLE_POLICY.resetAfterSeconds;
     await this.#store.recordFailure(keys.pair, now, reset);
     await this.#store.recordFailure(keys.account, now, reset);
     await this.#store.recordFailure(keys.address, now, reset);
+    if (keys.device) await this.#store.recordFailure(keys.device, now, reset);
   }
 
-  /** Clears the account's counters and remembers the address as one the owner uses. */
+  /**
+   * Clears the account's counters and remembers the address as one the owner uses. A device's counter is not
+   * cleared: the sign-in renews the cookie with a new nonce, hence a new counter, while a copy of the old cookie
+   * (if someone stole it) keeps the failures it has spent.
+   */
   async recordSuccess(username: string, address: string, now: number): Promise<void> {
     const keys = keysFor(username, address);
     await this.#store.clear(keys.pair);
@@ -113,16 +140,24 @@ export class LoginThrottle {
   async #decide(
     keys: ReturnType<typeof keysFor>,
     now: number,
-    pending: { pair: number; account: number; address: number },
+    pending: { pair: number; account: number; address: number; device: number },
   ): Promise<ThrottleDecision> {
-    const known = await this.#store.isMarked(keys.known, now);
+    const exempt =
+      (await this.#store.isMarked(keys.known, now)) ||
+      (keys.device !== undefined && (await this.#trusted(keys.device, now, pending.device)));
     const waits = await Promise.all([
       this.#wait(keys.pair, THROTTLE_POLICY.pair, now, pending.pair),
-      known ? 0 : this.#wait(keys.account, THROTTLE_POLICY.account, now, pending.account),
+      exempt ? 0 : this.#wait(keys.account, THROTTLE_POLICY.account, now, pending.account),
       this.#wait(keys.address, THROTTLE_POLICY.address, now, pending.address),
     ]);
     const retryAfter = Math.max(...waits);
     return retryAfter > 0 ? { allowed: false, retryAfter } : { allowed: true };
+  }
+
+  /** Whether a device cookie is still trusted: fewer than `deviceFailures` failures, in flight included. */
+  async #trusted(key: string, now: number, pending: number): Promise<boolean> {
+    const failures = (await this.#live(key, now))?.failures ?? 0;
+    return failures + pending < THROTTLE_POLICY.deviceFailures;
   }
 
   /** Reserves one attempt on `key`; returns how many others were in flight. */
@@ -133,14 +168,18 @@ export class LoginThrottle {
   }
 
   async #wait(key: string, rule: Rule, now: number, pending: number): Promise<number> {
-    const record = await this.#store.get(key);
-    const live =
-      record && now - record.lastFailureAt < THROTTLE_POLICY.resetAfterSeconds ? record : undefined;
+    const live = await this.#live(key, now);
     // Attempts in flight count as failures happening now.
     const failures = (live?.failures ?? 0) + pending;
     if (failures === 0) return 0;
     const last = pending > 0 ? now : (live?.lastFailureAt ?? now);
     return Math.max(0, last + delayFor(failures, rule) - now);
+  }
+
+  /** The counter under `key`, unless it has been idle for `resetAfterSeconds` (then it counts as zero). */
+  async #live(key: string, now: number) {
+    const record = await this.#store.get(key);
+    return record && now - record.lastFailureAt < THROTTLE_POLICY.resetAfterSeconds ? record : undefined;
   }
 }
 
@@ -150,7 +189,7 @@ export function delayFor(failures: number, rule: Rule): number {
   return Math.min(rule.cap, 2 ** (failures - rule.free - 1));
 }
 
-function keysFor(username: string, clientAddress: string) {
+function keysFor(username: string, clientAddress: string, device?: string) {
   const account = username.toLowerCase();
   const address = addressBucket(clientAddress);
   return {
@@ -158,5 +197,6 @@ function keysFor(username: string, clientAddress: string) {
     account: `account:${account}`,
     address: `address:${address}`,
     known: `known:${account}|${address}`,
+    device: device === undefined ? undefined : `device:${device}`,
   };
 }
