@@ -1,5 +1,6 @@
 import { readFormBody } from '../http/read-form-body.js';
 import { MAX_PASSWORD_LENGTH } from '../passwords/password-hasher.js';
+import { readDeviceCookie, writeDeviceCookie } from '../throttle/device-cookie.js';
 import { withPending } from './interaction-state.js';
 import type { InteractionStep } from './interaction-step.js';
 import { backWithError, interactionUrl, saveResult, seeOther } from './respond.js';
@@ -10,7 +11,8 @@ const MAX_USERNAME_LENGTH = 256;
 /**
  * POST `/interaction/<uid>/login`: username and password. Throttled before any hashing; an unknown user costs a
  * dummy hash and gets the same answer as a wrong password (SECURITY.md 29, 32, 33). A user with a second factor
- * goes on to the code step in this same interaction; anyone else is signed in with amr `pwd`.
+ * goes on to the code step in this same interaction; anyone else is signed in with amr `pwd`, and gets a renewed
+ * device cookie for the account (throttle/device-cookie.ts).
  */
 export const submitLogin: InteractionStep = {
   method: 'POST',
@@ -29,18 +31,21 @@ export const submitLogin: InteractionStep = {
       return backWithError(ctx, interaction.uid, 'credentials');
     }
     const now = Math.floor(deps.nowMs() / 1000);
-    const decision = await deps.throttle.reserve(username, ctx.ip, now);
+    // Looked up before the throttle (a read, no hashing): a device cookie is checked against the account's id.
+    const user = await deps.store.users.findByUsername(username);
+    const device = user ? deps.deviceCookies.deviceFor(readDeviceCookie(ctx), user.id, now) : undefined;
+    const decision = await deps.throttle.reserve(username, ctx.ip, now, device);
     if (!decision.allowed) return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
     try {
-      const user = await deps.store.users.findByUsername(username);
       if (!(await deps.verifyPassword(user, password)) || !user) {
-        await deps.throttle.recordFailure(username, ctx.ip, now);
+        await deps.throttle.recordFailure(username, ctx.ip, now, device);
         deps.logger.info(
           { event: 'login_failed', uid: interaction.uid },
           'sign-in refused: invalid credentials',
         );
         return backWithError(ctx, interaction.uid, 'credentials');
       }
+      // A correct password alone is no completed sign-in: no device cookie before the code step.
       if (user.totpSecret) {
         await saveResult(
           interaction,
@@ -59,9 +64,10 @@ export const submitLogin: InteractionStep = {
           { login: { accountId: user.id, amr: ['pwd'], remember: true } },
           { mergeWithLastSubmission: false },
         );
+      writeDeviceCookie(ctx, deps.deviceCookies.renew(readDeviceCookie(ctx), user.id, now));
       return seeOther(ctx, returnTo);
     } finally {
-      deps.throttle.release(username, ctx.ip);
+      deps.throttle.release(username, ctx.ip, device);
     }
   },
 };

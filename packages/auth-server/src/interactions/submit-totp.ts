@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { Interaction } from 'oidc-provider';
 import { readFormBody } from '../http/read-form-body.js';
+import { readDeviceCookie, writeDeviceCookie } from '../throttle/device-cookie.js';
 import { matchTotpStep } from '../totp/totp.js';
 import type { InteractionDeps } from './interaction-deps.js';
 import {
@@ -17,7 +18,8 @@ import { backWithError, interactionUrl, saveResult, seeOther } from './respond.j
  * interaction. A code is accepted once (its time step must be later than the last accepted one) within one
  * step of drift (SECURITY.md 30, 31). Too many wrong codes send the person back to the password; the account's
  * own count of wrong codes, which a new interaction does not reset, slows and then stops guessing (SECURITY.md
- * 32, `SECOND_FACTOR_POLICY`).
+ * 32, `SECOND_FACTOR_POLICY`). A device cookie for the account lifts the account-wide delay of the shared
+ * counters here as at the password step, never the second-factor counter; a correct code renews it.
  */
 export const submitTotp: InteractionStep = {
   method: 'POST',
@@ -30,10 +32,12 @@ export const submitTotp: InteractionStep = {
     const code = (form.code ?? '').replace(/\s/g, '');
     const nowMs = deps.nowMs();
     const now = Math.floor(nowMs / 1000);
-    const decision = await deps.throttle.reserve(pending.username, ctx.ip, now);
+    const device = deps.deviceCookies.deviceFor(readDeviceCookie(ctx), pending.accountId, now);
+    const decision = await deps.throttle.reserve(pending.username, ctx.ip, now, device);
     if (!decision.allowed) return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
     try {
-      // Checked before the code: while the account waits (or is locked), even the right code is refused.
+      // Checked before the code, with or without a device cookie: while the account waits (or is locked), even
+      // the right code is refused.
       const account = await deps.secondFactor.reserve(pending.accountId, now);
       if (!account.allowed) {
         return account.locked
@@ -41,12 +45,12 @@ export const submitTotp: InteractionStep = {
           : backWithError(ctx, interaction.uid, 'throttled', account.retryAfter);
       }
       try {
-        await checkCode(ctx, interaction, deps, { pending, code, nowMs });
+        await checkCode(ctx, interaction, deps, { pending, code, nowMs, device });
       } finally {
         deps.secondFactor.release(pending.accountId);
       }
     } finally {
-      deps.throttle.release(pending.username, ctx.ip);
+      deps.throttle.release(pending.username, ctx.ip, device);
     }
   },
 };
@@ -56,7 +60,12 @@ async function checkCode(
   ctx: Context,
   interaction: Interaction,
   deps: InteractionDeps,
-  { pending, code, nowMs }: { pending: PendingSecondFactor; code: string; nowMs: number },
+  {
+    pending,
+    code,
+    nowMs,
+    device,
+  }: { pending: PendingSecondFactor; code: string; nowMs: number; device: string | undefined },
 ): Promise<void> {
   const now = Math.floor(nowMs / 1000);
   const user = await deps.store.users.findById(pending.accountId);
@@ -66,7 +75,7 @@ async function checkCode(
   }
   const step = code.length <= 10 ? matchTotpStep(user.totpSecret, code, nowMs) : null;
   if (step === null || !(await deps.store.users.acceptTotpStep(user.id, step))) {
-    await deps.throttle.recordFailure(user.username, ctx.ip, now);
+    await deps.throttle.recordFailure(user.username, ctx.ip, now, device);
     const locked = await deps.secondFactor.recordFailure(user.id, now);
     const failures = pending.failures + 1;
     await saveResult(
@@ -95,5 +104,6 @@ async function checkCode(
       { login: { accountId: user.id, amr: ['pwd', 'otp'], remember: true } },
       { mergeWithLastSubmission: false },
     );
+  writeDeviceCookie(ctx, deps.deviceCookies.renew(readDeviceCookie(ctx), user.id, now));
   return seeOther(ctx, returnTo);
 }

@@ -10,6 +10,7 @@ import { argon2idHasher, type PasswordHasher } from '../passwords/password-hashe
 import { createPasswordVerifier } from '../passwords/verify-password-or-dummy.js';
 import type { AuthStore } from '../store/auth-store.js';
 import { openAuthStore } from '../store/sqlite/open-auth-store.js';
+import { DeviceCookies } from '../throttle/device-cookie.js';
 import { LoginThrottle, THROTTLE_POLICY } from '../throttle/login-throttle.js';
 import { SecondFactorThrottle } from '../throttle/second-factor-throttle.js';
 import { landingAndNotFound } from './landing-and-not-found.js';
@@ -57,6 +58,8 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   // A retired key stays in JWKS until every token it may have signed has expired.
   const keepSeconds = Math.max(config.ttl.idToken, config.ttl.accessToken) + 60;
   const cookieKeys = [await store.secrets.getOrCreate('cookie-key', () => randomToken(32))];
+  // Its own key, not the cookie key: an oidc-provider cookie signature can never pass for a device cookie's MAC.
+  const deviceCookieKey = await store.secrets.getOrCreate('device-cookie-key', () => randomToken(32));
 
   let provider: Provider | undefined;
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -71,6 +74,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     verifyPassword: await createPasswordVerifier(options.hasher ?? argon2idHasher),
     throttle: new LoginThrottle(store.throttle),
     secondFactor: new SecondFactorThrottle(store.throttle),
+    deviceCookies: new DeviceCookies(deviceCookieKey),
     nowMs,
     logger,
   };
