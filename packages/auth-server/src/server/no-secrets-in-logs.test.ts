@@ -5,11 +5,12 @@ import { TestBrowser } from '../testing/browser.js';
 import { authorizeUrl, pkcePair, signIn, startLogin } from '../testing/sign-in.js';
 import { startTestAuthServer, TEST_TOTP_SECRET, type TestAuthServer } from '../testing/test-auth-server.js';
 import { codeGrant, tokenRequest } from '../testing/token-request.js';
+import { DEVICE_COOKIE } from '../throttle/device-cookie.js';
 import { totpCode } from '../totp/totp.js';
 
 const PASSWORD = 'correct horse battery staple';
 
-// SECURITY.md preamble: no code, token, secret, password or TOTP code in any log line.
+// SECURITY.md preamble: no code, token, secret, password, TOTP code or device cookie in any log line.
 
 /** The server's TOTP clock, fixed mid-step: the code cannot go stale when a 30 s boundary passes mid-test. */
 const NOW_MS = Math.floor(Date.now() / 30_000) * 30_000 + 15_000;
@@ -32,7 +33,7 @@ describe('logs', () => {
     await auth.close();
   });
 
-  it('carry no password, TOTP code, authorization code or token', async () => {
+  it('carry no password, TOTP code, authorization code, token or device cookie', async () => {
     const browser = new TestBrowser();
     const wrong = await startLogin(browser, auth.issuer);
     await browser.post(wrong.action, { username: 'alice', password: 'a wrong password 123' });
@@ -49,6 +50,10 @@ describe('logs', () => {
     const authorizationCode = String(callback.searchParams.get('code'));
     const tokens = await tokenRequest(auth.issuer, codeGrant(authorizationCode, verifier));
     expect(tokens.status).toBe(200);
+    const deviceCookie = String(browser.cookies.get(DEVICE_COOKIE)?.value);
+    // Sent again with a failure and a success, so that both paths would have had the chance to log it.
+    const again = await startLogin(browser, auth.issuer, { prompt: 'login' });
+    await browser.post(again.action, { username: 'alice', password: 'a wrong password 123' });
 
     const log = lines.join('');
     expect(log).toContain('signed in');
@@ -59,6 +64,9 @@ describe('logs', () => {
       String(tokens.json.access_token),
       String(tokens.json.id_token),
       TEST_TOTP_SECRET,
+      deviceCookie,
+      // Its nonce and MAC, however a log line would quote it (not its issue time: a timestamp).
+      ...deviceCookie.split('.').slice(1),
     ]) {
       expect(log).not.toContain(secret);
     }
