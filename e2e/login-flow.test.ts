@@ -94,7 +94,7 @@ describe('the whole flow in Chromium', () => {
     await snap(page, 'login-flow', '05-after-reload');
   });
 
-  it('shows a message for a wrong password and for a wrong code, then signs in', async () => {
+  it('shows a message for a wrong password and for a wrong code, then signs in and keeps a device cookie', async () => {
     const page = await (await newContext()).newPage();
     await page.goto(gatehouse.url);
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -114,10 +114,34 @@ describe('the whole flow in Chromium', () => {
     await expect.poll(() => page.getByText('Invalid code').isVisible()).toBe(true);
     await snap(page, 'wrong-credentials', '02-wrong-code');
 
+    // SECURITY.md 32: no device cookie for a wrong password or a password without its code.
+    const deviceCookie = async () =>
+      (await context.cookies(gatehouse.issuer)).find((cookie) => cookie.name === '__Host-gh_device');
+    expect(await deviceCookie()).toBeUndefined();
+
     await page.getByLabel('Authentication code').fill(right);
     await page.getByRole('button', { name: 'Verify' }).click();
     await expect.poll(() => page.getByText(dave.email).first().isVisible()).toBe(true);
     await snap(page, 'wrong-credentials', '03-signed-in');
+    // Chromium keeps the Secure, __Host- device cookie from the auth server on plain http://localhost (a secure
+    // context), host-only for the whole origin.
+    const kept = await deviceCookie();
+    expect(kept).toMatchObject({ path: '/', secure: true, httpOnly: true, sameSite: 'Lax' });
+
+    // The same browser with every other cookie gone (no session anywhere): it sends the device cookie with the
+    // sign-in POST, reached from the app by the usual top-level redirects.
+    await context.clearCookies();
+    if (kept) await context.addCookies([kept]);
+    await page.goto(gatehouse.url);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByLabel('Username').fill(dave.username);
+    await page.getByLabel('Password').fill('not the password either');
+    const posted = page.waitForRequest(
+      (request) => request.method() === 'POST' && request.url().endsWith('/login'),
+    );
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect((await (await posted).allHeaders()).cookie).toContain(`__Host-gh_device=${kept?.value}`);
+    await expect.poll(() => page.getByText('Invalid username or password').isVisible()).toBe(true);
   });
 
   it('adds, edits and deletes contacts through the UI', async () => {
