@@ -55,6 +55,13 @@ describe('LoginThrottle', () => {
     expect(await throttle.check('bob', '2001:db8:5:6::1', T)).toEqual({ allowed: true });
   });
 
+  it('never counts the shared bucket of unparseable addresses as one the owner uses', async () => {
+    await throttle.recordSuccess('bob', 'not-an-address', T);
+    for (let i = 0; i < 50; i++) await throttle.recordFailure('bob', `203.0.113.${i}`, T);
+    // Another client whose proxy also wrote garbage does not pass the account counter on bob's success.
+    expect((await throttle.check('bob', 'garbage:also', T)).allowed).toBe(false);
+  });
+
   it('slows guesses for one account spread over many addresses, but only up to 60 s', async () => {
     for (let i = 0; i < 50; i++) await throttle.recordFailure('bob', `203.0.113.${i}`, T);
     const decision = await throttle.check('bob', '198.51.100.20', T);

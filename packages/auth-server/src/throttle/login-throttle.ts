@@ -1,5 +1,5 @@
 import type { ThrottleStore } from '../store/auth-store.js';
-import { addressBucket } from './address-bucket.js';
+import { addressBucket, UNPARSEABLE_ADDRESS_BUCKET } from './address-bucket.js';
 
 /** One counter's rule: `free` failures without delay, then 1 s, 2 s, 4 s… up to `cap` seconds. */
 interface Rule {
@@ -134,7 +134,8 @@ export class LoginThrottle {
     const keys = keysFor(username, address);
     await this.#store.clear(keys.pair);
     await this.#store.clear(keys.account);
-    await this.#store.mark(keys.known, now + THROTTLE_POLICY.knownAddressSeconds);
+    if (keys.known !== undefined)
+      await this.#store.mark(keys.known, now + THROTTLE_POLICY.knownAddressSeconds);
   }
 
   async #decide(
@@ -143,7 +144,7 @@ export class LoginThrottle {
     pending: { pair: number; account: number; address: number; device: number },
   ): Promise<ThrottleDecision> {
     const exempt =
-      (await this.#store.isMarked(keys.known, now)) ||
+      (keys.known !== undefined && (await this.#store.isMarked(keys.known, now))) ||
       (keys.device !== undefined && (await this.#trusted(keys.device, now, pending.device)));
     const waits = await Promise.all([
       this.#wait(keys.pair, THROTTLE_POLICY.pair, now, pending.pair),
@@ -196,7 +197,9 @@ function keysFor(username: string, clientAddress: string, device?: string) {
     pair: `pair:${account}|${address}`,
     account: `account:${account}`,
     address: `address:${address}`,
-    known: `known:${account}|${address}`,
+    // The shared bucket of addresses that are not IP addresses names no one place: whoever signs in from it must
+    // not make every other client behind the same misbehaving proxy "an address the owner uses".
+    known: address === UNPARSEABLE_ADDRESS_BUCKET ? undefined : `known:${account}|${address}`,
     device: device === undefined ? undefined : `device:${device}`,
   };
 }
