@@ -35,10 +35,7 @@ export async function readFormBody(
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.byteLength;
-    if (size > maxBytes) {
-      req.resume();
-      throw new FormBodyError(413, 'form too large');
-    }
+    if (size > maxBytes) throw new FormBodyError(413, 'form too large');
     chunks.push(buffer);
   }
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;

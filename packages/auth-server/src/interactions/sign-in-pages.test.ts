@@ -169,8 +169,8 @@ describe('sign-in pages', () => {
     expect(hasher.hashCalls).toBe(before.hash);
   });
 
-  // Without Content-Length only the limit applied while reading can stop a body. Throwing out of `for await`
-  // there destroyed the socket: the client saw a reset, not the 413 page.
+  // Without Content-Length only the limit applied while reading can stop a body; no test reached it before.
+  // The 413 page must still arrive (with Connection: close), not a reset, and nothing may be hashed.
   it('refuses a 1 MB chunked body (no Content-Length) with the 413 page before hashing', async () => {
     for (const totalBytes of [17 * 1024, 1024 * 1024]) {
       const browser = new TestBrowser();
