@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=0 --max-old-space-size=512
+#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=1 --max-old-space-size=512
 import { main } from './main.js';
 
 // `start` resolves only after a clean shutdown (SIGINT/SIGTERM); every other command when it is done.

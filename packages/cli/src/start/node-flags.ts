@@ -5,10 +5,11 @@
  * - `--max-semi-space-size=2`: Node lets the young generation grow to 3 × 16 MiB under load and keeps it;
  *   little of a request's garbage survives a scavenge, so 2 MiB semi-spaces hold resident memory down
  *   (`npm run bench`, the API process at 10,000 sessions: ~250 → ~125 MB) without costing throughput.
- * - `--v8-pool-size=0`: V8's background threads (concurrent GC and compilation) as many as the machine has
- *   cores less one, where Node otherwise starts 4 whatever the machine. Each thread that allocates gets a
- *   malloc arena of its own and keeps what it touched: on 2 cores, 1 thread instead of 4 held the instance
- *   (both processes, shared pages once) at 10,000 sessions to 153–155 MB instead of 161–162 (2 runs each).
+ * - `--v8-pool-size=1`: one V8 background thread (concurrent GC and compilation) where Node starts 4 whatever
+ *   the machine. Each thread that allocates gets a malloc arena of its own and keeps what it touched: 1 thread
+ *   instead of 4 held the instance (both processes, shared pages once) at 10,000 sessions to 153–155 MB instead
+ *   of 161–162 (2 runs each, 2 cores). A fixed 1, not `0` (cores less one), which would give a 16-core machine
+ *   15 threads and arenas; heaps of 20–25 MB need no more help than one thread gives.
  * - `--max-old-space-size=512`: with memory to spare V8 lets the old generation reach 4 × what survived the
  *   last full GC before it collects again; under a cap the factor shrinks (1.4 at 512 MiB, V8's
  *   MemoryController::MaxGrowingFactor). Each live heap is ~20–25 MB (sessions live in SQLite; the API's
@@ -18,6 +19,6 @@
  */
 export const SERVER_NODE_FLAGS: readonly string[] = [
   '--max-semi-space-size=2',
-  '--v8-pool-size=0',
+  '--v8-pool-size=1',
   '--max-old-space-size=512',
 ];
