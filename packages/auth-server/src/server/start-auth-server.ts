@@ -57,6 +57,9 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   const nowSeconds = () => Math.floor(nowMs() / 1000);
   // A retired key stays in JWKS until every token it may have signed has expired.
   const keepSeconds = Math.max(config.ttl.idToken, config.ttl.accessToken) + 60;
+  // The unknown-user dummy hash (~10 ms of the pool) runs while the keys are read and oidc-provider loads.
+  const verifierReady = createPasswordVerifier(options.hasher ?? argon2idHasher);
+  verifierReady.catch(() => undefined); // awaited below; its failure fails the start there
   const cookieKeys = [await store.secrets.getOrCreate('cookie-key', () => randomToken(32))];
   // Its own key, not the cookie key: an oidc-provider cookie signature can never pass for a device cookie's MAC.
   const deviceCookieKey = await store.secrets.getOrCreate('device-cookie-key', () => randomToken(32));
@@ -65,22 +68,21 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   let keySignature = '';
 
+  // Loaded on start only: the CLI imports this package for its admin functions and should not load oidc-provider.
+  const { default: OidcProvider } = await import('oidc-provider');
   const deps = {
     provider: () => {
       if (!provider) throw new Error('provider not ready');
       return provider;
     },
     store,
-    verifyPassword: await createPasswordVerifier(options.hasher ?? argon2idHasher),
+    verifyPassword: await verifierReady,
     throttle: new LoginThrottle(store.throttle),
     secondFactor: new SecondFactorThrottle(store.throttle),
     deviceCookies: new DeviceCookies(deviceCookieKey),
     nowMs,
     logger,
   };
-
-  // Loaded on start only: the CLI imports this package for its admin functions and should not load oidc-provider.
-  const { default: OidcProvider } = await import('oidc-provider');
   const build = async (issuer: string) => {
     const jwks = await loadSigningKeys(store, nowSeconds(), keepSeconds);
     keySignature = signatureOf(jwks.keys.map((key) => String(key.kid)));

@@ -1,5 +1,6 @@
 import type { ThrottleStore } from '../store/auth-store.js';
 import { addressBucket, UNPARSEABLE_ADDRESS_BUCKET } from './address-bucket.js';
+import { InFlight } from './in-flight.js';
 
 /** One counter's rule: `free` failures without delay, then 1 s, 2 s, 4 s… up to `cap` seconds. */
 interface Rule {
@@ -52,7 +53,7 @@ export type ThrottleDecision =
  */
 export class LoginThrottle {
   readonly #store: ThrottleStore;
-  readonly #inFlight = new Map<string, number>();
+  readonly #inFlight = new InFlight();
 
   constructor(store: ThrottleStore) {
     this.#store = store;
@@ -65,10 +66,10 @@ export class LoginThrottle {
   async check(username: string, address: string, now: number, device?: string): Promise<ThrottleDecision> {
     const keys = keysFor(username, address, device);
     return this.#decide(keys, now, {
-      pair: this.#inFlight.get(keys.pair) ?? 0,
-      account: this.#inFlight.get(keys.account) ?? 0,
-      address: this.#inFlight.get(keys.address) ?? 0,
-      device: keys.device ? (this.#inFlight.get(keys.device) ?? 0) : 0,
+      pair: this.#inFlight.count(keys.pair),
+      account: this.#inFlight.count(keys.account),
+      address: this.#inFlight.count(keys.address),
+      device: keys.device ? this.#inFlight.count(keys.device) : 0,
     });
   }
 
@@ -82,11 +83,11 @@ export class LoginThrottle {
     // other attempts in flight; one that finishes while the store is read may be counted twice (stricter), never
     // missed, because it records its failure before it releases.
     const pending = {
-      pair: this.#hold(keys.pair),
-      account: this.#hold(keys.account),
-      address: this.#hold(keys.address),
+      pair: this.#inFlight.hold(keys.pair),
+      account: this.#inFlight.hold(keys.account),
+      address: this.#inFlight.hold(keys.address),
       // Attempts in flight with the same device cookie: a stolen one sent 20 times at once is not trusted 20 times.
-      device: keys.device ? this.#hold(keys.device) : 0,
+      device: keys.device ? this.#inFlight.hold(keys.device) : 0,
     };
     try {
       const decision = await this.#decide(keys, now, pending);
@@ -105,9 +106,7 @@ export class LoginThrottle {
   release(username: string, address: string, device?: string): void {
     const keys = keysFor(username, address, device);
     for (const key of [keys.pair, keys.account, keys.address, ...(keys.device ? [keys.device] : [])]) {
-      const count = (this.#inFlight.get(key) ?? 0) - 1;
-      if (count > 0) this.#inFlight.set(key, count);
-      else this.#inFlight.delete(key);
+      this.#inFlight.release(key);
     }
   }
 
@@ -159,13 +158,6 @@ export class LoginThrottle {
   async #trusted(key: string, now: number, pending: number): Promise<boolean> {
     const failures = (await this.#live(key, now))?.failures ?? 0;
     return failures + pending < THROTTLE_POLICY.deviceFailures;
-  }
-
-  /** Reserves one attempt on `key`; returns how many others were in flight. */
-  #hold(key: string): number {
-    const others = this.#inFlight.get(key) ?? 0;
-    this.#inFlight.set(key, others + 1);
-    return others;
   }
 
   async #wait(key: string, rule: Rule, now: number, pending: number): Promise<number> {

@@ -1,4 +1,5 @@
 import type { ThrottleStore } from '../store/auth-store.js';
+import { InFlight } from './in-flight.js';
 import { delayFor } from './login-throttle.js';
 
 /**
@@ -34,7 +35,7 @@ export type SecondFactorDecision =
  */
 export class SecondFactorThrottle {
   readonly #store: ThrottleStore;
-  readonly #inFlight = new Map<string, number>();
+  readonly #inFlight = new InFlight();
 
   constructor(store: ThrottleStore) {
     this.#store = store;
@@ -43,8 +44,7 @@ export class SecondFactorThrottle {
   /** Whether a code for account `userId` may be checked now; when allowed, the caller must release it. */
   async reserve(userId: string, now: number): Promise<SecondFactorDecision> {
     // Taken before any await, so concurrent checks see each other (see LoginThrottle.reserve).
-    const others = this.#inFlight.get(userId) ?? 0;
-    this.#inFlight.set(userId, others + 1);
+    const others = this.#inFlight.hold(userId);
     try {
       const decision = decide(await this.#store.secondFactorFailures(userId), others, now);
       if (!decision.allowed) this.release(userId);
@@ -57,9 +57,7 @@ export class SecondFactorThrottle {
 
   /** Ends the reservation of an allowed {@link SecondFactorThrottle.reserve}, after recording the outcome. */
   release(userId: string): void {
-    const count = (this.#inFlight.get(userId) ?? 0) - 1;
-    if (count > 0) this.#inFlight.set(userId, count);
-    else this.#inFlight.delete(userId);
+    this.#inFlight.release(userId);
   }
 
   /** Counts a wrong (or replayed) code; resolves to whether the account is now locked. */
