@@ -1,6 +1,12 @@
 import type { SqliteDatabase } from '@gatehouse/common';
 import type { ThrottleRecord, ThrottleStore } from '../auth-store.js';
 
+/**
+ * Clears one user's wrong-code count: a correct code (here), or an administrator's new password or TOTP secret
+ * (SqliteUserStore, inside the same transaction as the change).
+ */
+export const CLEAR_SECOND_FACTOR_FAILURES = 'DELETE FROM second_factor_failures WHERE user_id = ?';
+
 interface ThrottleRow {
   key: string;
   failures: number;
@@ -48,7 +54,7 @@ export class SqliteThrottleStore implements ThrottleStore {
        ON CONFLICT (user_id) DO UPDATE SET failures = failures + 1, last_failure_at = @now
        RETURNING *`,
     );
-    this.#secondFactorClear = db.prepare<[string]>('DELETE FROM second_factor_failures WHERE user_id = ?');
+    this.#secondFactorClear = db.prepare<[string]>(CLEAR_SECOND_FACTOR_FAILURES);
   }
 
   async get(key: string): Promise<ThrottleRecord | undefined> {

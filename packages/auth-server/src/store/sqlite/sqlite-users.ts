@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SealedBox, SqliteDatabase } from '@gatehouse/common';
 import { AuthServerError } from '../../errors/auth-server-error.js';
 import type { NewUser, UserRecord, UserStore } from '../auth-store.js';
+import { CLEAR_SECOND_FACTOR_FAILURES } from './sqlite-throttle.js';
 
 interface UserRow {
   id: string;
@@ -50,7 +51,7 @@ export class SqliteUserStore implements UserStore {
     this.#acceptStep = db.prepare<[number, string, number]>(
       'UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)',
     );
-    this.#clearSecondFactor = db.prepare<[string]>('DELETE FROM second_factor_failures WHERE user_id = ?');
+    this.#clearSecondFactor = db.prepare<[string]>(CLEAR_SECOND_FACTOR_FAILURES);
   }
 
   async create(user: NewUser): Promise<UserRecord> {
