@@ -114,7 +114,7 @@ describe('the whole flow in Chromium', () => {
     await expect.poll(() => page.getByText('Invalid code').isVisible()).toBe(true);
     await snap(page, 'wrong-credentials', '02-wrong-code');
 
-    // SECURITY.md 32: no device cookie for a wrong password or a password without its code.
+    // docs/security.md 32: no device cookie for a wrong password or a password without its code.
     const deviceCookie = async () =>
       (await context.cookies(gatehouse.issuer)).find((cookie) => cookie.name === '__Host-gh_device');
     expect(await deviceCookie()).toBeUndefined();
@@ -220,7 +220,7 @@ describe('the whole flow in Chromium', () => {
     await confirm.click();
     await first.waitForURL((url) => url.origin === new URL(gatehouse.url).origin);
     await expect.poll(() => isSignedOut(first)).toBe(true);
-    // SECURITY.md 14: the provider's tokens never reach the browser, not even as a logout hint.
+    // docs/security.md 14: the provider's tokens never reach the browser, not even as a logout hint.
     expect(logoutAnswer).toContain('logout_url');
     expect(logoutAnswer).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
     await expect.poll(() => isSignedOut(second)).toBe(true);
@@ -229,7 +229,7 @@ describe('the whole flow in Chromium', () => {
     await second.reload();
     await expect.poll(() => isSignedOut(second)).toBe(true);
 
-    // SECURITY.md 22: the old refresh cookie is refused by the server, not only cleared in the browser.
+    // docs/security.md 22: the old refresh cookie is refused by the server, not only cleared in the browser.
     const replay = await fetch(`${gatehouse.url}/api/refresh`, {
       method: 'POST',
       headers: {

@@ -51,7 +51,7 @@ export async function measureSessionMemory(
   const deadline = begin + maxSeconds * 1000;
   let nextReport = 1000;
   // Each browser's first (password) sign-in runs alone: concurrent sign-ins of one account from one address
-  // are throttled by design (SECURITY.md 32 counts attempts in flight), and that is not what this measures.
+  // are throttled by design (docs/security.md 32 counts attempts in flight), and that is not what this measures.
   const clients = Array.from({ length: inFlight }, () => new GatehouseClient(gatehouse.publicUrl));
   for (const client of clients) {
     started += 1;

@@ -7,7 +7,7 @@ export interface User {
   name?: string;
 }
 
-/** One of the three parties of the flow (DESIGN.md). */
+/** One of the three parties of the flow (docs/architecture.md). */
 export type FlowParty = 'spa' | 'api' | 'auth';
 
 /**
@@ -15,7 +15,7 @@ export type FlowParty = 'spa' | 'api' | 'auth';
  * SDK's own timestamps. `detail` never holds a secret: codes, states, nonces, verifiers and tokens are masked.
  */
 export interface FlowStep {
-  /** 1..10, numbered as in DESIGN.md. */
+  /** 1..10, numbered as in docs/architecture.md. */
   step: number;
   from: FlowParty;
   to: FlowParty;

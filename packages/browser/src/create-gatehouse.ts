@@ -198,7 +198,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     const trail = takeFlowTrail(storage);
     if (params.error !== undefined) {
       const serverError = OAUTH_ERROR.test(params.error) ? params.error : 'invalid_request';
-      // Let the API spend the login transaction (SECURITY.md A.4); its answer changes nothing here. `iss` goes
+      // Let the API spend the login transaction (docs/security.md A.4); its answer changes nothing here. `iss` goes
       // along: RFC 9207 2.4 has the API check it on error responses too.
       await api({
         method: 'GET',

@@ -46,7 +46,7 @@ describe('login()', () => {
     expect(stored).not.toContain(state);
   });
 
-  it('drops a return_to that is not a same-origin path (SECURITY.md A.6, defence in depth)', async () => {
+  it('drops a return_to that is not a same-origin path (docs/security.md A.6, defence in depth)', async () => {
     for (const returnTo of ['https://evil.test/', '//evil.test', '/\\evil.test', '/\t/evil.test', '/ok']) {
       await t.gatehouse.login({ returnTo });
     }

@@ -34,7 +34,7 @@ export interface ApiConfig {
   flowInspector: boolean;
   /**
    * What names the session in the provider's end-session URL: `client_id` (default; the provider's ID token
-   * never reaches the browser, SECURITY.md 14) or `id_token_hint` (for providers that require it, e.g. Okta).
+   * never reaches the browser, docs/security.md 14) or `id_token_hint` (for providers that require it, e.g. Okta).
    */
   oidcLogoutHint: 'client_id' | 'id_token_hint';
   spaDir: string | undefined;

@@ -1,6 +1,6 @@
 import { redactUrl } from '@gatehouse/common';
 
-/** One step of the flow inspector (numbers as in DESIGN.md). */
+/** One step of the flow inspector (numbers as in docs/architecture.md). */
 export interface FlowStep {
   step: number;
   from: 'spa' | 'api' | 'auth';

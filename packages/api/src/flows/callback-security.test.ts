@@ -6,7 +6,7 @@ import { reservePublicUrl, startTestApi, type TestApi } from '../testing/test-ap
 /** OIDC_HTTP_TIMEOUT_MS of the API under test: the bound on every call to the provider. */
 const HTTP_TIMEOUT_MS = 1500;
 
-// SECURITY.md A (1-6) and B (8-14), driven through a provider test double that misbehaves on demand.
+// docs/security.md A (1-6) and B (8-14), driven through a provider test double that misbehaves on demand.
 describe('callback validation against a misbehaving provider', () => {
   let op: MisbehavingProvider;
   let t: TestApi;
@@ -69,7 +69,7 @@ describe('callback validation against a misbehaving provider', () => {
   }
 
   /**
-   * The common "refused" contract (SECURITY.md, "refuse"). The callback sent (the attempt's own browser and
+   * The common "refused" contract (docs/security.md, "refuse"). The callback sent (the attempt's own browser and
    * query unless `jar` / `callback` replace them) is refused with a named error, no token and no session cookie,
    * after exactly `calls` requests to the provider (none by default: refused before the code exchange), counted
    * before anything is reset. Then the transaction is proven spent: the browser that started the login, with its
@@ -425,7 +425,7 @@ describe('callback validation against a misbehaving provider', () => {
         op.behaviour.token = behaviour;
         const started = performance.now();
         await expectRefused(attempt, status, error, { calls: { token: 1, userinfo: 0 } });
-        // SECURITY.md 13: refused within the configured bound (plus slack for a loaded machine), not at
+        // docs/security.md 13: refused within the configured bound (plus slack for a loaded machine), not at
         // openid-client's 30 s default nor vitest's 30 s test timeout. A functional bound, not a benchmark.
         expect(performance.now() - started).toBeLessThan(HTTP_TIMEOUT_MS + 2000);
       });

@@ -84,7 +84,7 @@ describe('the flow against a plain oidc-provider', () => {
     const end = new URL(logout_url);
     expect(end.origin).toBe(op.issuer);
     expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${t.url}/`);
-    // SECURITY.md 14: the provider's ID token never reaches the browser, not even as a logout hint.
+    // docs/security.md 14: the provider's ID token never reaches the browser, not even as a logout hint.
     expect(end.searchParams.get('id_token_hint')).toBeNull();
     expect(end.searchParams.get('client_id')).toBe('gatehouse-api');
     expect(logout_url).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);

@@ -14,7 +14,7 @@ import {
 } from '../testing/test-api.js';
 import { MAX_ACCESS_TOKEN_TTL } from '../tokens/access-token-lifetime.js';
 
-// SECURITY.md C at the HTTP level (19: token in the query; the 401 answer) and D (20-23).
+// docs/security.md C at the HTTP level (19: token in the query; the 401 answer) and D (20-23).
 describe('sessions, refresh and CSRF', () => {
   let op: MisbehavingProvider;
   let t: TestApi;

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 
 /**
- * CSRF defence for the cookie-authenticated POSTs (/api/refresh, /api/logout), SECURITY.md 20: the request
+ * CSRF defence for the cookie-authenticated POSTs (/api/refresh, /api/logout), docs/security.md 20: the request
  * must prove it comes from our own origin (Origin equal to PUBLIC_URL's, or Sec-Fetch-Site: same-origin), no
  * header may say otherwise, and the body must be JSON (which a cross-site form cannot send without a CORS
  * preflight, which we never grant).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { safeReturnTo } from './return-to.js';
 
-// SECURITY.md 6: return_to only as a same-origin relative path.
+// docs/security.md 6: return_to only as a same-origin relative path.
 describe('safeReturnTo', () => {
   const origin = 'http://localhost:3001';
   it('keeps same-origin relative paths', () => {

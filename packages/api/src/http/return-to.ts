@@ -1,5 +1,5 @@
 /**
- * Keeps `return_to` only when it is a same-origin relative path (SECURITY.md 6): `/contacts?x=1` passes;
+ * Keeps `return_to` only when it is a same-origin relative path (docs/security.md 6): `/contacts?x=1` passes;
  * `https://evil`, `//evil`, `/\evil`, control characters and anything that resolves to another origin fall back
  * to `/`. Prevents the login from becoming an open redirector.
  */

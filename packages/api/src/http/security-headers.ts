@@ -24,7 +24,7 @@ const NOT_STORED: Readonly<Record<string, string>> = Object.freeze({
  * Adds the security headers to every response: nosniff, no referrer (the callback URL carries a code),
  * no framing, the CSP, and `Cache-Control: no-store` (RFC 6749 5.1, BBA) on every response whose route did not
  * choose a cache policy of its own: only the SPA's files (@fastify/static sets theirs on the raw response) and
- * the public JWKS do. No CORS header is ever set (SECURITY.md 23).
+ * the public JWKS do. No CORS header is ever set (docs/security.md 23).
  * A synchronous hook: it runs on every request, and an async one costs a promise per response.
  */
 export function registerSecurityHeaders(app: FastifyInstance): void {

@@ -9,7 +9,7 @@ export const MAX_EMAIL_LENGTH = 254;
 /**
  * The user the API keeps (its store, its tokens, `/api/me`) from the provider's claims: userinfo first, the ID
  * token's otherwise. What is copied is capped, because it travels in every access token and a token over the
- * bearer size limit (4 KiB, SECURITY.md 19) is refused on every request: a provider (or a user editing their
+ * bearer size limit (4 KiB, docs/security.md 19) is refused on every request: a provider (or a user editing their
  * profile there) with a 10,000-character name would lock that user out. A long `name` is truncated: a shortened
  * display name still names the user. A too-long `email` is dropped, with its `email_verified`: a truncated
  * address is another mailbox, perhaps someone else's.

@@ -24,7 +24,7 @@ export interface DiscoveredProvider {
 
 /**
  * Discovers the OpenID Provider (OIDC Discovery 1.0) and keeps the result. A discovery document whose `issuer`
- * differs from OIDC_ISSUER is a configuration error (SECURITY.md 7): `start()` rejects with a {@link ConfigError}.
+ * differs from OIDC_ISSUER is a configuration error (docs/security.md 7): `start()` rejects with a {@link ConfigError}.
  * An unreachable provider is not: discovery retries in the background with backoff, and until then the login
  * routes answer 503 `provider_unavailable` and `/readyz` 503.
  */
@@ -125,7 +125,7 @@ export class ProviderClient {
         execute: isLoopback(issuerUrl) && issuerUrl.protocol === 'http:' ? [allowInsecureRequests] : [],
       },
     );
-    // openid-client counts timeouts in whole seconds; keep every outbound call bounded (SECURITY.md 13).
+    // openid-client counts timeouts in whole seconds; keep every outbound call bounded (docs/security.md 13).
     config.timeout = Math.max(1, Math.ceil(c.oidcHttpTimeoutMs / 1000));
     config[customFetch] = providerFetch;
     const metadata = config.serverMetadata();

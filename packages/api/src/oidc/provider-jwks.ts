@@ -16,7 +16,7 @@ const KTY_BY_ALG_PREFIX: Record<string, string> = { RS: 'RSA', PS: 'RSA', ES: 'E
 /**
  * The provider's signing keys (its `jwks_uri`), cached. An unknown `kid` triggers one refetch, so a key the
  * provider rotated in is accepted; a flood of unknown `kid`s causes at most one refetch per cool-down
- * (SECURITY.md 11). A set older than {@link JWKS_MAX_AGE_MS} is refetched before a key is chosen, so a key the
+ * (docs/security.md 11). A set older than {@link JWKS_MAX_AGE_MS} is refetched before a key is chosen, so a key the
  * provider withdrew is dropped; if that refetch fails the old set is kept (and the failure logged), since the
  * provider being down is no reason to refuse every sign-in. The clock is injectable so the cool-down and the
  * maximum age are testable without waiting.
@@ -58,7 +58,7 @@ export class ProviderJwks {
   readonly resolve = async (header: JWSHeaderParameters): Promise<CryptoKey> => {
     // A fetch under way (started by a concurrent callback) is awaited, never read half-done. With no key set
     // yet (first use), one is fetched now; after a failed or empty fetch, no more often than the cool-down
-    // allows, like an unknown kid (SECURITY.md 11): a failing JWKS endpoint is not hammered once per callback.
+    // allows, like an unknown kid (docs/security.md 11): a failing JWKS endpoint is not hammered once per callback.
     if (this.#pending !== undefined) await this.#pending.catch(() => undefined);
     const coolDownOver = () => this.#now() - this.#fetchedAt >= this.#cooldownMs;
     if (this.#keys.length === 0 && coolDownOver()) await this.#refresh();

@@ -18,7 +18,7 @@ export function redirectUriFor(publicUrl: string, flow: 'spa' | 'simple'): strin
 }
 
 /**
- * Steps 1–2: a new login transaction. State and nonce are 256 random bits each (≥128, SECURITY.md A), new every
+ * Steps 1–2: a new login transaction. State and nonce are 256 random bits each (≥128, docs/security.md A), new every
  * time; the PKCE verifier (RFC 7636, S256) never leaves the server. The transaction is stored under the hash of
  * its state and bound to this browser by a per-transaction cookie whose random value is stored hashed.
  */

@@ -10,7 +10,7 @@ import type { ApiContext } from '../server/api-context.js';
 import { closeSession, rotateSession } from '../sessions/refresh-sessions.js';
 import { mintSessionAccessToken } from '../tokens/mint-access-token.js';
 
-/** `POST /api/refresh` and `POST /api/logout`: cookie-authenticated, so same-origin only (SECURITY.md 20–22). */
+/** `POST /api/refresh` and `POST /api/logout`: cookie-authenticated, so same-origin only (docs/security.md 20–22). */
 export function registerSessionRoutes(
   app: FastifyInstance,
   ctx: ApiContext,
@@ -51,7 +51,7 @@ export function registerSessionRoutes(
     // OIDC RP-Initiated Logout 1.0, 2: client_id (added by buildEndSessionUrl) lets the provider check the
     // registered post_logout_redirect_uri. The provider's ID token goes along only when the operator opts in
     // (OIDC_LOGOUT_HINT=id_token_hint, for providers that require it): otherwise it would reach the browser,
-    // which SECURITY.md 14 forbids.
+    // which docs/security.md 14 forbids.
     const parameters: Record<string, string> = { post_logout_redirect_uri: fallback, state: randomToken(16) };
     if (ctx.config.oidcLogoutHint === 'id_token_hint' && idToken !== undefined)
       parameters.id_token_hint = idToken;

@@ -7,7 +7,7 @@ import { captureLogs } from '../testing/log-capture.js';
 import { MisbehavingProvider } from '../testing/misbehaving-provider.js';
 import { startApi } from './start-api.js';
 
-// SECURITY.md 14 / "no code or token in any log line": Fastify logs every request URL; the callback's carries
+// docs/security.md 14 / "no code or token in any log line": Fastify logs every request URL; the callback's carries
 // the code and state. An application embedding the API may pass a logger whose `req` serializer does not
 // redact (plain pino, Fastify's default): the API's request lines must still be masked.
 describe('request log lines', () => {

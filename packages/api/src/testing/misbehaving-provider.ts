@@ -59,7 +59,7 @@ interface PendingCode {
 
 /**
  * A misbehaving OpenID Provider (node:http + hand-made JWTs) that tests drive through every case of
- * SECURITY.md A–D: bad signatures, `alg: none`, HS256 keyed with the public key, wrong claims, unknown `kid`s,
+ * docs/security.md A–D: bad signatures, `alg: none`, HS256 keyed with the public key, wrong claims, unknown `kid`s,
  * `crit`, a userinfo `sub` mismatch, token-endpoint failures and hangs, an issuer mismatch. It issues codes
  * like a real provider (PKCE S256 checked) so that the happy path works when no knob is turned.
  */

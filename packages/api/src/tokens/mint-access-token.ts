@@ -29,7 +29,7 @@ export async function mintAccessToken(options: {
   const token = await sign(options, profile);
   // The profile is capped where it comes from the provider (profileFromClaims), but a name of characters that
   // JSON escapes six bytes each, or one stored before that cap, could still overflow: never hand out a token
-  // our own verifier refuses (SECURITY.md 19). `email` and `name` are conveniences; `sub` and `sid` are not.
+  // our own verifier refuses (docs/security.md 19). `email` and `name` are conveniences; `sub` and `sid` are not.
   if (token.length > MAX_TOKEN_LENGTH)
     return { token: await sign(options, {}), expiresIn: options.ttlSeconds };
   return { token, expiresIn: options.ttlSeconds };

@@ -28,7 +28,7 @@ export class RevokedSessions {
    * Loads revocations committed since the last poll (and forgets ids older than every live token). By commit
    * order, not by `revoked_at`: that is the revoker's clock, taken before a write that can wait up to the busy
    * timeout (5 s) for the lock, so a revocation may become visible after a poll that already looked past its
-   * time (DESIGN.md 10: revoked means refused at once, in every process). Retention (token life + 30 s) still
+   * time (docs/architecture.md 10: revoked means refused at once, in every process). Retention (token life + 30 s) still
    * covers such a wait: a token minted while the revocation waited expires before its id is forgotten.
    */
   async poll(store: ApiStore, now: number): Promise<void> {

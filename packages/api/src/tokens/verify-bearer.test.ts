@@ -14,7 +14,7 @@ import { BearerVerifier } from './verify-bearer.js';
 const ISSUER = 'http://localhost:3001';
 const AUDIENCE = 'http://localhost:3001';
 
-// SECURITY.md C (15-19): the API's own bearer tokens.
+// docs/security.md C (15-19): the API's own bearer tokens.
 describe('BearerVerifier', () => {
   let dir: string;
   let keys: ApiKeyRing;

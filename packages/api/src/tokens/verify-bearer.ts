@@ -16,7 +16,7 @@ interface CacheEntry {
 }
 
 /**
- * Verifies the API's own bearer tokens: the hot path of every protected route (SECURITY.md C). The order is
+ * Verifies the API's own bearer tokens: the hot path of every protected route (docs/security.md C). The order is
  * cheapest first: header size, scheme, 3-segment shape, header parsed once, `alg` equal to the key's alg (so
  * `none` in any case and HS256 are refused), `typ: at+jwt`, `kid` a map lookup among our own keys only; `jku`,
  * `x5u`, `jwk`, `x5c` are never read. A verified token is cached by its whole string until it expires, so a
@@ -61,7 +61,7 @@ export class BearerVerifier {
 
   #token(authorization: string | undefined): string {
     if (authorization === undefined) throw invalid('no bearer token (send Authorization: Bearer <token>)');
-    // RFC 8725 / SECURITY.md 19: bound the work an attacker can cause before any crypto.
+    // RFC 8725 / docs/security.md 19: bound the work an attacker can cause before any crypto.
     if (authorization.length > MAX_AUTHORIZATION_HEADER) throw invalid('Authorization header too large');
     if (authorization.length < 8 || authorization.slice(0, 7).toLowerCase() !== 'bearer ') {
       throw invalid('the Authorization scheme must be Bearer');

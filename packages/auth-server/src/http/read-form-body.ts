@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-/** Form bodies larger than this are refused with 413 before any parsing or hashing (SECURITY.md 33). */
+/** Form bodies larger than this are refused with 413 before any parsing or hashing (docs/security.md 33). */
 export const MAX_FORM_BYTES = 16 * 1024;
 
 /** Why a form body was refused. */

@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 
 /**
- * The Content-Security-Policy of every page: nothing from another origin, no framing (SECURITY.md 28,
+ * The Content-Security-Policy of every page: nothing from another origin, no framing (docs/security.md 28,
  * RFC 9700 4.16), no `<base>`. `script-src 'self'` only exists so that oidc-provider's form_post page can add
  * the hash of its one auto-submit script (lib/helpers/script_src_sha.js needs the directive present); we serve
  * no scripts. Deliberately no `form-action 'self'`: Chrome applies it to the redirect chain after a POST, which

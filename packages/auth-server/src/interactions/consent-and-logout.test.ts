@@ -98,7 +98,7 @@ describe('consent and logout pages', () => {
     expect(done.response.headers.get('x-frame-options')).toBe('DENY');
   });
 
-  // SECURITY.md 28: oidc-provider's own form_post page (response_mode=form_post) carries our headers too, with
+  // docs/security.md 28: oidc-provider's own form_post page (response_mode=form_post) carries our headers too, with
   // only the hash of its one auto-submit script added to script-src.
   it('serves the form_post response page with the strict headers', async () => {
     const browser = new TestBrowser();
@@ -120,7 +120,7 @@ describe('consent and logout pages', () => {
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
-  // SECURITY.md A "never in a URL", E 27: a client secret in the query string (logged by every proxy) does not
+  // docs/security.md A "never in a URL", E 27: a client secret in the query string (logged by every proxy) does not
   // authenticate. The refresh token is real and still valid, so the only reason left to refuse is the secret's
   // place: were query secrets accepted, this request would get tokens.
   it('refuses to authenticate the token endpoint with the secret in the URL query', async () => {

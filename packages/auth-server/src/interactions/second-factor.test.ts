@@ -71,7 +71,7 @@ describe('second factor (TOTP)', () => {
     return url.searchParams.has('code');
   }
 
-  // SECURITY.md 30: the right password alone gives no session; a wrong or missing code neither.
+  // docs/security.md 30: the right password alone gives no session; a wrong or missing code neither.
   it('gives no session for a right password with a missing or wrong code', async () => {
     const browser = new TestBrowser();
     const { action } = await passwordStep(browser);
@@ -85,7 +85,7 @@ describe('second factor (TOTP)', () => {
     expect(await signedIn(browser)).toBe(false);
   });
 
-  // SECURITY.md 30: the code step belongs to the interaction whose password was checked, in that browser.
+  // docs/security.md 30: the code step belongs to the interaction whose password was checked, in that browser.
   it('accepts the code only in the same interaction and browser', async () => {
     const victim = new TestBrowser();
     const { action } = await passwordStep(victim);
@@ -114,7 +114,7 @@ describe('second factor (TOTP)', () => {
     expect(await response.text()).toContain('session_not_found');
   });
 
-  // SECURITY.md 31 (RFC 6238 5.2): one step of drift at most; each code accepted once, even within its step.
+  // docs/security.md 31 (RFC 6238 5.2): one step of drift at most; each code accepted once, even within its step.
   it('refuses more than one step of drift and accepts one step', async () => {
     const browser = new TestBrowser();
     const { action } = await passwordStep(browser);

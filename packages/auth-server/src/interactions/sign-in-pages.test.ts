@@ -9,7 +9,7 @@ import { startTestAuthServer, type TestAuthServer } from '../testing/test-auth-s
 import { addUser } from '../users/user-admin.js';
 
 const PASSWORD = 'correct horse battery staple';
-/** The PHC prefix of argon2id at OWASP's parameters (SECURITY.md: m=19456 KiB, t=2, p=1). */
+/** The PHC prefix of argon2id at OWASP's parameters (docs/security.md: m=19456 KiB, t=2, p=1). */
 const OWASP_ARGON2ID = '$argon2id$v=19$m=19456,t=2,p=1$';
 
 /** A PHC string's algorithm, version and parameters: everything before the salt. */
@@ -27,7 +27,7 @@ describe('sign-in pages', () => {
     await auth.close();
   });
 
-  // SECURITY.md 28 (RFC 9700 4.16, OWASP Clickjacking Defense): no framing by another site, strict CSP.
+  // docs/security.md 28 (RFC 9700 4.16, OWASP Clickjacking Defense): no framing by another site, strict CSP.
   it('serves every page with the strict headers and loads nothing from another origin', async () => {
     const { response, html } = await startLogin(new TestBrowser(), auth.issuer);
     expect(response.status).toBe(200);
@@ -62,7 +62,7 @@ describe('sign-in pages', () => {
     expect(await errorPage.text()).not.toMatch(/fonts\.googleapis|<style/);
   });
 
-  // SECURITY.md 28: 303 (never 307, which would re-POST the password to the next hop) after a credential POST.
+  // docs/security.md 28: 303 (never 307, which would re-POST the password to the next hop) after a credential POST.
   it('answers 303 to credential POSTs, failed or not', async () => {
     const browser = new TestBrowser();
     const wrong = await browser.post((await startLogin(browser, auth.issuer)).action, {
@@ -78,9 +78,9 @@ describe('sign-in pages', () => {
     expect(right.headers.get('location')).toMatch(/\/auth\//);
   });
 
-  // SECURITY.md 29 (OWASP Authentication Cheat Sheet): an unknown user costs a (dummy) hash too and gets the
+  // docs/security.md 29 (OWASP Authentication Cheat Sheet): an unknown user costs a (dummy) hash too and gets the
   // same answer as a wrong password.
-  // SECURITY.md 30 (login CSRF): a page on another port of this host is same-site, so it gets the SameSite=Lax
+  // docs/security.md 30 (login CSRF): a page on another port of this host is same-site, so it gets the SameSite=Lax
   // interaction cookie; Fetch Metadata tells its posts apart from our own page's.
   it('refuses a sign-in POST a browser labels as sent from another origin, before hashing', async () => {
     const browser = new TestBrowser();
@@ -157,7 +157,7 @@ describe('sign-in pages', () => {
     expect(page).toContain('Invalid username or password');
   });
 
-  // SECURITY.md 33 (NIST SP 800-63B 5.1.1.2): a huge password is refused before hashing; long passphrases work
+  // docs/security.md 33 (NIST SP 800-63B 5.1.1.2): a huge password is refused before hashing; long passphrases work
   // and are not truncated.
   it('refuses a 1 MB password with 413 before hashing', async () => {
     const browser = new TestBrowser();
@@ -219,7 +219,7 @@ describe('sign-in pages', () => {
   });
 });
 
-// SECURITY.md 29: the dummy hash is made before the server answers anything. Made on first use, the first
+// docs/security.md 29: the dummy hash is made before the server answers anything. Made on first use, the first
 // unknown user after a start paid a hash as well as a verification (a timing tell), and a failed hash stayed a
 // rejected promise that turned every later unknown user into a 500 (an enumeration oracle).
 describe('the dummy hash for unknown users', () => {

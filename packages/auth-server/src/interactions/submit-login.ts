@@ -10,7 +10,7 @@ const MAX_USERNAME_LENGTH = 256;
 
 /**
  * POST `/interaction/<uid>/login`: username and password. Throttled before any hashing; an unknown user costs a
- * dummy hash and gets the same answer as a wrong password (SECURITY.md 29, 32, 33). A user with a second factor
+ * dummy hash and gets the same answer as a wrong password (docs/security.md 29, 32, 33). A user with a second factor
  * goes on to the code step in this same interaction; anyone else is signed in with amr `pwd`, and gets a renewed
  * device cookie for the account (throttle/device-cookie.ts).
  */

@@ -16,8 +16,8 @@ import { backWithError, interactionUrl, saveResult, seeOther } from './respond.j
 /**
  * POST `/interaction/<uid>/totp`: the second factor (RFC 6238), only after the password step of this same
  * interaction. A code is accepted once (its time step must be later than the last accepted one) within one
- * step of drift (SECURITY.md 30, 31). Too many wrong codes send the person back to the password; the account's
- * own count of wrong codes, which a new interaction does not reset, slows and then stops guessing (SECURITY.md
+ * step of drift (docs/security.md 30, 31). Too many wrong codes send the person back to the password; the account's
+ * own count of wrong codes, which a new interaction does not reset, slows and then stops guessing (docs/security.md
  * 32, `SECOND_FACTOR_POLICY`). A device cookie for the account lifts the account-wide delay of the shared
  * counters here as at the password step, never the second-factor counter; a correct code renews it.
  */

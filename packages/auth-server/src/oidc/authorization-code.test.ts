@@ -6,7 +6,7 @@ import { codeGrant, isActive, tokenRequest } from '../testing/token-request.js';
 
 const bob = { username: 'bob', password: 'correct horse battery staple' };
 
-// SECURITY.md 25 (RFC 6749 4.1.2 and 10.5, RFC 9700 4.5): a code is single use, bound to its client and
+// docs/security.md 25 (RFC 6749 4.1.2 and 10.5, RFC 9700 4.5): a code is single use, bound to its client and
 // redirect_uri, short-lived; a reused code revokes what was issued from it.
 describe('authorization codes', () => {
   let auth: TestAuthServer;
@@ -76,7 +76,7 @@ describe('authorization codes', () => {
     }
   });
 
-  it('refuses a wrong client secret with 401 invalid_client (SECURITY.md 27)', async () => {
+  it('refuses a wrong client secret with 401 invalid_client (docs/security.md 27)', async () => {
     const { code, verifier } = await freshCode();
     const result = await tokenRequest(auth.issuer, codeGrant(code, verifier), {
       id: 'first-party',

@@ -7,7 +7,7 @@ import { codeGrant, tokenRequest } from '../testing/token-request.js';
 
 const bob = { username: 'bob', password: 'correct horse battery staple' };
 
-// SECURITY.md 26 (RFC 7636, RFC 9700 2.1.1): PKCE is required of every client, S256 only; the verifier must
+// docs/security.md 26 (RFC 7636, RFC 9700 2.1.1): PKCE is required of every client, S256 only; the verifier must
 // match; a verifier cannot be sent for a code requested without a challenge (downgrade).
 describe('PKCE', () => {
   let auth: TestAuthServer;

@@ -3,7 +3,7 @@ import { TestBrowser } from '../testing/browser.js';
 import { authorizeUrl, pkcePair } from '../testing/sign-in.js';
 import { REDIRECT_URI, startTestAuthServer, type TestAuthServer } from '../testing/test-auth-server.js';
 
-// SECURITY.md 24 (RFC 9700 4.1.3, OAuth 2.1 4.1.1): a redirect_uri that is not an exact registered match gets
+// docs/security.md 24 (RFC 9700 4.1.3, OAuth 2.1 4.1.1): a redirect_uri that is not an exact registered match gets
 // our error page and no redirect, so a code can never be sent to an attacker-chosen URL.
 describe('redirect_uri exact matching', () => {
   let auth: TestAuthServer;

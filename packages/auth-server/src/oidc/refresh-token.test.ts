@@ -6,7 +6,7 @@ import { codeGrant, tokenRequest } from '../testing/token-request.js';
 
 const bob = { username: 'bob', password: 'correct horse battery staple' };
 
-// SECURITY.md 27 (RFC 6749 6, RFC 9700 4.14.2): refresh tokens are bound to their client and rotated on every
+// docs/security.md 27 (RFC 6749 6, RFC 9700 4.14.2): refresh tokens are bound to their client and rotated on every
 // use; replaying a rotated one is refused and ends the whole grant.
 describe('refresh tokens', () => {
   let auth: TestAuthServer;

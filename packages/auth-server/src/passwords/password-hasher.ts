@@ -1,6 +1,6 @@
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
 
-/** Longest password accepted (characters). Longer input is refused before any hashing (SECURITY.md 33). */
+/** Longest password accepted (characters). Longer input is refused before any hashing (docs/security.md 33). */
 export const MAX_PASSWORD_LENGTH = 1024;
 
 /** Hashes and verifies passwords; injectable so tests can prove a hash ran. */

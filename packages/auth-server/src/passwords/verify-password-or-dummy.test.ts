@@ -3,7 +3,7 @@ import { spyHasher } from '../testing/spy-hasher.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { createPasswordVerifier } from './verify-password-or-dummy.js';
 
-// SECURITY.md 29: an unknown user costs one verification against a dummy of the same cost, from the first
+// docs/security.md 29: an unknown user costs one verification against a dummy of the same cost, from the first
 // attempt on, and never a different answer.
 describe('createPasswordVerifier', () => {
   it('hashes the dummy once, up front, and verifies unknown users against it', async () => {

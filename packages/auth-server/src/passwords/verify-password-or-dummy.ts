@@ -8,7 +8,7 @@ export type PasswordVerifier = (user: UserRecord | undefined, password: string) 
 /**
  * Creates the password check. For an unknown user a dummy hash (same hasher, so the same algorithm and cost) is
  * verified anyway, so "no such user" and "wrong password" take about the same time and give the same answer
- * (SECURITY.md 29, OWASP Authentication Cheat Sheet).
+ * (docs/security.md 29, OWASP Authentication Cheat Sheet).
  *
  * The dummy is hashed here, once, before the server takes requests. Made lazily, the first unknown user after a
  * start paid a hash on top of the verification (a timing tell), and a failed hash was kept as a rejected promise:

@@ -10,7 +10,7 @@ import { totpCode } from '../totp/totp.js';
 
 const PASSWORD = 'correct horse battery staple';
 
-// SECURITY.md preamble: no code, token, secret, password, TOTP code or device cookie in any log line.
+// docs/security.md preamble: no code, token, secret, password, TOTP code or device cookie in any log line.
 
 /** The server's TOTP clock, fixed mid-step: the code cannot go stale when a 30 s boundary passes mid-test. */
 const NOW_MS = Math.floor(Date.now() / 30_000) * 30_000 + 15_000;

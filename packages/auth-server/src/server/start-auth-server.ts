@@ -93,7 +93,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     next.proxy = config.trustProxy;
     // Behind a proxy, only the last X-Forwarded-For entry (the one our proxy appended) names the client; the
     // entries before it are whatever the client sent. Koa's default (every entry, ctx.ip = the first) let one
-    // address pose as any other and slip past per-address throttling (SECURITY.md 32).
+    // address pose as any other and slip past per-address throttling (docs/security.md 32).
     next.maxIpsCount = 1;
     next.use(securityHeaders);
     next.use(landingAndNotFound);

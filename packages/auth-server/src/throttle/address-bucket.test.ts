@@ -18,7 +18,7 @@ describe('addressBucket', () => {
     expect(addressBucket('::1')).toBe('0:0:0:0::/64');
   });
 
-  // SECURITY.md 32: a proxy that writes `ip:port` into X-Forwarded-For must not make a new bucket per
+  // docs/security.md 32: a proxy that writes `ip:port` into X-Forwarded-For must not make a new bucket per
   // connection (the client picks a new source port each time), which would bypass every per-address counter.
   it('drops a port, so one client is one bucket whatever port it connects from', () => {
     expect(addressBucket('203.0.113.7:49152')).toBe('203.0.113.7');

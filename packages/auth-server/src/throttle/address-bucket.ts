@@ -12,7 +12,7 @@ export const UNPARSEABLE_ADDRESS_BUCKET = 'unparseable';
  * RFC 8981 privacy addresses rotate inside it), so counting per full address let one attacker try from
  * 2^64 "addresses" and never reach a per-address limit. A port (`a.b.c.d:port`, `[v6]:port`, as some proxies
  * write X-Forwarded-For) is dropped, since the client picks it anew for every connection; anything still not an
- * IP address goes into {@link UNPARSEABLE_ADDRESS_BUCKET} (SECURITY.md 32).
+ * IP address goes into {@link UNPARSEABLE_ADDRESS_BUCKET} (docs/security.md 32).
  */
 export function addressBucket(raw: string): string {
   const address = withoutPort(raw.trim());

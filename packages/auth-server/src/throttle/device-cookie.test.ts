@@ -6,7 +6,7 @@ import { totpCode } from '../totp/totp.js';
 import { DEVICE_COOKIE, DEVICE_COOKIE_POLICY, DeviceCookies } from './device-cookie.js';
 import { SECOND_FACTOR_POLICY } from './second-factor-throttle.js';
 
-// SECURITY.md 32: a device cookie (OWASP "Slow Down Online Guessing Attacks with Device Cookies") lifts the
+// docs/security.md 32: a device cookie (OWASP "Slow Down Online Guessing Attacks with Device Cookies") lifts the
 // account-wide delay only for a browser this server saw complete a sign-in to that very account.
 describe('DeviceCookies', () => {
   const T = 1_800_000_000;

@@ -10,7 +10,7 @@ import { spyHasher } from '../testing/spy-hasher.js';
 import { startTestAuthServer, type TestAuthServer } from '../testing/test-auth-server.js';
 import { delayFor, LoginThrottle, THROTTLE_POLICY } from './login-throttle.js';
 
-// SECURITY.md 32 (NIST SP 800-63B 5.2.2, OWASP Authentication Cheat Sheet): failures are throttled per account
+// docs/security.md 32 (NIST SP 800-63B 5.2.2, OWASP Authentication Cheat Sheet): failures are throttled per account
 // and per address with growing delays, durably, without letting an attacker lock the owner out.
 describe('LoginThrottle', () => {
   let dir: string;
@@ -197,7 +197,7 @@ describe('throttling at the sign-in form', () => {
   });
 });
 
-// SECURITY.md 32: the counters must hold against attempts sent all at once. Each password check takes ~11 ms
+// docs/security.md 32: the counters must hold against attempts sent all at once. Each password check takes ~11 ms
 // off the event loop; without reserving the attempt when it is allowed, every concurrent request passed the
 // check before the first failure was recorded.
 describe('throttling concurrent attempts', () => {

@@ -9,7 +9,7 @@ interface Rule {
 }
 
 /**
- * The policy (SECURITY.md 32, NIST SP 800-63B 5.2.2, OWASP Authentication Cheat Sheet). Three counters grow
+ * The policy (docs/security.md 32, NIST SP 800-63B 5.2.2, OWASP Authentication Cheat Sheet). Three counters grow
  * with each failure and each imposes a delay before the next attempt it covers:
  * - account+address: strict; the attacker's own address is slowed to one guess per 15 minutes;
  * - account alone: catches guesses spread over many addresses, but its delay is capped at 60 s and it does

@@ -6,7 +6,7 @@ import { startTestAuthServer, TEST_TOTP_SECRET, type TestAuthServer } from '../t
 import { totpCode } from '../totp/totp.js';
 import { DEVICE_COOKIE } from './device-cookie.js';
 
-// SECURITY.md 32, "without an easy lock-out of someone else's account": an attacker spraying wrong passwords
+// docs/security.md 32, "without an easy lock-out of someone else's account": an attacker spraying wrong passwords
 // for alice from many addresses slows guessing, but alice still signs in from an address she used before.
 describe('no lock-out by a distributed flood', () => {
   let auth: TestAuthServer;
@@ -62,7 +62,7 @@ describe('no lock-out by a distributed flood', () => {
   });
 });
 
-// SECURITY.md 32 at an address the owner never used (a new device on a known browser, a changed DHCP, mobile or
+// docs/security.md 32 at an address the owner never used (a new device on a known browser, a changed DHCP, mobile or
 // CGNAT address, travel): refused attempts cost nothing, so a flood from many addresses keeps the account counter
 // at its 60 s cap as long as it lasts. A device cookie from an earlier completed sign-in (OWASP "Slow Down
 // Online Guessing Attacks with Device Cookies") lets her in at once; nothing else does.

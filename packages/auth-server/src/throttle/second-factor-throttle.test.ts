@@ -14,7 +14,7 @@ import { SECOND_FACTOR_POLICY, SecondFactorThrottle } from './second-factor-thro
 
 const PASSWORD = 'correct horse battery staple';
 
-// SECURITY.md 31/32, NIST SP 800-63B 5.2.2 (at most 100 consecutive failures per account): wrong codes are
+// docs/security.md 31/32, NIST SP 800-63B 5.2.2 (at most 100 consecutive failures per account): wrong codes are
 // bounded per account, whatever the address and however often the (known) password is entered again.
 describe('SecondFactorThrottle', () => {
   let dir: string;

@@ -3,7 +3,7 @@ import { InFlight } from './in-flight.js';
 import { delayFor } from './login-throttle.js';
 
 /**
- * Wrong second-factor codes per account (SECURITY.md 31, 32; NIST SP 800-63B 5.2.2: at most 100 consecutive
+ * Wrong second-factor codes per account (docs/security.md 31, 32; NIST SP 800-63B 5.2.2: at most 100 consecutive
  * failures per account). `free` wrong codes, then 1 s, 2 s, 4 s… up to `cap` before the next code is checked,
  * and after `lockAfter` in a row no code at all until an administrator sets a new password or TOTP secret.
  * So whoever holds the password gets at most `lockAfter` guesses at a 6-digit code (about 3 in 10^6 each, one

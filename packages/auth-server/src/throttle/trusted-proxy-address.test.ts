@@ -3,7 +3,7 @@ import { TestBrowser } from '../testing/browser.js';
 import { startLogin } from '../testing/sign-in.js';
 import { startTestAuthServer, type TestAuthServer } from '../testing/test-auth-server.js';
 
-// SECURITY.md 32 behind a TLS proxy (AUTH_TRUST_PROXY=true): the address throttled is the one the proxy saw,
+// docs/security.md 32 behind a TLS proxy (AUTH_TRUST_PROXY=true): the address throttled is the one the proxy saw,
 // the last X-Forwarded-For entry, never one the client wrote in front of it.
 describe('client address behind a trusted proxy', () => {
   let auth: TestAuthServer;
@@ -35,7 +35,7 @@ describe('client address behind a trusted proxy', () => {
     expect(outcomes).toEqual(['credentials', 'credentials', 'credentials', 'credentials', 'throttled']);
   });
 
-  // SECURITY.md 32: some proxies write `ip:port`; each new connection has a new source port, and counting the
+  // docs/security.md 32: some proxies write `ip:port`; each new connection has a new source port, and counting the
   // port as part of the address gave every attempt a fresh per-address counter.
   it('throttles one client whose proxy appends its address with a new port each time', async () => {
     const attempts = async (username: string, forwardedFor: (attempt: number) => string) => {

@@ -1,6 +1,6 @@
 /**
  * Keeps `returnTo` only when it is a same-origin relative path: one leading `/`, not `//host` nor `/\host`
- * (browsers read a backslash as a slash). The API checks this too (SECURITY.md A.6); this is defence in depth.
+ * (browsers read a backslash as a slash). The API checks this too (docs/security.md A.6); this is defence in depth.
  */
 export function safeReturnTo(value: string | undefined | null, fallback = '/'): string {
   if (typeof value !== 'string' || !value.startsWith('/')) return fallback;

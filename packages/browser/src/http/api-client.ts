@@ -31,7 +31,7 @@ export function createApiClient(base: () => string, fetchImpl: typeof fetch): Ap
     if (bearer !== undefined) headers.set('authorization', `Bearer ${bearer}`);
     const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
     if (method === 'POST') {
-      // The API's CSRF defence (SECURITY.md D.20) expects a same-origin JSON POST.
+      // The API's CSRF defence (docs/security.md D.20) expects a same-origin JSON POST.
       headers.set('content-type', 'application/json');
       init.body = '{}';
     }

@@ -2,7 +2,7 @@ import { Link } from '../router/link';
 import { useFlow } from './flow-store';
 import { SequenceDiagram } from './sequence-diagram';
 
-/** The flow inspector: how the last sign-in in this tab went, step by step (DESIGN.md numbering). */
+/** The flow inspector: how the last sign-in in this tab went, step by step (docs/architecture.md numbering). */
 export function InspectorPage() {
   const flow = useFlow();
   return (

@@ -20,7 +20,7 @@ export interface CallbackState {
   user?: StoredUser;
 }
 
-/** One check of the callback pipeline; `step` is the flow step it belongs to (DESIGN.md 7–9). */
+/** One check of the callback pipeline; `step` is the flow step it belongs to (docs/architecture.md 7–9). */
 export interface CallbackCheck {
   name: string;
   step: 7 | 8 | 9;

@@ -4,7 +4,7 @@ import { transactionCookieName } from '../../http/cookie-names.js';
 import type { CallbackCheck } from './callback-state.js';
 
 /**
- * SECURITY.md 2 (RFC 9700 4.7, login CSRF / code injection): the callback must come from the browser that
+ * docs/security.md 2 (RFC 9700 4.7, login CSRF / code injection): the callback must come from the browser that
  * started this login, proven by the transaction's HttpOnly cookie whose hash was stored with it.
  */
 export const checkBindingCookie: CallbackCheck = {

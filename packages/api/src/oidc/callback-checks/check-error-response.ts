@@ -2,7 +2,7 @@ import { ApiError } from '../../errors/api-error.js';
 import type { CallbackCheck } from './callback-state.js';
 
 /**
- * SECURITY.md 4 (RFC 6749 4.1.2.1): an error callback is refused with the error named. The provider's
+ * docs/security.md 4 (RFC 6749 4.1.2.1): an error callback is refused with the error named. The provider's
  * `error_description` is attacker-controllable text in a URL: it is never reflected.
  */
 export const checkErrorResponse: CallbackCheck = {

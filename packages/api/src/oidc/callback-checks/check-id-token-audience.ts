@@ -2,7 +2,7 @@ import { ApiError } from '../../errors/api-error.js';
 import type { CallbackCheck } from './callback-state.js';
 
 /**
- * SECURITY.md 9 (OIDC Core 3.1.3.7 (3)): `aud` must be our client id and nothing else. openid-client accepts
+ * docs/security.md 9 (OIDC Core 3.1.3.7 (3)): `aud` must be our client id and nothing else. openid-client accepts
  * extra audiences when `azp` names us; we do not trust any other audience.
  */
 export const checkIdTokenAudience: CallbackCheck = {

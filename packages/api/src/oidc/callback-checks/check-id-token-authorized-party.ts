@@ -2,7 +2,7 @@ import { ApiError } from '../../errors/api-error.js';
 import type { CallbackCheck } from './callback-state.js';
 
 /**
- * SECURITY.md 9 (OIDC Core 3.1.3.7 (4)–(5)): an `azp` claim, when present, must be our client id, even with a
+ * docs/security.md 9 (OIDC Core 3.1.3.7 (4)–(5)): an `azp` claim, when present, must be our client id, even with a
  * single audience (openid-client only checks it when there are several).
  */
 export const checkIdTokenAuthorizedParty: CallbackCheck = {

@@ -3,7 +3,7 @@ import { ApiError } from '../../errors/api-error.js';
 import type { CallbackCheck } from './callback-state.js';
 
 /**
- * SECURITY.md 8 and 11 (RFC 8725 3.1 and 3.3): the ID token signature is verified even though it came over
+ * docs/security.md 8 and 11 (RFC 8725 3.1 and 3.3): the ID token signature is verified even though it came over
  * TLS, with exactly the configured algorithm (`none`, HS256 keyed with a public key or the client secret, or
  * any other alg fail), against the provider's JWKS only (unknown `kid`: one refetch per cool-down), and an
  * unknown `crit` header is refused by jose.

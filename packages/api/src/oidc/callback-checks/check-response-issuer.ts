@@ -2,7 +2,7 @@ import { ApiError } from '../../errors/api-error.js';
 import type { CallbackCheck } from './callback-state.js';
 
 /**
- * SECURITY.md 5 (RFC 9207 2.4, mix-up defence): when the provider advertises
+ * docs/security.md 5 (RFC 9207 2.4, mix-up defence): when the provider advertises
  * `authorization_response_iss_parameter_supported`, `iss` must be present and equal its issuer; when present
  * anyway, it must match too. This applies to error responses as well as to successful ones.
  */

@@ -2,7 +2,7 @@ import { ApiError } from '../../errors/api-error.js';
 import type { CallbackCheck } from './callback-state.js';
 
 /**
- * SECURITY.md 2 (RFC 9700 4.7): a transaction is finished only at the callback of the flow that started it. The
+ * docs/security.md 2 (RFC 9700 4.7): a transaction is finished only at the callback of the flow that started it. The
  * two flows bind and answer differently: the simple flow's cookie is SameSite=Lax (sent on a cross-site
  * top-level navigation) and its callback answers with a redirect; the SPA's cookie is Strict and its callback
  * answers with the API's token in JSON. Finishing one at the other's route would lend the SPA's answer the

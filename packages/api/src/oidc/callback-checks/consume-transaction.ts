@@ -4,7 +4,7 @@ import { TRANSACTION_COOKIE_PREFIX, transactionCookieName } from '../../http/coo
 import type { CallbackCheck } from './callback-state.js';
 
 /**
- * SECURITY.md 1–3: find the login transaction by the hash of `state` and spend it atomically, before anything
+ * docs/security.md 1–3: find the login transaction by the hash of `state` and spend it atomically, before anything
  * else, so that it is single use even when a later check fails. A missing or unknown state is refused.
  */
 export const consumeTransaction: CallbackCheck = {

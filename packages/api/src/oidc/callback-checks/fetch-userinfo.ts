@@ -5,7 +5,7 @@ import { profileFromClaims } from '../profile-from-claims.js';
 import type { CallbackCheck } from './callback-state.js';
 
 /**
- * SECURITY.md 12 (OIDC Core 5.3.2): userinfo is called with the provider's access token in the Authorization
+ * docs/security.md 12 (OIDC Core 5.3.2): userinfo is called with the provider's access token in the Authorization
  * header (openid-client never puts it in a URL), and its `sub` must equal the ID token's. Without a userinfo
  * endpoint the ID token claims are used; either way capped in length ({@link profileFromClaims}).
  */

@@ -58,7 +58,7 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX oidc_models_user_code ON oidc_models (model, user_code) WHERE user_code IS NOT NULL;
   CREATE INDEX oidc_models_expires_at ON oidc_models (expires_at) WHERE expires_at IS NOT NULL;
   `,
-  // Consecutive wrong second-factor codes per account (SECURITY.md 31/32, NIST SP 800-63B 5.2.2). Apart from
+  // Consecutive wrong second-factor codes per account (docs/security.md 31/32, NIST SP 800-63B 5.2.2). Apart from
   // the throttle table on purpose: these rows are never swept or reset by time, only by a correct code, an
   // admin's new password or TOTP secret, or the user's removal.
   `
