@@ -64,8 +64,12 @@ describe('the access token lives in memory only', () => {
     for (const secret of [...api.issuedTokens, ...api.issuedRefreshCookies, GOOD_CODE, state]) {
       expect(written).not.toContain(secret);
     }
-    // Only the inspector's trail went to sessionStorage, and it was removed after the callback.
-    expect(session.written).toHaveLength(1);
+    // Only the tab's login verifier and the inspector's trail went to sessionStorage, and the callback removed
+    // both.
+    expect(session.written.map((entry) => entry.split('=')[0])).toEqual([
+      'gatehouse:login-verifier',
+      'gatehouse:flow',
+    ]);
     expect(session.length).toBe(0);
     expect(local.written).toEqual([]);
     expect(cookieWrites).toEqual([]);

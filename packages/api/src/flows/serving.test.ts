@@ -8,6 +8,7 @@ import { loadApiConfig } from '../config/load-api-config.js';
 import { startApi } from '../server/start-api.js';
 import { CookieJar } from '../testing/cookie-jar.js';
 import { captureLogs } from '../testing/log-capture.js';
+import { newLoginVerifier } from '../testing/login-verifier.js';
 import { MisbehavingProvider } from '../testing/misbehaving-provider.js';
 import { reservePublicUrl, startTestApi, type TestApi } from '../testing/test-api.js';
 
@@ -50,15 +51,16 @@ describe('serving the SPA', () => {
 
   it('answers no-store on everything but the SPA files and the public JWKS, however the path is spelled', async () => {
     // The router decodes `%61` to `a`: these reach /api/login and the simple-flow login, which set cookies.
-    expect(await (await t.request('/%61pi/login')).json()).toHaveProperty('login_url');
+    const headers = newLoginVerifier().loginHeaders;
+    expect(await (await t.request('/%61pi/login', { headers })).json()).toHaveProperty('login_url');
     for (const path of ['/%61pi/login', '/api/login', '/%61uthorization-code/login', '/api/me', '/healthz']) {
-      const response = await t.request(path);
+      const response = await t.request(path, { headers });
       expect(response.headers.get('cache-control'), path).toBe('no-store');
     }
     // An absolute-form request target (RFC 9112 3.2.2), which fetch cannot send.
     const absolute = await new Promise<string | undefined>((resolve, reject) => {
       const url = new URL(t.url);
-      httpRequest({ host: url.hostname, port: url.port, path: `${t.url}/api/login` }, (response) => {
+      httpRequest({ host: url.hostname, port: url.port, path: `${t.url}/api/login`, headers }, (response) => {
         response.resume();
         resolve(response.headers['cache-control']);
       })
@@ -96,8 +98,13 @@ describe('client authentication methods and port 0', () => {
 
   async function loginOnce(t: TestApi) {
     const jar = new CookieJar();
-    const { login_url } = (await (await t.request('/api/login', { jar })).json()) as { login_url: string };
-    return t.request(`/api/callback?${op.authorize(login_url)}`, { jar });
+    const page = newLoginVerifier();
+    const { login_url } = (await (
+      await t.request('/api/login', { jar, headers: page.loginHeaders })
+    ).json()) as {
+      login_url: string;
+    };
+    return t.request(`/api/callback?${op.authorize(login_url)}`, { jar, headers: page.callbackHeaders });
   }
 
   it('client_secret_post sends the secret in the body, never in a URL', async () => {
@@ -158,7 +165,9 @@ describe('client authentication methods and port 0', () => {
     try {
       expect(api.port).toBeGreaterThan(0);
       expect(api.url).toBe(`http://localhost:${api.port}`);
-      const login = (await (await fetch(`${api.url}/api/login`)).json()) as { login_url: string };
+      const login = (await (
+        await fetch(`${api.url}/api/login`, { headers: newLoginVerifier().loginHeaders })
+      ).json()) as { login_url: string };
       expect(new URL(login.login_url).searchParams.get('redirect_uri')).toBe(`${api.url}/callback`);
     } finally {
       await api.close();

@@ -8,6 +8,11 @@ export interface LoginTransaction {
   returnTo: string;
   /** Which flow started it: the SPA's XHR flow or the simple server-side flow (different redirect URIs). */
   flow: 'spa' | 'simple';
+  /**
+   * base64url SHA-256 of the login verifier the SPA keeps in `sessionStorage` (docs/security.md 51); null for the
+   * simple flow, which has no page script to keep one.
+   */
+  loginChallenge: string | null;
   createdAt: number;
   expiresAt: number;
 }
