@@ -115,7 +115,11 @@ export interface ApiStore {
   rememberLogoutJti(jti: string, expiresAt: number): Promise<boolean>;
 
   listContacts(owner: string): Promise<Contact[]>;
-  createContact(owner: string, input: ContactInput, now: number): Promise<Contact>;
+  /**
+   * Adds a contact unless `owner` already has `limit` of them, atomically (two creates racing for the last place:
+   * one gets it); `undefined` when the limit is reached.
+   */
+  createContact(owner: string, input: ContactInput, now: number, limit: number): Promise<Contact | undefined>;
   getContact(owner: string, id: string): Promise<Contact | undefined>;
   updateContact(owner: string, id: string, input: ContactInput, now: number): Promise<Contact | undefined>;
   deleteContact(owner: string, id: string): Promise<boolean>;

@@ -215,9 +215,11 @@ export class SqliteApiStore implements ApiStore {
       getContact: db.prepare<[string, string], Contact>(
         'SELECT id, name, email, phone, notes, created_at, updated_at FROM contacts WHERE owner = ? AND id = ?',
       ),
+      // One statement counts and inserts, so it is atomic across processes sharing the file too.
       insertContact: db.prepare(
         `INSERT INTO contacts (id, owner, name, email, phone, notes, created_at, updated_at)
-         VALUES (@id, @owner, @name, @email, @phone, @notes, @created_at, @updated_at)`,
+         SELECT @id, @owner, @name, @email, @phone, @notes, @created_at, @updated_at
+         WHERE (SELECT count(*) FROM contacts WHERE owner = @owner) < @limit`,
       ),
       updateContact: db.prepare(
         `UPDATE contacts SET name = @name, email = @email, phone = @phone, notes = @notes, updated_at = @updated_at
@@ -368,7 +370,12 @@ export class SqliteApiStore implements ApiStore {
     return this.#s.listContacts.all(owner).map(({ owner: _owner, ...contact }) => contact);
   }
 
-  async createContact(owner: string, input: ContactInput, now: number): Promise<Contact> {
+  async createContact(
+    owner: string,
+    input: ContactInput,
+    now: number,
+    limit: number,
+  ): Promise<Contact | undefined> {
     const at = new Date(now).toISOString();
     const contact: Contact = {
       id: randomToken(12),
@@ -379,8 +386,7 @@ export class SqliteApiStore implements ApiStore {
       created_at: at,
       updated_at: at,
     };
-    this.#s.insertContact.run({ ...contact, owner });
-    return contact;
+    return this.#s.insertContact.run({ ...contact, owner, limit }).changes === 1 ? contact : undefined;
   }
 
   async getContact(owner: string, id: string): Promise<Contact | undefined> {
