@@ -266,6 +266,37 @@ describe('callback validation against a misbehaving provider', () => {
       }
     });
 
+    it('refuses a callback that repeats code, iss or state as the caller\'s fault: 400, "duplicate parameter", a warning', async () => {
+      const errorLines = () => t.logs.lines.filter((line) => line.includes('"level":50')).length;
+      const errorsBefore = errorLines();
+      for (const [name, value] of [
+        ['code', 'another-code'],
+        ['iss', op.issuer],
+        ['error', 'access_denied'],
+      ] as const) {
+        const attempt = await begin();
+        const repeated = new URLSearchParams(attempt.callback);
+        repeated.append(name, value);
+        if (name === 'error') repeated.append(name, value);
+        const body = await expectRefused(attempt, 400, 'invalid_callback', { callback: repeated });
+        expect(body.error_description).toMatch(/duplicate parameter/);
+      }
+      // Two states name no one transaction: none is looked up or spent, and the provider hears nothing.
+      const attempt = await begin();
+      const twoStates = new URLSearchParams(attempt.callback);
+      twoStates.append('state', attempt.callback.get('state') ?? '');
+      const body = await expectRefused(attempt, 400, 'invalid_callback', {
+        callback: twoStates,
+        spends: false,
+      });
+      expect(body.error_description).toMatch(/duplicate parameter/);
+      // The caller's fault: refused with a warning, never an error line for the operator.
+      expect(errorLines()).toBe(errorsBefore);
+      expect(t.logs.text()).toMatch(
+        /"level":40[^\n]*"error":"invalid_callback"[^\n]*"detail":"duplicate parameter"/,
+      );
+    });
+
     it('3: refuses the same callback replayed after it succeeded', async () => {
       const attempt = await begin();
       expect((await finish(attempt)).response.status).toBe(200);

@@ -8,6 +8,7 @@ import { checkIdTokenSignature } from './check-id-token-signature.js';
 import { checkIdTokenSubject } from './check-id-token-subject.js';
 import { checkLoginVerifier } from './check-login-verifier.js';
 import { checkResponseIssuer } from './check-response-issuer.js';
+import { checkSingleParameters } from './check-single-parameters.js';
 import { checkTransactionExpiry } from './check-transaction-expiry.js';
 import { checkTransactionFlow } from './check-transaction-flow.js';
 import { consumeTransaction } from './consume-transaction.js';
@@ -21,6 +22,8 @@ import { fetchUserinfo } from './fetch-userinfo.js';
  */
 export const CALLBACK_PIPELINE: readonly CallbackCheck[] = [
   consumeTransaction,
+  // Spent first like every other refusal; before iss and error are read, which a repeat would make ambiguous.
+  checkSingleParameters,
   checkTransactionExpiry,
   checkBindingCookie,
   checkTransactionFlow,
