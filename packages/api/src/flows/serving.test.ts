@@ -25,7 +25,15 @@ describe('serving the SPA', () => {
       join(spaDir, 'index.html'),
       '<!doctype html><title>Gatehouse</title><script src="/assets/app-1a2b3c.js"></script>',
     );
-    writeFileSync(join(spaDir, 'assets', 'app-1a2b3c.js'), 'console.log(1)');
+    writeFileSync(
+      join(spaDir, 'assets', 'app-1a2b3c.js'),
+      'console.log(1)\n//# sourceMappingURL=app-1a2b3c.js.map',
+    );
+    // A team's own build may carry source maps (ours makes none).
+    writeFileSync(
+      join(spaDir, 'assets', 'app-1a2b3c.js.map'),
+      '{"version":3,"sources":["secret-source.ts"]}',
+    );
     t = await startTestApi({
       issuer: op.issuer,
       publicUrl: await reservePublicUrl(),
@@ -72,6 +80,26 @@ describe('serving the SPA', () => {
       'public, max-age=60',
     );
     expect((await t.request('/callback?code=x')).headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('serves source maps outside production only; in production a map is a 404, not the app page', async () => {
+    expect((await t.request('/assets/app-1a2b3c.js.map')).status).toBe(200);
+    const production = await startTestApi({
+      issuer: op.issuer,
+      publicUrl: await reservePublicUrl(),
+      env: { SPA_DIR: spaDir, NODE_ENV: 'production' },
+    });
+    try {
+      expect((await production.request('/assets/app-1a2b3c.js')).status).toBe(200);
+      const map = await production.request('/assets/app-1a2b3c.js.map');
+      expect(map.status).toBe(404);
+      const body = await map.text();
+      expect(JSON.parse(body)).toMatchObject({ error: 'not_found' });
+      expect(body).not.toContain('secret-source');
+      expect((await production.request('/assets/other.js.map')).status).toBe(404);
+    } finally {
+      await production.close();
+    }
   });
 
   it('falls back to index.html for app routes (the SPA /callback included) but not for API paths', async () => {

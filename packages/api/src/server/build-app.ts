@@ -64,10 +64,14 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
   registerBackchannelLogoutRoute(app, ctx);
 
   const spaDir = ctx.config.spaDir;
-  if (spaDir !== undefined) await registerSpaRoutes(app, spaDir);
+  if (spaDir !== undefined)
+    await registerSpaRoutes(app, spaDir, { sourceMaps: ctx.config.nodeEnv !== 'production' });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    const isSpaPath = !NOT_SPA_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    // A missing file is not a page of the app: a source map that is not served is a 404, not index.html.
+    const isSpaPath =
+      !NOT_SPA_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)) &&
+      !path.endsWith('.map');
     if (spaDir !== undefined && isSpaPath && (request.method === 'GET' || request.method === 'HEAD')) {
       reply.header('cache-control', 'no-cache');
       return reply.sendFile('index.html');
