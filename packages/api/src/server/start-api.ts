@@ -64,6 +64,8 @@ export async function startApi(options: {
   const logger = options.logger ?? createLogger({ name: 'gatehouse-api', level: config.logLevel });
   const dataDir = ensureDataDir(config.dataDir);
   config.dataDir = dataDir;
+  // The API's own folder (database, keys): created 0700, or tightened if an older version left it wider.
+  ensureDataDir(join(dataDir, 'api'));
 
   const store = new SqliteApiStore(apiDatabaseFile(dataDir));
   const timers: NodeJS.Timeout[] = [];
