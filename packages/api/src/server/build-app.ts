@@ -32,6 +32,14 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: !requestLines }),
     ...(requestLines ? {} : { childLoggerFactory: (parent: FastifyBaseLogger) => parent }),
     bodyLimit: 64 * 1024,
+    // docs/security.md 50: an idle or half-sent connection holds a descriptor; bound how long (Node checks
+    // them every connectionsCheckingInterval, 30 s by default, so that is shortened too).
+    keepAliveTimeout: ctx.config.connections.keepAliveTimeoutMs,
+    requestTimeout: ctx.config.connections.requestTimeoutMs,
+    http: {
+      headersTimeout: ctx.config.connections.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(2000, Math.max(50, ctx.config.connections.headersTimeoutMs / 5)),
+    },
     trustProxy: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
