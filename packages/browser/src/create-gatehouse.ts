@@ -9,6 +9,7 @@ import { type ApiAnswer, createApiClient, errorFromAnswer } from './http/api-cli
 import { parseFlow, parseTokenAnswer } from './http/parse-answers.js';
 import { loginChallengeHeaders, takeLoginVerifierHeaders } from './login/login-verifier.js';
 import type { GatehouseOptions } from './options.js';
+import { rememberLogout, takeLogout } from './session/logout-notice.js';
 import { createRefreshCoordinator } from './session/refresh-coordinator.js';
 import { resolveEnvironment } from './session/resolve-environment.js';
 import { type Session, SessionStore } from './session/session-store.js';
@@ -282,6 +283,8 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     const logoutUrl = answer.status === 200 ? httpUrl(body?.logout_url) : null;
     if (!logoutUrl)
       throw errorFromAnswer('logout_failed', 'Signed out here, but the server refused the logout.', answer);
+    // The page reloads when the provider sends the browser back: remember, for takeLoggedOut().
+    rememberLogout(storage, now());
     location.assign(logoutUrl.href);
   }
 
@@ -301,6 +304,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     fetch: authorizedFetch,
     logout,
     restore,
+    takeLoggedOut: () => takeLogout(storage, now()),
     onChange: (listener) => store.subscribe(listener),
     close() {
       if (timer !== undefined) timers.clear(timer);
