@@ -28,12 +28,12 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: ApiContext, rateL
         step: 2,
         from: 'api',
         to: 'spa',
-        label: 'Authorization URL built from discovery; transaction bound to this browser',
+        label: 'Authorization URL built from discovery; transaction bound to this browser and tab',
       },
       (result) =>
         result === undefined
           ? 'building the authorization URL'
-          : `login_url ${result.url.href} (state, nonce: 256 random bits; PKCE S256; verifier kept server-side)`,
+          : `login_url ${result.url.href} (state, nonce: 256 random bits; PKCE S256; verifier kept server-side; the tab's login challenge stored)`,
       () => startLogin(ctx, 'spa', returnTo, loginChallenge),
     );
     setTransactionCookie(reply, login.cookie, 'spa');
