@@ -220,14 +220,24 @@ describe('the whole flow in Chromium', () => {
     await confirm.click();
     await first.waitForURL((url) => url.origin === new URL(gatehouse.url).origin);
     await expect.poll(() => isSignedOut(first)).toBe(true);
+    // Back from the auth server's logout page, the app says so (issue 11), and the address bar is clean.
+    await expect
+      .poll(() => first.getByRole('status').getByText('You are signed out.').isVisible())
+      .toBe(true);
+    expect(new URL(first.url()).search).toBe('');
+    await snap(first, 'logout', '02-signed-out-notice');
     // docs/security.md 14: the provider's tokens never reach the browser, not even as a logout hint.
     expect(logoutAnswer).toContain('logout_url');
     expect(logoutAnswer).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
     await expect.poll(() => isSignedOut(second)).toBe(true);
-    await snap(second, 'logout', '02-other-tab-signed-out');
+    // The other tab was signed out by the first one's logout, and says so too.
+    await expect.poll(() => second.getByText('You are signed out.').isVisible()).toBe(true);
+    await snap(second, 'logout', '03-other-tab-signed-out');
 
+    // Said once: a later load of the app is simply signed out.
     await second.reload();
     await expect.poll(() => isSignedOut(second)).toBe(true);
+    expect(await second.getByText('You are signed out.').count()).toBe(0);
 
     // docs/security.md 22: the old refresh cookie is refused by the server, not only cleared in the browser.
     const replay = await fetch(`${gatehouse.url}/api/refresh`, {

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { CookieJar } from './cookie-jar.js';
 import { type HtmlButton, type HtmlForm, parseForms } from './html-form.js';
@@ -74,7 +75,13 @@ export class GatehouseClient {
   /** Signs in through the full three-party flow; throws {@link SignInError} when any step fails. */
   async signIn(credentials: Credentials): Promise<SignInResult> {
     const started = performance.now();
-    const login = await this.#send(`${this.#publicUrl}/api/login`);
+    // What the SDK does in a tab: a login verifier it keeps, its SHA-256 with /api/login, the verifier itself
+    // with /api/callback (the API binds an SPA login to the tab that started it).
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const login = await this.#send(`${this.#publicUrl}/api/login`, undefined, {
+      'gatehouse-login-challenge': challenge,
+    });
     if (login.status !== 200)
       throw new SignInError(`GET /api/login answered ${login.status}: ${excerpt(login)}`);
     const loginMs = performance.now() - started;
@@ -90,7 +97,7 @@ export class GatehouseClient {
       if (answer.location !== undefined) {
         const target = new URL(answer.location, answer.url).href;
         if (target.startsWith(callbackPrefix)) {
-          return this.#callback(new URL(target).search, started, loginMs, askedForPassword);
+          return this.#callback(new URL(target).search, verifier, started, loginMs, askedForPassword);
         }
         next = { url: target };
         continue;
@@ -137,12 +144,15 @@ export class GatehouseClient {
 
   async #callback(
     search: string,
+    verifier: string,
     started: number,
     loginMs: number,
     askedForPassword: boolean,
   ): Promise<SignInResult> {
     const callbackStarted = performance.now();
-    const answer = await this.#send(`${this.#publicUrl}/api/callback${search}`);
+    const answer = await this.#send(`${this.#publicUrl}/api/callback${search}`, undefined, {
+      'gatehouse-login-verifier': verifier,
+    });
     const finished = performance.now();
     if (answer.status !== 200)
       throw new SignInError(`GET /api/callback answered ${answer.status}: ${excerpt(answer)}`);
@@ -158,8 +168,12 @@ export class GatehouseClient {
 
   // One request, no automatic redirects (the client follows them itself so every cookie lands in the jar).
   // A string body is JSON, a URLSearchParams body is a form post; POSTs carry Origin like a browser's do.
-  async #send(url: string, body?: URLSearchParams | string): Promise<Answer> {
-    const headers: Record<string, string> = { accept: 'application/json, text/html' };
+  async #send(
+    url: string,
+    body?: URLSearchParams | string,
+    extra: Record<string, string> = {},
+  ): Promise<Answer> {
+    const headers: Record<string, string> = { ...extra, accept: 'application/json, text/html' };
     const cookie = this.jar.header(url);
     if (cookie !== undefined) headers.cookie = cookie;
     if (body !== undefined) {

@@ -25,6 +25,8 @@ export interface StartOptions {
   dataDir: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Starts it under `ulimit -n` of this many descriptors (soft and hard), as a smaller machine would. */
+  descriptorLimit?: number;
 }
 
 /**
@@ -36,7 +38,12 @@ export interface StartOptions {
 export async function startGatehouse(options: StartOptions): Promise<RunningGatehouse> {
   const publicUrl = `http://localhost:${options.port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [...shebangNodeFlags(gatehouseBin), gatehouseBin, 'start'], {
+  const command = [process.execPath, ...shebangNodeFlags(gatehouseBin), gatehouseBin, 'start'];
+  const limited =
+    options.descriptorLimit === undefined
+      ? command
+      : ['/bin/sh', '-c', `ulimit -n ${Math.floor(options.descriptorLimit)} && exec "$@"`, 'sh', ...command];
+  const child = spawn(limited[0] ?? process.execPath, limited.slice(1), {
     cwd: repoRoot,
     env: {
       ...process.env,

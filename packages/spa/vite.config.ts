@@ -5,5 +5,6 @@ export default defineConfig({
   plugins: [react()],
   // Workspace packages are bundled from their TypeScript sources.
   resolve: { conditions: ['@gatehouse/source', ...defaultClientConditions] },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // No source maps: a production build ships the app, not its original source (the API would serve them).
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
 });

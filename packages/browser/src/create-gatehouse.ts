@@ -7,7 +7,9 @@ import type { CallbackResult, Gatehouse, LoginOptions } from './gatehouse.js';
 import { GatehouseError } from './gatehouse-error.js';
 import { type ApiAnswer, createApiClient, errorFromAnswer } from './http/api-client.js';
 import { parseFlow, parseTokenAnswer } from './http/parse-answers.js';
+import { loginChallengeHeaders, takeLoginVerifierHeaders } from './login/login-verifier.js';
 import type { GatehouseOptions } from './options.js';
+import { rememberLogout, takeLogout } from './session/logout-notice.js';
 import { createRefreshCoordinator } from './session/refresh-coordinator.js';
 import { resolveEnvironment } from './session/resolve-environment.js';
 import { type Session, SessionStore } from './session/session-store.js';
@@ -169,10 +171,13 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
 
   async function login({ returnTo }: LoginOptions = {}): Promise<void> {
     const loginStartedAt = now();
+    // docs/security.md 51: the login is bound to this tab too, not only to the transaction cookie.
+    const headers = await loginChallengeHeaders(storage);
     const answer = await api({
       method: 'GET',
       path: '/api/login',
       query: { return_to: returnTo === undefined ? undefined : safeReturnTo(returnTo) },
+      headers,
     });
     const body = answer.body as { login_url?: unknown; flow?: unknown } | null;
     const loginUrl = answer.status === 200 ? httpUrl(body?.login_url) : null;
@@ -196,6 +201,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     const callbackAt = now();
     const params = takeCallbackParams(location.href, history);
     const trail = takeFlowTrail(storage);
+    const headers = takeLoginVerifierHeaders(storage);
     if (params.error !== undefined) {
       const serverError = OAUTH_ERROR.test(params.error) ? params.error : 'invalid_request';
       // Let the API spend the login transaction (docs/security.md A.4); its answer changes nothing here. `iss` goes
@@ -204,6 +210,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
         method: 'GET',
         path: '/api/callback',
         query: { error: serverError, state: params.state, iss: params.iss },
+        headers,
       }).catch(() => undefined);
       const message =
         serverError === 'access_denied'
@@ -227,6 +234,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
       method: 'GET',
       path: '/api/callback',
       query: { code: params.code, state: params.state, iss: params.iss },
+      headers,
     });
     const parsed = answer.status === 200 ? parseTokenAnswer(answer.body) : null;
     if (!parsed) {
@@ -275,6 +283,8 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     const logoutUrl = answer.status === 200 ? httpUrl(body?.logout_url) : null;
     if (!logoutUrl)
       throw errorFromAnswer('logout_failed', 'Signed out here, but the server refused the logout.', answer);
+    // The page reloads when the provider sends the browser back: remember, for takeLoggedOut().
+    rememberLogout(storage, now());
     location.assign(logoutUrl.href);
   }
 
@@ -294,6 +304,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     fetch: authorizedFetch,
     logout,
     restore,
+    takeLoggedOut: () => takeLogout(storage, now()),
     onChange: (listener) => store.subscribe(listener),
     close() {
       if (timer !== undefined) timers.clear(timer);

@@ -3,7 +3,7 @@
  *
  * - `login_failed`: `GET /api/login` did not give a login URL.
  * - `callback_failed`: the auth server answered with an error, or the API refused the callback.
- * - `state_mismatch`: the API found no login transaction for this browser, or its `state` differed (replay, CSRF).
+ * - `state_mismatch`: the API found no login transaction for this browser and tab, or its `state` differed (replay, CSRF).
  * - `network_error`: the API could not be reached (offline, DNS, CORS, aborted).
  * - `not_authenticated`: there is no session; sign in first.
  * - `session_expired`: the session ended (refresh refused, logout in another tab) while a call needed it.

@@ -37,6 +37,11 @@ export interface Gatehouse {
   logout(): Promise<void>;
   /** On page load: silently refreshes through the HttpOnly cookie. Resolves to the user, or `null` when signed out. */
   restore(): Promise<User | null>;
+  /**
+   * On page load: true once when this tab comes back from the logout page `logout()` sent it to (within ten
+   * minutes), so the app can say "You are signed out"; false otherwise, and on every later call.
+   */
+  takeLoggedOut(): boolean;
   /** Subscribes to session changes; returns the unsubscribe function. */
   onChange(listener: ChangeListener): () => void;
   /** Stops timers and closes the tab channel (tests, or an app tearing the SDK down). */

@@ -9,6 +9,7 @@ import { arriveAtCallback, openTab, type TestTab } from './test-support/test-tab
 let api: TestApiServer;
 let t: TestTab;
 let hrefAtCallback: string | undefined;
+let browserJar: CookieJar;
 
 beforeEach(async () => {
   hrefAtCallback = undefined;
@@ -17,9 +18,10 @@ beforeEach(async () => {
       hrefAtCallback = t.tab.href;
     },
   });
+  browserJar = new CookieJar();
   t = openTab({
     apiBase: api.url,
-    jar: new CookieJar(),
+    jar: browserJar,
     clock: new FakeClock(),
     locks: new MemoryLocks(),
     channelName: null,
@@ -114,6 +116,56 @@ describe('handleCallback()', () => {
     // With iss (RFC 9207 2.4: the API checks it on error responses as well), never the description.
     expect(api.requests).toContain(`GET /api/callback?error=access_denied&state=s&iss=${iss}`);
     expect(t.tab.href).toBe(`${api.url}/callback`);
+  });
+
+  it('sends the tab login verifier in a header, never the URL, and forgets it (docs/security.md 51)', async () => {
+    await arriveAtCallback(t);
+    const verifier = t.storage.getItem('gatehouse:login-verifier') ?? '';
+    expect(verifier).not.toBe('');
+    await t.gatehouse.handleCallback();
+    const callbackAt = api.requests.findIndex((line) => line.startsWith('GET /api/callback'));
+    expect(api.requestHeaders[callbackAt]?.['gatehouse-login-verifier']).toBe(verifier);
+    expect(api.requests.join('\n')).not.toContain(verifier);
+    expect(t.storage.getItem('gatehouse:login-verifier')).toBeNull();
+  });
+
+  it('cannot finish a login this tab did not start, even with its cookies (cookie tossing, docs/security.md 51)', async () => {
+    // Another tab of the same browser (same cookie jar) started the login; this tab arrives at its callback.
+    const starter = openTab({
+      apiBase: api.url,
+      jar: browserJar,
+      clock: new FakeClock(),
+      locks: null,
+      channelName: null,
+    });
+    const state = await arriveAtCallback(starter);
+    starter.close();
+    t.tab.href = `${api.url}/callback?code=good-code&state=${state}&iss=x`;
+    const error = await failure(t.gatehouse.handleCallback());
+    expect(error).toMatchObject({ code: 'state_mismatch', serverError: 'login_transaction_not_found' });
+    expect(t.gatehouse.user).toBeNull();
+    // The API was told, so the transaction is spent: the tab that started it cannot finish it either.
+    expect(api.calls.get('GET /api/callback')).toBe(1);
+  });
+
+  it('lets two tabs of one browser log in at once, each with its own verifier', async () => {
+    const other = openTab({
+      apiBase: api.url,
+      jar: browserJar,
+      clock: new FakeClock(),
+      locks: null,
+      channelName: null,
+    });
+    await arriveAtCallback(t);
+    await arriveAtCallback(other);
+    expect(other.storage.getItem('gatehouse:login-verifier')).not.toBe(
+      t.storage.getItem('gatehouse:login-verifier'),
+    );
+    await other.gatehouse.handleCallback();
+    await t.gatehouse.handleCallback();
+    expect(t.gatehouse.user).toEqual(TEST_USER);
+    expect(other.gatehouse.user).toEqual(TEST_USER);
+    other.close();
   });
 
   it('replaces an unreadable error code by invalid_request', async () => {

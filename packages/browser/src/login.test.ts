@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGatehouse } from './create-gatehouse.js';
 import { GatehouseError } from './gatehouse-error.js';
 import { CookieJar } from './test-support/cookie-jar.js';
 import { FakeClock } from './test-support/fake-browser.js';
@@ -91,9 +93,44 @@ describe('login()', () => {
 describe('login() with the inspector off', () => {
   beforeEach(() => setUp(false));
 
-  it('writes nothing to sessionStorage', async () => {
+  it('writes nothing to sessionStorage but the login verifier', async () => {
     await t.gatehouse.login();
-    expect(t.storage.written).toEqual([]);
+    expect(t.storage.written.map((entry) => entry.split('=')[0])).toEqual(['gatehouse:login-verifier']);
     expect(t.tab.assigned).toHaveLength(1);
+  });
+});
+
+describe('login() binds the login to this tab (docs/security.md 51)', () => {
+  beforeEach(() => setUp(true));
+
+  it('sends the SHA-256 of a verifier kept in sessionStorage in a header, never the verifier or a URL parameter', async () => {
+    await t.gatehouse.login();
+    const verifier = t.storage.getItem('gatehouse:login-verifier') ?? '';
+    expect(verifier).toMatch(/^[\w-]{43}$/);
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    expect(api.requestHeaders[0]?.['gatehouse-login-challenge']).toBe(challenge);
+    expect(api.requests[0]).toBe('GET /api/login');
+    expect(JSON.stringify(api.requestHeaders[0])).not.toContain(verifier);
+    // A second login in the same tab (a double click) uses the same verifier, so whichever wins matches.
+    await t.gatehouse.login();
+    expect(api.requestHeaders[1]?.['gatehouse-login-challenge']).toBe(challenge);
+    expect(t.tab.assigned).toHaveLength(2);
+  });
+
+  it('refuses to start without sessionStorage, before calling the API', async () => {
+    const noStorage = createGatehouse({
+      apiBase: api.url,
+      fetch: new CookieJar().fetch,
+      locks: null,
+      channel: null,
+      location: t.tab,
+      history: t.tab,
+      storage: null,
+    });
+    const error = await noStorage.login().catch((e: unknown) => e);
+    noStorage.close();
+    expect(error).toMatchObject({ code: 'login_failed' });
+    expect((error as GatehouseError).message).toMatch(/sessionStorage/);
+    expect(api.calls.get('GET /api/login')).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGatehouse } from './create-gatehouse.js';
 import { GatehouseError } from './gatehouse-error.js';
 import { CookieJar } from './test-support/cookie-jar.js';
 import { FakeClock } from './test-support/fake-browser.js';
@@ -53,6 +54,50 @@ describe('logout()', () => {
     // The other tab cannot bring the session back: it is over on the server.
     await expect(b.gatehouse.restore()).resolves.toBeNull();
     await expect(b.gatehouse.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
+  });
+
+  it('tells the app once, after the provider sends the tab back, that logout signed it out', async () => {
+    const a = tab();
+    await signIn(a);
+    expect(a.gatehouse.takeLoggedOut()).toBe(false);
+    await a.gatehouse.logout();
+    // The provider's logout page sends the browser back: a page load, a new SDK on the same tab's storage.
+    const back = createGatehouse({
+      apiBase: api.url,
+      fetch: browser.jar.fetch,
+      locks: null,
+      channel: null,
+      location: a.tab,
+      history: a.tab,
+      storage: a.storage,
+      now: browser.clock.now,
+    });
+    try {
+      expect(back.takeLoggedOut()).toBe(true);
+      // Once only: a reload later says nothing.
+      expect(back.takeLoggedOut()).toBe(false);
+      // Only the time was stored, never a token.
+      expect(a.storage.written.filter((entry) => entry.startsWith('gatehouse:signed-out='))).toEqual([
+        `gatehouse:signed-out=${browser.clock.now()}`,
+      ]);
+    } finally {
+      back.close();
+    }
+  });
+
+  it('does not tell a tab that comes back much later, nor one whose logout failed', async () => {
+    const late = tab();
+    await signIn(late);
+    await late.gatehouse.logout();
+    browser.clock.advance(10 * 60 * 1000);
+    expect(late.gatehouse.takeLoggedOut()).toBe(false);
+
+    const failed = tab();
+    await signIn(failed);
+    await api.close();
+    await failed.gatehouse.logout().catch(() => undefined);
+    api = await startTestApiServer();
+    expect(failed.gatehouse.takeLoggedOut()).toBe(false);
   });
 
   it('signs out locally and everywhere even when the API cannot be reached', async () => {

@@ -64,9 +64,14 @@ describe('the access token lives in memory only', () => {
     for (const secret of [...api.issuedTokens, ...api.issuedRefreshCookies, GOOD_CODE, state]) {
       expect(written).not.toContain(secret);
     }
-    // Only the inspector's trail went to sessionStorage, and it was removed after the callback.
-    expect(session.written).toHaveLength(1);
-    expect(session.length).toBe(0);
+    // Only the tab's login verifier and the inspector's trail went to sessionStorage (the callback removed
+    // both), and the time of the logout, for the "signed out" notice after the provider's logout page.
+    expect(session.written.map((entry) => entry.split('=')[0])).toEqual([
+      'gatehouse:login-verifier',
+      'gatehouse:flow',
+      'gatehouse:signed-out',
+    ]);
+    expect(session.length).toBe(1);
     expect(local.written).toEqual([]);
     expect(cookieWrites).toEqual([]);
   });

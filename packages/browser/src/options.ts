@@ -27,7 +27,7 @@ export interface HistoryLike {
   replaceState(data: unknown, unused: string, url?: string | URL | null): void;
 }
 
-/** The part of `sessionStorage` the SDK uses (flow-inspector timestamps only, never a token). */
+/** The part of `sessionStorage` the SDK uses (the login verifier and timestamps, never a token). */
 export interface StorageLike {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
@@ -57,7 +57,7 @@ export interface GatehouseOptions {
   location?: LocationLike;
   /** Default: `window.history`. */
   history?: HistoryLike;
-  /** Default: `window.sessionStorage` when usable. Holds flow-inspector timestamps only. */
+  /** Default: `window.sessionStorage` when usable: the tab's login verifier (`login()` needs it), timestamps. */
   storage?: StorageLike | null;
   /** Clock in epoch milliseconds. Default: `Date.now`. */
   now?: () => number;

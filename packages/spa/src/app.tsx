@@ -19,7 +19,8 @@ function Main() {
       </p>
     );
   }
-  if (session.status === 'signed-out') return <WelcomePage restoreError={session.error} />;
+  if (session.status === 'signed-out')
+    return <WelcomePage restoreError={session.error} notice={session.notice} />;
   switch (path) {
     case '/':
     case '/contacts':

@@ -31,6 +31,18 @@ describe('loadApiConfig', () => {
       apiAudience: 'http://localhost:3001',
       flowInspector: true,
     });
+    // docs/security.md 50: the connection bound follows the descriptor limit unless set; 256 per address.
+    expect(config.connections).toEqual({
+      max: undefined,
+      perAddress: 256,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+    });
+    expect(
+      loadApiConfig({ ...base, API_MAX_CONNECTIONS: '5000', API_MAX_CONNECTIONS_PER_ADDRESS: '0' })
+        .connections,
+    ).toMatchObject({ max: 5000, perAddress: 0 });
     expect(loadApiConfig({ ...base, NODE_ENV: 'production' }).flowInspector).toBe(false);
     expect(loadApiConfig({ ...base, PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
   });
@@ -56,6 +68,8 @@ describe('loadApiConfig', () => {
       [{ OIDC_ISSUER: 'http://localhost:4000' }, 'OIDC_CLIENT_SECRET'],
       [{ ...base, PUBLIC_URL: 'http://localhost:3001/app' }, 'PUBLIC_URL'],
       [{ ...base, REFRESH_IDLE_TTL: '999999', REFRESH_ABSOLUTE_TTL: '1000' }, 'REFRESH_IDLE_TTL'],
+      [{ ...base, API_MAX_CONNECTIONS: '8' }, 'API_MAX_CONNECTIONS'],
+      [{ ...base, API_MAX_CONNECTIONS_PER_ADDRESS: 'many' }, 'API_MAX_CONNECTIONS_PER_ADDRESS'],
     ];
     for (const [env, setting] of cases) {
       const error = failure(env);

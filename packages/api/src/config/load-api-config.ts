@@ -38,7 +38,30 @@ export interface ApiConfig {
    */
   oidcLogoutHint: 'client_id' | 'id_token_hint';
   spaDir: string | undefined;
+  /** How many connections the API holds, and for how long (docs/security.md 50). */
+  connections: ConnectionLimits;
 }
+
+/** Bounds on client connections, so that one client cannot hold every descriptor the process has. */
+export interface ConnectionLimits {
+  /** API_MAX_CONNECTIONS; `undefined`: sized from the process's descriptor limit at start. */
+  max: number | undefined;
+  /** API_MAX_CONNECTIONS_PER_ADDRESS (an IPv6 /64 counts as one address); `0`: no per-address cap. */
+  perAddress: number;
+  /** Time to receive a request's headers (Node's default: 60 s), from the moment the connection opens. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request (Node's default: 300 s); bodies are at most 64 KiB. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept (Fastify's default: 72 s). */
+  keepAliveTimeoutMs: number;
+}
+
+/** The timeouts of {@link ConnectionLimits}: short, since a browser sends its headers in one go. */
+export const CONNECTION_TIMEOUTS = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+} as const;
 
 const httpUrl = z
   .string()
@@ -87,6 +110,8 @@ const schema = z.object({
   FLOW_INSPECTOR: z.enum(['on', 'off']).optional(),
   OIDC_LOGOUT_HINT: z.enum(['client_id', 'id_token_hint']).default('client_id'),
   SPA_DIR: z.string().min(1).optional(),
+  API_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(10_000_000).optional(),
+  API_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(256),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -163,5 +188,10 @@ export function loadApiConfig(env: Env, overrides: Env = {}): ApiConfig {
     flowInspector: parsed.FLOW_INSPECTOR ? parsed.FLOW_INSPECTOR === 'on' : parsed.NODE_ENV !== 'production',
     oidcLogoutHint: parsed.OIDC_LOGOUT_HINT,
     spaDir: parsed.SPA_DIR === undefined ? undefined : resolve(parsed.SPA_DIR),
+    connections: {
+      max: parsed.API_MAX_CONNECTIONS,
+      perAddress: parsed.API_MAX_CONNECTIONS_PER_ADDRESS,
+      ...CONNECTION_TIMEOUTS,
+    },
   };
 }

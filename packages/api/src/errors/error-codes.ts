@@ -1,3 +1,5 @@
+import { CONTACTS_PER_USER } from '../store/contacts-per-user.js';
+
 /**
  * Every error the API answers with: HTTP status and a description that tells the developer the likely cause.
  * The README lists the same table.
@@ -54,8 +56,13 @@ export const ERROR_CODES = {
     'Cross-site request refused: POST from the same origin as PUBLIC_URL with content-type application/json.',
   ],
   invalid_logout_token: [400, 'The back-channel logout_token failed validation.'],
+  request_too_large: [413, 'The request body is larger than the API accepts (64 KiB).'],
   rate_limited: [429, 'Too many requests from this address: wait for Retry-After seconds.'],
   not_found: [404, 'No such resource.'],
+  contact_limit_reached: [
+    409,
+    `This account already has the most contacts it may keep (${CONTACTS_PER_USER}): delete some before adding more.`,
+  ],
   internal_error: [500, 'Unexpected server error: see the server log.'],
 } as const satisfies Record<string, readonly [number, string]>;
 

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../testing/cookie-jar.js';
+import { newLoginVerifier } from '../testing/login-verifier.js';
 import { MisbehavingProvider } from '../testing/misbehaving-provider.js';
 import { reservePublicUrl, startTestApi, type TestApi } from '../testing/test-api.js';
 
@@ -26,36 +27,59 @@ describe('callback validation against a misbehaving provider', () => {
   });
 
   const SPA_CALLBACK = '/api/callback';
+  /** Every login verifier a page of these tests held: none may reach the log. */
+  const issuedVerifiers: string[] = [];
   const SIMPLE_CALLBACK = '/authorization-code/callback';
 
-  /** Starts a login in a fresh browser and returns what is needed to call back. */
+  /**
+   * Starts a login in a fresh browser tab, as the SDK does (a login verifier kept by the page, its challenge
+   * sent with /api/login), and returns what is needed to call back.
+   */
   async function begin(returnTo?: string) {
     const jar = new CookieJar();
+    const page = newLoginVerifier();
+    issuedVerifiers.push(page.verifier);
     const response = await t.request(
       `/api/login${returnTo === undefined ? '' : `?return_to=${encodeURIComponent(returnTo)}`}`,
-      { jar },
+      { jar, headers: page.loginHeaders },
     );
     expect(response.status).toBe(200);
     const { login_url } = (await response.json()) as { login_url: string };
-    return { jar, loginUrl: login_url, callback: op.authorize(login_url), callbackPath: SPA_CALLBACK };
+    return {
+      jar,
+      loginUrl: login_url,
+      callback: op.authorize(login_url),
+      callbackPath: SPA_CALLBACK,
+      headers: page.callbackHeaders,
+    };
   }
 
-  /** Starts a login of the simple (server-side) flow: a 302 to the provider. */
-  async function beginSimple() {
+  /** Starts a login of the simple (server-side) flow: a 302 to the provider; no page script, no verifier. */
+  async function beginSimple(): Promise<Attempt> {
     const jar = new CookieJar();
     const response = await t.request('/authorization-code/login', { jar });
     expect(response.status).toBe(302);
     const loginUrl = response.headers.get('location') ?? '';
-    return { jar, loginUrl, callback: op.authorize(loginUrl), callbackPath: SIMPLE_CALLBACK };
+    return { jar, loginUrl, callback: op.authorize(loginUrl), callbackPath: SIMPLE_CALLBACK, headers: {} };
   }
 
-  async function callBack(jar: CookieJar, query: URLSearchParams, path = SPA_CALLBACK) {
-    const response = await t.request(`${path}?${query}`, { jar });
+  async function callBack(
+    jar: CookieJar,
+    query: URLSearchParams,
+    path = SPA_CALLBACK,
+    headers: Record<string, string> = {},
+  ) {
+    const response = await t.request(`${path}?${query}`, { jar, headers });
     const body = (response.status === 302 ? {} : await response.json()) as Record<string, unknown>;
     return { response, body };
   }
 
   type Attempt = Awaited<ReturnType<typeof begin>>;
+
+  /** The attempt's own callback, from the browser tab that started it. */
+  function finish(attempt: Attempt, path = attempt.callbackPath) {
+    return callBack(attempt.jar, attempt.callback, path, attempt.headers);
+  }
 
   /** Calls the provider may receive while a callback is refused (the B cases exchange the code first). */
   interface ProviderCalls {
@@ -87,6 +111,8 @@ describe('callback validation against a misbehaving provider', () => {
       jar?: CookieJar;
       callback?: URLSearchParams;
       path?: string;
+      /** The refused callback's headers (the login verifier): the attempt's own unless given. */
+      headers?: Record<string, string>;
       calls?: ProviderCalls;
       spends?: boolean;
     } = {},
@@ -98,6 +124,7 @@ describe('callback validation against a misbehaving provider', () => {
       options.jar ?? attempt.jar,
       options.callback ?? attempt.callback,
       options.path ?? attempt.callbackPath,
+      options.headers ?? attempt.headers,
     );
     expect(body.error).toBe(error);
     expect(response.status).toBe(status);
@@ -112,7 +139,7 @@ describe('callback validation against a misbehaving provider', () => {
     expect({ token: after.token - before.token, userinfo: after.userinfo - before.userinfo }).toEqual(calls);
     if (options.spends !== false) {
       op.resetBehaviour();
-      const replay = await callBack(genuine, attempt.callback, attempt.callbackPath);
+      const replay = await callBack(genuine, attempt.callback, attempt.callbackPath, attempt.headers);
       expect(replay.body.error).toBe('login_transaction_used');
       expect(replay.response.status).toBe(400);
       expect(replay.body.access_token).toBeUndefined();
@@ -124,7 +151,7 @@ describe('callback validation against a misbehaving provider', () => {
 
   it('accepts a well-behaved provider (the baseline every case below deviates from)', async () => {
     const attempt = await begin('/inbox');
-    const { response, body } = await callBack(attempt.jar, attempt.callback);
+    const { response, body } = await finish(attempt);
     expect(response.status).toBe(200);
     expect(body.user).toEqual({
       sub: 'user-1',
@@ -151,7 +178,7 @@ describe('callback validation against a misbehaving provider', () => {
       expect(second.get('code_challenge_method')).toBe('S256');
       expect(second.get('code_challenge')).not.toBe(first.get('code_challenge'));
       expect(second.has('client_secret')).toBe(false);
-      await callBack(attempt.jar, attempt.callback);
+      await finish(attempt);
       const [token] = op.requestsTo('/token');
       // RFC 6749 2.3.1: form-urlencoded id and secret inside the Basic credentials.
       const basic = Buffer.from(
@@ -197,15 +224,83 @@ describe('callback validation against a misbehaving provider', () => {
       await expectRefused(spa, 400, 'login_transaction_not_found', { path: SIMPLE_CALLBACK });
       // Each finishes at its own route.
       const own = await beginSimple();
-      const finished = await callBack(own.jar, own.callback, SIMPLE_CALLBACK);
+      const finished = await finish(own, SIMPLE_CALLBACK);
       expect(finished.response.status).toBe(302);
       expect(own.jar.cookies.has('__Host-gh_refresh')).toBe(true);
     });
 
+    it('51: refuses a callback finished with a planted transaction cookie, without the page login verifier (cookie tossing)', async () => {
+      // The attacker starts a login of their own and signs in at the provider as themselves: their code, state
+      // and transaction cookie. A page on another port of this host (cookies are not separated by port) plants
+      // that cookie in the victim's browser, next to the victim's own, and sends the victim's tab to /callback
+      // with the attacker's code and state. The victim's page holds no verifier for that login.
+      const attacker = await begin();
+      const victim = await begin();
+      const planted = victim.jar.copy();
+      for (const [name, value] of attacker.jar.cookies) planted.cookies.set(name, value);
+      await expectRefused(attacker, 400, 'login_transaction_not_found', { jar: planted, headers: {} });
+
+      // Nor does the verifier of a login the victim's page started itself help, nor a malformed one.
+      for (const headers of [victim.headers, { 'gatehouse-login-verifier': 'x' }]) {
+        const another = await begin();
+        const tossed = victim.jar.copy();
+        for (const [name, value] of another.jar.cookies) tossed.cookies.set(name, value);
+        const refused = await expectRefused(another, 400, 'login_transaction_not_found', {
+          jar: tossed,
+          headers,
+        });
+        expect(refused.error_description).toMatch(/sessionStorage/);
+      }
+      // The victim's own login, in its own tab, still completes.
+      expect((await finish(victim)).response.status).toBe(200);
+    });
+
+    it('51: starts no SPA login without a well-formed login challenge', async () => {
+      const cases: Record<string, string>[] = [{}, { 'gatehouse-login-challenge': 'short' }];
+      for (const headers of cases) {
+        const jar = new CookieJar();
+        const response = await t.request('/api/login', { jar, headers });
+        expect(response.status).toBe(400);
+        expect(((await response.json()) as { error: string }).error).toBe('invalid_request');
+        expect(jar.cookies.size).toBe(0);
+      }
+    });
+
+    it('refuses a callback that repeats code, iss or state as the caller\'s fault: 400, "duplicate parameter", a warning', async () => {
+      const errorLines = () => t.logs.lines.filter((line) => line.includes('"level":50')).length;
+      const errorsBefore = errorLines();
+      for (const [name, value] of [
+        ['code', 'another-code'],
+        ['iss', op.issuer],
+        ['error', 'access_denied'],
+      ] as const) {
+        const attempt = await begin();
+        const repeated = new URLSearchParams(attempt.callback);
+        repeated.append(name, value);
+        if (name === 'error') repeated.append(name, value);
+        const body = await expectRefused(attempt, 400, 'invalid_callback', { callback: repeated });
+        expect(body.error_description).toMatch(/duplicate parameter/);
+      }
+      // Two states name no one transaction: none is looked up or spent, and the provider hears nothing.
+      const attempt = await begin();
+      const twoStates = new URLSearchParams(attempt.callback);
+      twoStates.append('state', attempt.callback.get('state') ?? '');
+      const body = await expectRefused(attempt, 400, 'invalid_callback', {
+        callback: twoStates,
+        spends: false,
+      });
+      expect(body.error_description).toMatch(/duplicate parameter/);
+      // The caller's fault: refused with a warning, never an error line for the operator.
+      expect(errorLines()).toBe(errorsBefore);
+      expect(t.logs.text()).toMatch(
+        /"level":40[^\n]*"error":"invalid_callback"[^\n]*"detail":"duplicate parameter"/,
+      );
+    });
+
     it('3: refuses the same callback replayed after it succeeded', async () => {
       const attempt = await begin();
-      expect((await callBack(attempt.jar, attempt.callback)).response.status).toBe(200);
-      const replay = await callBack(attempt.jar, attempt.callback);
+      expect((await finish(attempt)).response.status).toBe(200);
+      const replay = await finish(attempt);
       expect(replay.body.error).toBe('login_transaction_used');
       expect(replay.body.access_token).toBeUndefined();
       expect(op.requestsTo('/token')).toHaveLength(1);
@@ -215,7 +310,9 @@ describe('callback validation against a misbehaving provider', () => {
       const attempt = await begin();
       const tokenRequestsBefore = op.requestsTo('/token').length;
       const results = await Promise.all(
-        Array.from({ length: 4 }, () => callBack(attempt.jar.copy(), attempt.callback)),
+        Array.from({ length: 4 }, () =>
+          callBack(attempt.jar.copy(), attempt.callback, SPA_CALLBACK, attempt.headers),
+        ),
       );
       expect(results.filter((result) => result.response.status === 200)).toHaveLength(1);
       expect(results.filter((result) => result.body.error === 'login_transaction_used')).toHaveLength(3);
@@ -289,7 +386,7 @@ describe('callback validation against a misbehaving provider', () => {
         '/ok\u0000x',
       ]) {
         const attempt = await begin(evil);
-        const { body } = await callBack(attempt.jar, attempt.callback);
+        const { body } = await finish(attempt);
         expect(body.return_to).toBe('/');
       }
     });
@@ -347,14 +444,14 @@ describe('callback validation against a misbehaving provider', () => {
 
     it('11: accepts a key rotated in (one refetch) and refetches at most once per cool-down for unknown kids', async () => {
       const warmup = await begin();
-      expect((await callBack(warmup.jar, warmup.callback)).response.status).toBe(200);
+      expect((await finish(warmup)).response.status).toBe(200);
       // Past the cool-down since the last fetch, a new kid triggers one refetch and is accepted.
       t.clock.advance(31_000);
       const rotated = await begin();
       op.behaviour.publishedKids = ['key-1', 'key-2'];
       op.behaviour.signingKid = 'key-2';
       const before = op.requestsTo('/jwks').length;
-      const result = await callBack(rotated.jar, rotated.callback);
+      const result = await finish(rotated);
       expect(result.response.status).toBe(200);
       expect(op.requestsTo('/jwks').length).toBe(before + 1);
 
@@ -387,7 +484,7 @@ describe('callback validation against a misbehaving provider', () => {
     it('keeps a 10,000-character name to 256 characters, so the API token still passes (regression: 401 on every request)', async () => {
       const attempt = await begin();
       op.behaviour.userinfoClaims = { name: 'N'.repeat(10_000), email: `${'e'.repeat(300)}@example.com` };
-      const { response, body } = await callBack(attempt.jar, attempt.callback);
+      const { response, body } = await finish(attempt);
       expect(response.status).toBe(200);
       // The name is cut; an email longer than any real address is dropped, with its email_verified.
       expect(body.user).toEqual({ sub: 'user-1', name: 'N'.repeat(256) });
@@ -407,7 +504,7 @@ describe('callback validation against a misbehaving provider', () => {
         name: '\u0001'.repeat(10_000),
         email: `${'\u0001'.repeat(240)}@example.com`,
       };
-      const { response, body } = await callBack(attempt.jar, attempt.callback);
+      const { response, body } = await finish(attempt);
       expect(response.status).toBe(200);
       expect(await me(body.access_token)).toEqual({ status: 200, body: { sub } });
     });
@@ -439,6 +536,8 @@ describe('callback validation against a misbehaving provider', () => {
     expect(text).not.toMatch(/(code|state|nonce)=[A-Za-z0-9_-]{16}/);
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{8,}/);
     expect(text).not.toMatch(/\bat-[0-9a-f]{16}|\brt-[0-9a-f]{16}/);
+    expect(issuedVerifiers.length).toBeGreaterThan(0);
+    for (const verifier of issuedVerifiers) expect(text).not.toContain(verifier);
     for (const request of op.requestsTo('/token')) {
       const code = new URLSearchParams(request.body).get('code');
       if (code) expect(text).not.toContain(code);
@@ -458,12 +557,15 @@ describe('RFC 9207 with a provider that does not advertise authorization_respons
     try {
       const attempt = async (change: (callback: URLSearchParams) => void) => {
         const jar = new CookieJar();
-        const { login_url } = (await (await t.request('/api/login', { jar })).json()) as {
+        const page = newLoginVerifier();
+        const { login_url } = (await (
+          await t.request('/api/login', { jar, headers: page.loginHeaders })
+        ).json()) as {
           login_url: string;
         };
         const callback = op.authorize(login_url);
         change(callback);
-        const response = await t.request(`/api/callback?${callback}`, { jar });
+        const response = await t.request(`/api/callback?${callback}`, { jar, headers: page.callbackHeaders });
         return { status: response.status, body: (await response.json()) as Record<string, unknown> };
       };
       expect((await attempt((callback) => callback.delete('iss'))).status).toBe(200);
@@ -523,7 +625,7 @@ describe('discovery', () => {
         status = (await t.request('/readyz')).status;
       }
       expect(status).toBe(200);
-      expect((await t.request('/api/login')).status).toBe(200);
+      expect((await t.request('/api/login', { headers: newLoginVerifier().loginHeaders })).status).toBe(200);
     } finally {
       await t.close();
       await op.close();
@@ -539,7 +641,7 @@ describe('discovery', () => {
       expect((await t.request('/healthz')).status).toBe(200);
       expect((await t.request('/readyz')).status).toBe(503);
       for (const path of ['/api/login', '/api/callback?code=c&state=s', '/authorization-code/login']) {
-        const response = await t.request(path);
+        const response = await t.request(path, { headers: newLoginVerifier().loginHeaders });
         expect(response.status, path).toBe(503);
         expect(((await response.json()) as { error: string }).error).toBe('provider_unavailable');
       }

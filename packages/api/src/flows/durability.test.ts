@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../testing/cookie-jar.js';
+import { newLoginVerifier } from '../testing/login-verifier.js';
 import { MisbehavingProvider } from '../testing/misbehaving-provider.js';
 import { reservePublicUrl, sameOriginJson } from '../testing/test-api.js';
 
@@ -63,11 +64,12 @@ describe('durability: nothing answered is lost on kill -9', () => {
   it('keeps sessions and contacts across a SIGKILL and a restart', async () => {
     const first = await startChild();
     const jar = new CookieJar();
-    const loginResponse = await fetch(`${publicUrl}/api/login`);
+    const page = newLoginVerifier();
+    const loginResponse = await fetch(`${publicUrl}/api/login`, { headers: page.loginHeaders });
     jar.store(loginResponse);
     const { login_url } = (await loginResponse.json()) as { login_url: string };
     const callback = await fetch(`${publicUrl}/api/callback?${op.authorize(login_url)}`, {
-      headers: { cookie: jar.header() },
+      headers: { cookie: jar.header(), ...page.callbackHeaders },
     });
     jar.store(callback);
     const { access_token } = (await callback.json()) as { access_token: string };

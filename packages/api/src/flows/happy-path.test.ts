@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../testing/cookie-jar.js';
+import { newLoginVerifier } from '../testing/login-verifier.js';
 import { type OidcProviderFixture, startOidcProvider } from '../testing/oidc-provider-fixture.js';
 import { reservePublicUrl, startTestApi, type TestApi } from '../testing/test-api.js';
 
@@ -20,9 +21,10 @@ describe('the flow against a plain oidc-provider', () => {
   });
 
   async function login(jar: CookieJar, who = 'alice', returnTo?: string) {
+    const page = newLoginVerifier();
     const started = await t.request(
       `/api/login${returnTo ? `?return_to=${encodeURIComponent(returnTo)}` : ''}`,
-      { jar },
+      { jar, headers: page.loginHeaders },
     );
     expect(started.status).toBe(200);
     // The transaction cookie of the SPA flow: per transaction, HttpOnly, SameSite=Strict.
@@ -38,7 +40,7 @@ describe('the flow against a plain oidc-provider', () => {
     }
     const back = await op.signIn(login_url, who);
     expect(back.pathname).toBe('/callback');
-    const callback = await t.request(`/api/callback${back.search}`, { jar });
+    const callback = await t.request(`/api/callback${back.search}`, { jar, headers: page.callbackHeaders });
     return { started, callback, back };
   }
 
@@ -102,17 +104,19 @@ describe('the flow against a plain oidc-provider', () => {
   });
 
   it('lets two tabs log in at once (independent transactions)', async () => {
+    // One browser (one cookie jar), two tabs: each keeps its own login verifier in its own sessionStorage.
     const jar = new CookieJar();
-    const first = await t.request('/api/login', { jar });
-    const second = await t.request('/api/login', { jar });
+    const [tabA, tabB] = [newLoginVerifier(), newLoginVerifier()];
+    const first = await t.request('/api/login', { jar, headers: tabA.loginHeaders });
+    const second = await t.request('/api/login', { jar, headers: tabB.loginHeaders });
     const urlA = ((await first.json()) as { login_url: string }).login_url;
     const urlB = ((await second.json()) as { login_url: string }).login_url;
     expect(new URL(urlA).searchParams.get('state')).not.toBe(new URL(urlB).searchParams.get('state'));
     expect(new URL(urlA).searchParams.get('nonce')).not.toBe(new URL(urlB).searchParams.get('nonce'));
     const backB = await op.signIn(urlB, 'bob');
     const backA = await op.signIn(urlA, 'alice');
-    const doneB = await t.request(`/api/callback${backB.search}`, { jar });
-    const doneA = await t.request(`/api/callback${backA.search}`, { jar });
+    const doneB = await t.request(`/api/callback${backB.search}`, { jar, headers: tabB.callbackHeaders });
+    const doneA = await t.request(`/api/callback${backA.search}`, { jar, headers: tabA.callbackHeaders });
     expect(doneA.status).toBe(200);
     expect(doneB.status).toBe(200);
   });
@@ -215,9 +219,14 @@ describe('the flow against a plain oidc-provider', () => {
 
   it('back-channel logout: ending the session at the provider ends the API session at once', async () => {
     const jar = new CookieJar();
-    const { login_url } = (await (await t.request('/api/login', { jar })).json()) as { login_url: string };
+    const page = newLoginVerifier();
+    const { login_url } = (await (
+      await t.request('/api/login', { jar, headers: page.loginHeaders })
+    ).json()) as {
+      login_url: string;
+    };
     const { back, jar: providerJar } = await op.signInSession(login_url, 'alice');
-    const callback = await t.request(`/api/callback${back.search}`, { jar });
+    const callback = await t.request(`/api/callback${back.search}`, { jar, headers: page.callbackHeaders });
     const { access_token } = (await callback.json()) as { access_token: string };
     const me = () => t.request('/api/me', { headers: { authorization: `Bearer ${access_token}` } });
     expect((await me()).status).toBe(200);
@@ -260,9 +269,16 @@ describe('the flow against a plain oidc-provider', () => {
     });
     try {
       const jar = new CookieJar();
-      const started = (await (await api.request('/api/login', { jar })).json()) as { login_url: string };
+      const page = newLoginVerifier();
+      const started = (await (
+        await api.request('/api/login', { jar, headers: page.loginHeaders })
+      ).json()) as {
+        login_url: string;
+      };
       const back = await provider.signIn(started.login_url);
-      expect((await api.request(`/api/callback${back.search}`, { jar })).status).toBe(200);
+      expect(
+        (await api.request(`/api/callback${back.search}`, { jar, headers: page.callbackHeaders })).status,
+      ).toBe(200);
       const logout = await api.postFromSpa('/api/logout', jar);
       const end = new URL(((await logout.json()) as { logout_url: string }).logout_url);
       expect(end.searchParams.get('id_token_hint')).toMatch(/^eyJ/);

@@ -8,6 +8,7 @@ import { loadApiConfig } from '../config/load-api-config.js';
 import { startApi } from '../server/start-api.js';
 import { CookieJar } from '../testing/cookie-jar.js';
 import { captureLogs } from '../testing/log-capture.js';
+import { newLoginVerifier } from '../testing/login-verifier.js';
 import { MisbehavingProvider } from '../testing/misbehaving-provider.js';
 import { reservePublicUrl, startTestApi, type TestApi } from '../testing/test-api.js';
 
@@ -24,7 +25,15 @@ describe('serving the SPA', () => {
       join(spaDir, 'index.html'),
       '<!doctype html><title>Gatehouse</title><script src="/assets/app-1a2b3c.js"></script>',
     );
-    writeFileSync(join(spaDir, 'assets', 'app-1a2b3c.js'), 'console.log(1)');
+    writeFileSync(
+      join(spaDir, 'assets', 'app-1a2b3c.js'),
+      'console.log(1)\n//# sourceMappingURL=app-1a2b3c.js.map',
+    );
+    // A team's own build may carry source maps (ours makes none).
+    writeFileSync(
+      join(spaDir, 'assets', 'app-1a2b3c.js.map'),
+      '{"version":3,"sources":["secret-source.ts"]}',
+    );
     t = await startTestApi({
       issuer: op.issuer,
       publicUrl: await reservePublicUrl(),
@@ -50,15 +59,16 @@ describe('serving the SPA', () => {
 
   it('answers no-store on everything but the SPA files and the public JWKS, however the path is spelled', async () => {
     // The router decodes `%61` to `a`: these reach /api/login and the simple-flow login, which set cookies.
-    expect(await (await t.request('/%61pi/login')).json()).toHaveProperty('login_url');
+    const headers = newLoginVerifier().loginHeaders;
+    expect(await (await t.request('/%61pi/login', { headers })).json()).toHaveProperty('login_url');
     for (const path of ['/%61pi/login', '/api/login', '/%61uthorization-code/login', '/api/me', '/healthz']) {
-      const response = await t.request(path);
+      const response = await t.request(path, { headers });
       expect(response.headers.get('cache-control'), path).toBe('no-store');
     }
     // An absolute-form request target (RFC 9112 3.2.2), which fetch cannot send.
     const absolute = await new Promise<string | undefined>((resolve, reject) => {
       const url = new URL(t.url);
-      httpRequest({ host: url.hostname, port: url.port, path: `${t.url}/api/login` }, (response) => {
+      httpRequest({ host: url.hostname, port: url.port, path: `${t.url}/api/login`, headers }, (response) => {
         response.resume();
         resolve(response.headers['cache-control']);
       })
@@ -70,6 +80,26 @@ describe('serving the SPA', () => {
       'public, max-age=60',
     );
     expect((await t.request('/callback?code=x')).headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('serves source maps outside production only; in production a map is a 404, not the app page', async () => {
+    expect((await t.request('/assets/app-1a2b3c.js.map')).status).toBe(200);
+    const production = await startTestApi({
+      issuer: op.issuer,
+      publicUrl: await reservePublicUrl(),
+      env: { SPA_DIR: spaDir, NODE_ENV: 'production' },
+    });
+    try {
+      expect((await production.request('/assets/app-1a2b3c.js')).status).toBe(200);
+      const map = await production.request('/assets/app-1a2b3c.js.map');
+      expect(map.status).toBe(404);
+      const body = await map.text();
+      expect(JSON.parse(body)).toMatchObject({ error: 'not_found' });
+      expect(body).not.toContain('secret-source');
+      expect((await production.request('/assets/other.js.map')).status).toBe(404);
+    } finally {
+      await production.close();
+    }
   });
 
   it('falls back to index.html for app routes (the SPA /callback included) but not for API paths', async () => {
@@ -96,8 +126,13 @@ describe('client authentication methods and port 0', () => {
 
   async function loginOnce(t: TestApi) {
     const jar = new CookieJar();
-    const { login_url } = (await (await t.request('/api/login', { jar })).json()) as { login_url: string };
-    return t.request(`/api/callback?${op.authorize(login_url)}`, { jar });
+    const page = newLoginVerifier();
+    const { login_url } = (await (
+      await t.request('/api/login', { jar, headers: page.loginHeaders })
+    ).json()) as {
+      login_url: string;
+    };
+    return t.request(`/api/callback?${op.authorize(login_url)}`, { jar, headers: page.callbackHeaders });
   }
 
   it('client_secret_post sends the secret in the body, never in a URL', async () => {
@@ -158,7 +193,9 @@ describe('client authentication methods and port 0', () => {
     try {
       expect(api.port).toBeGreaterThan(0);
       expect(api.url).toBe(`http://localhost:${api.port}`);
-      const login = (await (await fetch(`${api.url}/api/login`)).json()) as { login_url: string };
+      const login = (await (
+        await fetch(`${api.url}/api/login`, { headers: newLoginVerifier().loginHeaders })
+      ).json()) as { login_url: string };
       expect(new URL(login.login_url).searchParams.get('redirect_uri')).toBe(`${api.url}/callback`);
     } finally {
       await api.close();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiDatabaseFile, SqliteApiStore } from '../store/sqlite-api-store.js';
 import { CookieJar } from '../testing/cookie-jar.js';
+import { newLoginVerifier } from '../testing/login-verifier.js';
 import { MisbehavingProvider } from '../testing/misbehaving-provider.js';
 import {
   fakeClock,
@@ -35,8 +36,14 @@ describe('sessions, refresh and CSRF', () => {
 
   async function signIn(): Promise<{ jar: CookieJar; token: string }> {
     const jar = new CookieJar();
-    const login = (await (await t.request('/api/login', { jar })).json()) as { login_url: string };
-    const response = await t.request(`/api/callback?${op.authorize(login.login_url)}`, { jar });
+    const page = newLoginVerifier();
+    const login = (await (await t.request('/api/login', { jar, headers: page.loginHeaders })).json()) as {
+      login_url: string;
+    };
+    const response = await t.request(`/api/callback?${op.authorize(login.login_url)}`, {
+      jar,
+      headers: page.callbackHeaders,
+    });
     expect(response.status).toBe(200);
     return { jar, token: ((await response.json()) as { access_token: string }).access_token };
   }
@@ -332,8 +339,16 @@ describe('revocation across a restart', () => {
       let token: string;
       try {
         const jar = new CookieJar();
-        const login = (await (await before.request('/api/login', { jar })).json()) as { login_url: string };
-        const callback = await before.request(`/api/callback?${op.authorize(login.login_url)}`, { jar });
+        const page = newLoginVerifier();
+        const login = (await (
+          await before.request('/api/login', { jar, headers: page.loginHeaders })
+        ).json()) as {
+          login_url: string;
+        };
+        const callback = await before.request(`/api/callback?${op.authorize(login.login_url)}`, {
+          jar,
+          headers: page.callbackHeaders,
+        });
         token = ((await callback.json()) as { access_token: string }).access_token;
         const logout = await before.postFromSpa('/api/logout', jar);
         expect(logout.status).toBe(200);
@@ -367,8 +382,9 @@ describe('rate limits', () => {
       env: { RATE_LIMIT_PER_MINUTE: '3' },
     });
     try {
-      for (let i = 0; i < 3; i++) expect((await t.request('/api/login')).status).toBe(200);
-      const limited = await t.request('/api/login');
+      const headers = newLoginVerifier().loginHeaders;
+      for (let i = 0; i < 3; i++) expect((await t.request('/api/login', { headers })).status).toBe(200);
+      const limited = await t.request('/api/login', { headers });
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(((await limited.json()) as { error: string }).error).toBe('rate_limited');

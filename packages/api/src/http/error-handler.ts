@@ -41,6 +41,8 @@ function toApiError(error: FastifyError | ApiError | Error): ApiError {
     (status !== undefined && status >= 400 && status < 500)
   ) {
     if (status === 404) return new ApiError('not_found');
+    // Fastify's FST_ERR_CTP_BODY_TOO_LARGE (declared or streamed past the body limit): too big, not malformed.
+    if (status === 413) return new ApiError('request_too_large', { detail: (error as FastifyError).code });
     if (status === 429) return new ApiError('rate_limited');
     return new ApiError('invalid_request', {
       description: `Invalid request: ${error.message.slice(0, 200)}`,

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { FlowRecorder } from '../flow/flow-recorder.js';
 import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookie-names.js';
+import { LOGIN_VERIFIER_HEADER } from '../http/login-binding-headers.js';
 import type { ApiContext } from '../server/api-context.js';
 import { openSession } from '../sessions/refresh-sessions.js';
 import type { StoredUser } from '../store/api-store.js';
@@ -36,7 +37,17 @@ export async function handleCallback(
   const queryAt = request.url.indexOf('?');
   const params = new URLSearchParams(queryAt === -1 ? '' : request.url.slice(queryAt + 1));
   const recorder = new FlowRecorder(ctx.now, ctx.config.flowInspector);
-  const state: CallbackState = { ctx, flow, params, cookies: request.cookies, recorder, clearCookies: [] };
+  const verifier = request.headers[LOGIN_VERIFIER_HEADER];
+  const state: CallbackState = {
+    ctx,
+    flow,
+    params,
+    cookies: request.cookies,
+    // Node joins a repeated header with commas, which the check's pattern refuses.
+    loginVerifier: typeof verifier === 'string' ? verifier : undefined,
+    recorder,
+    clearCookies: [],
+  };
   try {
     await runCallbackPipeline(state);
   } finally {

@@ -20,12 +20,15 @@ export function redirectUriFor(publicUrl: string, flow: 'spa' | 'simple'): strin
 /**
  * Steps 1–2: a new login transaction. State and nonce are 256 random bits each (≥128, docs/security.md A), new every
  * time; the PKCE verifier (RFC 7636, S256) never leaves the server. The transaction is stored under the hash of
- * its state and bound to this browser by a per-transaction cookie whose random value is stored hashed.
+ * its state and bound to this browser by a per-transaction cookie whose random value is stored hashed. An SPA
+ * login is bound to its page too, by `loginChallenge` (docs/security.md 51; the callback refuses an SPA
+ * transaction stored without one).
  */
 export async function startLogin(
   ctx: ApiContext,
   flow: 'spa' | 'simple',
   returnTo: string,
+  loginChallenge: string | null = null,
 ): Promise<{ url: URL; cookie: { name: string; value: string } }> {
   const { config } = ctx.provider.provider;
   const state = randomState();
@@ -41,6 +44,7 @@ export async function startLogin(
     codeVerifier,
     returnTo,
     flow,
+    loginChallenge,
     createdAt: now,
     expiresAt: now + LOGIN_TRANSACTION_TTL_MS,
   });

@@ -4,6 +4,7 @@ import { FlowRecorder } from '../flow/flow-recorder.js';
 import { safeReturnTo } from '../http/return-to.js';
 import type { RouteRateLimit } from '../http/route-rate-limit.js';
 import { handleCallback } from '../oidc/handle-callback.js';
+import { readLoginChallenge } from '../oidc/read-login-challenge.js';
 import { startLogin } from '../oidc/start-login.js';
 import { setTransactionCookie } from '../oidc/transaction-cookie.js';
 import type { ApiContext } from '../server/api-context.js';
@@ -21,18 +22,19 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: ApiContext, rateL
     );
     const query = request.query as Record<string, unknown>;
     const returnTo = safeReturnTo(query.return_to, ctx.config.publicUrl);
+    const loginChallenge = readLoginChallenge(request);
     const login = await recorder.run(
       {
         step: 2,
         from: 'api',
         to: 'spa',
-        label: 'Authorization URL built from discovery; transaction bound to this browser',
+        label: 'Authorization URL built from discovery; transaction bound to this browser and tab',
       },
       (result) =>
         result === undefined
           ? 'building the authorization URL'
-          : `login_url ${result.url.href} (state, nonce: 256 random bits; PKCE S256; verifier kept server-side)`,
-      () => startLogin(ctx, 'spa', returnTo),
+          : `login_url ${result.url.href} (state, nonce: 256 random bits; PKCE S256; verifier kept server-side; the tab's login challenge stored)`,
+      () => startLogin(ctx, 'spa', returnTo, loginChallenge),
     );
     setTransactionCookie(reply, login.cookie, 'spa');
     return ctx.config.flowInspector

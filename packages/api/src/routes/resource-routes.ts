@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors/api-error.js';
 import type { ApiContext } from '../server/api-context.js';
 import type { ContactInput } from '../store/api-store.js';
+import { CONTACTS_PER_USER } from '../store/contacts-per-user.js';
 import type { AccessTokenClaims } from '../tokens/access-token-claims.js';
 
 const nullableText = (max: number) => z.string().trim().max(max).nullable().optional();
@@ -78,7 +79,9 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: ApiContext): v
   app.post('/api/contacts', async (request, reply) => {
     const { sub } = await authenticate(request);
     const input = parse(contactCreate, request.body) as ContactInput;
-    return reply.status(201).send(await ctx.store.createContact(sub, input, ctx.now()));
+    const contact = await ctx.store.createContact(sub, input, ctx.now(), CONTACTS_PER_USER);
+    if (contact === undefined) throw new ApiError('contact_limit_reached');
+    return reply.status(201).send(contact);
   });
 
   app.get('/api/contacts/:id', async (request) => {

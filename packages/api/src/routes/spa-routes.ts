@@ -9,12 +9,19 @@ export const NOT_SPA_PREFIXES = ['/api', '/authorization-code', '/.well-known', 
 /**
  * Serves the built SPA: hashed `/assets/*` cached for a year (immutable), `index.html` revalidated every time,
  * and (see build-app's not-found handler) a history fallback to `index.html` for GET paths outside the API.
+ * Source maps (`*.map`, the app's original source) are served only with `sourceMaps` (outside production): our
+ * own build makes none, and a team's SPA_DIR that has them does not publish them in production.
  */
-export async function registerSpaRoutes(app: FastifyInstance, spaDir: string): Promise<void> {
+export async function registerSpaRoutes(
+  app: FastifyInstance,
+  spaDir: string,
+  options: { sourceMaps: boolean },
+): Promise<void> {
   if (!existsSync(join(spaDir, 'index.html'))) throw new Error(`SPA_DIR ${spaDir} has no index.html`);
   await app.register(fastifyStatic, {
     root: spaDir,
     wildcard: false,
+    ...(options.sourceMaps ? {} : { globIgnore: ['**/*.map'] }),
     cacheControl: false,
     index: ['index.html'],
     setHeaders(res, path) {

@@ -32,6 +32,14 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: !requestLines }),
     ...(requestLines ? {} : { childLoggerFactory: (parent: FastifyBaseLogger) => parent }),
     bodyLimit: 64 * 1024,
+    // docs/security.md 50: an idle or half-sent connection holds a descriptor; bound how long (Node checks
+    // them every connectionsCheckingInterval, 30 s by default, so that is shortened too).
+    keepAliveTimeout: ctx.config.connections.keepAliveTimeoutMs,
+    requestTimeout: ctx.config.connections.requestTimeoutMs,
+    http: {
+      headersTimeout: ctx.config.connections.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(2000, Math.max(50, ctx.config.connections.headersTimeoutMs / 5)),
+    },
     trustProxy: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
@@ -64,10 +72,14 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
   registerBackchannelLogoutRoute(app, ctx);
 
   const spaDir = ctx.config.spaDir;
-  if (spaDir !== undefined) await registerSpaRoutes(app, spaDir);
+  if (spaDir !== undefined)
+    await registerSpaRoutes(app, spaDir, { sourceMaps: ctx.config.nodeEnv !== 'production' });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    const isSpaPath = !NOT_SPA_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    // A missing file is not a page of the app: a source map that is not served is a 404, not index.html.
+    const isSpaPath =
+      !NOT_SPA_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)) &&
+      !path.endsWith('.map');
     if (spaDir !== undefined && isSpaPath && (request.method === 'GET' || request.method === 'HEAD')) {
       reply.header('cache-control', 'no-cache');
       return reply.sendFile('index.html');

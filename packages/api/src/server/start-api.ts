@@ -21,6 +21,10 @@ import { RevokedSessions } from '../tokens/revoked-sessions.js';
 import { BearerVerifier } from '../tokens/verify-bearer.js';
 import type { ApiContext } from './api-context.js';
 import { buildApp } from './build-app.js';
+import { readDescriptorLimit } from './descriptor-limit.js';
+import { limitConnectionsPerAddress } from './limit-connections-per-address.js';
+import { maxConnectionsFor } from './max-connections-for.js';
+import { warnOnDroppedConnections } from './warn-on-dropped-connections.js';
 
 /** A running API. */
 export interface RunningApi {
@@ -64,6 +68,8 @@ export async function startApi(options: {
   const logger = options.logger ?? createLogger({ name: 'gatehouse-api', level: config.logLevel });
   const dataDir = ensureDataDir(config.dataDir);
   config.dataDir = dataDir;
+  // The API's own folder (database, keys): created 0700, or tightened if an older version left it wider.
+  ensureDataDir(join(dataDir, 'api'));
 
   const store = new SqliteApiStore(apiDatabaseFile(dataDir));
   const timers: NodeJS.Timeout[] = [];
@@ -104,6 +110,11 @@ export async function startApi(options: {
     }
     if (built.status === 'rejected') throw built.reason;
     const app = built.value;
+    // docs/security.md 50: past this Node closes new connections at once, before accept() runs out of
+    // descriptors for every client and for the API's own files; and no one address may take them all.
+    app.server.maxConnections = config.connections.max ?? maxConnectionsFor(readDescriptorLimit());
+    limitConnectionsPerAddress(app.server, config.connections.perAddress, logger);
+    warnOnDroppedConnections(app.server, logger);
     const loopback = isLoopback(new URL(config.publicUrl));
     await app.listen({ port: config.port, host: options.host ?? (loopback ? '127.0.0.1' : '0.0.0.0') });
     const address = app.server.address();

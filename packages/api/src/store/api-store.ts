@@ -8,6 +8,11 @@ export interface LoginTransaction {
   returnTo: string;
   /** Which flow started it: the SPA's XHR flow or the simple server-side flow (different redirect URIs). */
   flow: 'spa' | 'simple';
+  /**
+   * base64url SHA-256 of the login verifier the SPA keeps in `sessionStorage` (docs/security.md 51); null for the
+   * simple flow, which has no page script to keep one.
+   */
+  loginChallenge: string | null;
   createdAt: number;
   expiresAt: number;
 }
@@ -110,7 +115,11 @@ export interface ApiStore {
   rememberLogoutJti(jti: string, expiresAt: number): Promise<boolean>;
 
   listContacts(owner: string): Promise<Contact[]>;
-  createContact(owner: string, input: ContactInput, now: number): Promise<Contact>;
+  /**
+   * Adds a contact unless `owner` already has `limit` of them, atomically (two creates racing for the last place:
+   * one gets it); `undefined` when the limit is reached.
+   */
+  createContact(owner: string, input: ContactInput, now: number, limit: number): Promise<Contact | undefined>;
   getContact(owner: string, id: string): Promise<Contact | undefined>;
   updateContact(owner: string, id: string, input: ContactInput, now: number): Promise<Contact | undefined>;
   deleteContact(owner: string, id: string): Promise<boolean>;

@@ -94,6 +94,9 @@ export const API_MIGRATIONS: readonly Migration[] = [
    DROP TABLE refresh_tokens;
    CREATE INDEX sessions_expiry ON sessions (absolute_expires_at);
    CREATE INDEX sessions_idle_expiry ON sessions (idle_expires_at);`,
+  // 4: an SPA login is also bound to a verifier its page keeps in sessionStorage (docs/security.md 51). SPA
+  // transactions pending at the upgrade have none and are refused at their callback: the user logs in again.
+  'ALTER TABLE login_transactions ADD COLUMN login_challenge TEXT;',
 ];
 
 interface TransactionRow {
@@ -103,6 +106,7 @@ interface TransactionRow {
   code_verifier: string;
   return_to: string;
   flow: string;
+  login_challenge: string | null;
   created_at: number;
   expires_at: number;
   used_at: number | null;
@@ -157,8 +161,8 @@ export class SqliteApiStore implements ApiStore {
     const db = this.#db;
     this.#s = {
       insertTx: db.prepare(
-        `INSERT INTO login_transactions (state_hash, binding_hash, nonce, code_verifier, return_to, flow, created_at, expires_at)
-         VALUES (@stateHash, @bindingHash, @nonce, @codeVerifier, @returnTo, @flow, @createdAt, @expiresAt)`,
+        `INSERT INTO login_transactions (state_hash, binding_hash, nonce, code_verifier, return_to, flow, login_challenge, created_at, expires_at)
+         VALUES (@stateHash, @bindingHash, @nonce, @codeVerifier, @returnTo, @flow, @loginChallenge, @createdAt, @expiresAt)`,
       ),
       consumeTx: db.prepare<[number, string], TransactionRow>(
         'UPDATE login_transactions SET used_at = ? WHERE state_hash = ? AND used_at IS NULL RETURNING *',
@@ -211,9 +215,11 @@ export class SqliteApiStore implements ApiStore {
       getContact: db.prepare<[string, string], Contact>(
         'SELECT id, name, email, phone, notes, created_at, updated_at FROM contacts WHERE owner = ? AND id = ?',
       ),
+      // One statement counts and inserts, so it is atomic across processes sharing the file too.
       insertContact: db.prepare(
         `INSERT INTO contacts (id, owner, name, email, phone, notes, created_at, updated_at)
-         VALUES (@id, @owner, @name, @email, @phone, @notes, @created_at, @updated_at)`,
+         SELECT @id, @owner, @name, @email, @phone, @notes, @created_at, @updated_at
+         WHERE (SELECT count(*) FROM contacts WHERE owner = @owner) < @limit`,
       ),
       updateContact: db.prepare(
         `UPDATE contacts SET name = @name, email = @email, phone = @phone, notes = @notes, updated_at = @updated_at
@@ -259,6 +265,7 @@ export class SqliteApiStore implements ApiStore {
         codeVerifier: row.code_verifier,
         returnTo: row.return_to,
         flow: row.flow === 'simple' ? 'simple' : 'spa',
+        loginChallenge: row.login_challenge,
         createdAt: row.created_at,
         expiresAt: row.expires_at,
       },
@@ -363,7 +370,12 @@ export class SqliteApiStore implements ApiStore {
     return this.#s.listContacts.all(owner).map(({ owner: _owner, ...contact }) => contact);
   }
 
-  async createContact(owner: string, input: ContactInput, now: number): Promise<Contact> {
+  async createContact(
+    owner: string,
+    input: ContactInput,
+    now: number,
+    limit: number,
+  ): Promise<Contact | undefined> {
     const at = new Date(now).toISOString();
     const contact: Contact = {
       id: randomToken(12),
@@ -374,8 +386,7 @@ export class SqliteApiStore implements ApiStore {
       created_at: at,
       updated_at: at,
     };
-    this.#s.insertContact.run({ ...contact, owner });
-    return contact;
+    return this.#s.insertContact.run({ ...contact, owner, limit }).changes === 1 ? contact : undefined;
   }
 
   async getContact(owner: string, id: string): Promise<Contact | undefined> {

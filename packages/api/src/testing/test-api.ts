@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@gatehouse/common/testing';
-import { loadApiConfig } from '../config/load-api-config.js';
+import { type ApiConfig, loadApiConfig } from '../config/load-api-config.js';
 import { type RunningApi, startApi } from '../server/start-api.js';
 import type { CookieJar } from './cookie-jar.js';
 import { captureLogs } from './log-capture.js';
@@ -45,6 +45,8 @@ export async function startTestApi(options: {
   env?: Record<string, string>;
   clock?: FakeClock;
   dataDir?: string;
+  /** Changes what no environment variable sets (connection timeouts, for instance) before the API starts. */
+  configure?: (config: ApiConfig) => void;
 }): Promise<TestApi> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gatehouse-api-'));
   const logs = captureLogs();
@@ -61,6 +63,7 @@ export async function startTestApi(options: {
     NODE_ENV: 'test',
     ...options.env,
   });
+  options.configure?.(config);
   const api = await startApi({ config, logger: logs.logger, now: clock.now });
   const url = options.publicUrl;
   const request: TestApi['request'] = async (path, init = {}) => {

@@ -12,6 +12,8 @@ export interface ApiRequest {
   path: string;
   query?: Record<string, string | undefined>;
   bearer?: string;
+  /** Extra request headers (the login challenge or verifier: never in the URL). */
+  headers?: Record<string, string>;
 }
 
 /** Sends JSON requests to the API with the refresh cookie (same origin) and parses the answer. */
@@ -22,12 +24,12 @@ export type ApiClient = (request: ApiRequest) => Promise<ApiAnswer>;
  * API mounted under a path prefix works too.
  */
 export function createApiClient(base: () => string, fetchImpl: typeof fetch): ApiClient {
-  return async ({ method, path, query, bearer }) => {
+  return async ({ method, path, query, bearer, headers: extra }) => {
     const url = new URL(path.replace(/^\/+/, ''), base());
     for (const [name, value] of Object.entries(query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, value);
     }
-    const headers = new Headers({ accept: 'application/json' });
+    const headers = new Headers({ ...extra, accept: 'application/json' });
     if (bearer !== undefined) headers.set('authorization', `Bearer ${bearer}`);
     const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
     if (method === 'POST') {

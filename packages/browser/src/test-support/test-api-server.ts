@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FlowStep, User } from '../contract-types.js';
@@ -41,6 +41,8 @@ export interface TestApiServer {
   calls: Map<string, number>;
   /** Every request's method, path and query, in order. */
   requests: string[];
+  /** The headers of every request, in the same order as `requests`. */
+  requestHeaders: IncomingMessage['headers'][];
   /** Every access token ever issued. */
   issuedTokens: string[];
   /** Every refresh cookie value ever issued. */
@@ -97,7 +99,7 @@ function step(n: number, from: FlowStep['from'], to: FlowStep['to'], label: stri
 export async function startTestApiServer(options: TestApiServerOptions = {}): Promise<TestApiServer> {
   const flow = options.flow ?? true;
   const expiresIn = options.expiresIn ?? 300;
-  const transactions = new Map<string, { used: boolean; returnTo: string }>();
+  const transactions = new Map<string, { used: boolean; returnTo: string; challenge: string }>();
   const sessions = new Map<string, SessionRecord>();
   const refreshCookies = new Map<string, { sid: string; used: boolean }>();
   const accessTokens = new Map<string, { sid: string; rejected: boolean }>();
@@ -134,12 +136,19 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
     const route = `${request.method} ${url.pathname}`;
     count(route);
     state.requests.push(`${request.method} ${url.pathname}${url.search}`);
+    state.requestHeaders.push(request.headers);
     let body = '';
     for await (const chunk of request) body += String(chunk);
 
     if (route === 'GET /api/login') {
+      // docs/security.md 51: as the API, a login needs the page's login challenge.
+      const challenge = request.headers['gatehouse-login-challenge'];
+      if (typeof challenge !== 'string' || !/^[\w-]{43}$/.test(challenge)) {
+        send(response, 400, { error: 'invalid_request', error_description: 'No login challenge.' });
+        return;
+      }
       const state = token('state');
-      transactions.set(state, { used: false, returnTo: url.searchParams.get('return_to') ?? '/' });
+      transactions.set(state, { used: false, returnTo: url.searchParams.get('return_to') ?? '/', challenge });
       const loginUrl = `http://auth.test:4000/auth?client_id=gatehouse-api&state=${state}&nonce=n&code_challenge=c`;
       send(response, 200, {
         login_url: loginUrl,
@@ -167,6 +176,13 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
         return;
       }
       transaction.used = true;
+      const verifier = request.headers['gatehouse-login-verifier'];
+      const proof =
+        typeof verifier === 'string' ? createHash('sha256').update(verifier).digest('base64url') : undefined;
+      if (proof !== transaction.challenge) {
+        send(response, 400, { error: 'login_transaction_not_found', error_description: 'Not this page.' });
+        return;
+      }
       if (url.searchParams.get('code') !== GOOD_CODE) {
         send(response, 502, { error: 'provider_error', error_description: 'The provider refused the code.' });
         return;
@@ -260,6 +276,7 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
     url: `http://127.0.0.1:${port}`,
     calls: new Map(),
     requests: [],
+    requestHeaders: [],
     issuedTokens: [],
     issuedRefreshCookies: [],
     reuseDetected: false,

@@ -24,3 +24,25 @@ describe('createLogger redaction', () => {
       expect(text).not.toContain(secret);
   });
 });
+
+describe('createLogger header redaction', () => {
+  it('keeps credentials and the SPA login verifier out of a logged request’s headers', () => {
+    const lines: string[] = [];
+    const logger = createLogger(
+      { name: 'test', level: 'info' },
+      { write: (line: string) => lines.push(line) },
+    );
+    const headers = {
+      authorization: 'Bearer secret-bearer',
+      cookie: 'a=secret-cookie',
+      'gatehouse-login-verifier': 'secret-login-verifier',
+      accept: 'application/json',
+    };
+    logger.info({ headers }, 'headers');
+    logger.info({ req: { headers } }, 'request');
+    const text = lines.join('');
+    expect(text).toContain('application/json');
+    for (const secret of ['secret-bearer', 'secret-cookie', 'secret-login-verifier'])
+      expect(text).not.toContain(secret);
+  });
+});

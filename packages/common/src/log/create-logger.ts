@@ -9,6 +9,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const REDACT_PATHS: readonly string[] = [
   'req.headers.authorization',
   'req.headers.cookie',
+  // The SPA's login verifier (docs/security.md 51): proof that a callback comes from the tab that started it.
+  'req.headers["gatehouse-login-verifier"]',
+  'headers["gatehouse-login-verifier"]',
   'res.headers["set-cookie"]',
   'headers.authorization',
   'headers.cookie',

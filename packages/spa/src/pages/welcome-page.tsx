@@ -4,8 +4,14 @@ import { currentPath } from '../router/navigation';
 import { describeError } from '../ui/describe-error';
 import { ErrorAlert } from '../ui/error-alert';
 
-/** Signed out: what Gatehouse is, and the way in. */
-export function WelcomePage({ restoreError }: { restoreError: string | null }) {
+/** Signed out: what Gatehouse is, and the way in; after a logout, says so first. */
+export function WelcomePage({
+  restoreError,
+  notice,
+}: {
+  restoreError: string | null;
+  notice: string | null;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const logIn = () => {
@@ -20,6 +26,11 @@ export function WelcomePage({ restoreError }: { restoreError: string | null }) {
   };
   return (
     <section className="welcome" aria-labelledby="welcome-title">
+      {notice === null ? null : (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
       <h1 id="welcome-title">Secure sign-in for your single-page app</h1>
       <p className="lead">
         Gatehouse signs people in to this app through OpenID Connect. The app asks its API for a login URL,

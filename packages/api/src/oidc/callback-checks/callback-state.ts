@@ -10,6 +10,8 @@ export interface CallbackState {
   /** The callback's query parameters as received. */
   params: URLSearchParams;
   cookies: Readonly<Record<string, string | undefined>>;
+  /** The login verifier header of an SPA callback (docs/security.md 51), when one was sent. */
+  loginVerifier: string | undefined;
   recorder: FlowRecorder;
   /** Cookies to clear on the response, whatever the outcome (the spent transaction's binding cookie). */
   clearCookies: string[];

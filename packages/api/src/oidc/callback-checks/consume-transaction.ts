@@ -2,6 +2,7 @@ import { sha256 } from '@gatehouse/common';
 import { ApiError } from '../../errors/api-error.js';
 import { TRANSACTION_COOKIE_PREFIX, transactionCookieName } from '../../http/cookie-names.js';
 import type { CallbackCheck } from './callback-state.js';
+import { duplicateParameter } from './duplicate-parameter.js';
 
 /**
  * docs/security.md 1–3: find the login transaction by the hash of `state` and spend it atomically, before anything
@@ -11,6 +12,8 @@ export const consumeTransaction: CallbackCheck = {
   name: 'consume-transaction',
   step: 7,
   async run(state) {
+    // Two states name no one transaction: refused before any is looked up or spent (RFC 6749 3.1).
+    if (state.params.getAll('state').length > 1) throw duplicateParameter('state');
     const value = state.params.get('state');
     const hasAnyTransactionCookie = Object.keys(state.cookies).some((name) =>
       name.startsWith(TRANSACTION_COOKIE_PREFIX),

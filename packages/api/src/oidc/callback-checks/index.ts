@@ -6,7 +6,9 @@ import { checkIdTokenAudience } from './check-id-token-audience.js';
 import { checkIdTokenAuthorizedParty } from './check-id-token-authorized-party.js';
 import { checkIdTokenSignature } from './check-id-token-signature.js';
 import { checkIdTokenSubject } from './check-id-token-subject.js';
+import { checkLoginVerifier } from './check-login-verifier.js';
 import { checkResponseIssuer } from './check-response-issuer.js';
+import { checkSingleParameters } from './check-single-parameters.js';
 import { checkTransactionExpiry } from './check-transaction-expiry.js';
 import { checkTransactionFlow } from './check-transaction-flow.js';
 import { consumeTransaction } from './consume-transaction.js';
@@ -20,9 +22,13 @@ import { fetchUserinfo } from './fetch-userinfo.js';
  */
 export const CALLBACK_PIPELINE: readonly CallbackCheck[] = [
   consumeTransaction,
+  // Spent first like every other refusal; before iss and error are read, which a repeat would make ambiguous.
+  checkSingleParameters,
   checkTransactionExpiry,
   checkBindingCookie,
   checkTransactionFlow,
+  // After the flow check: only an SPA transaction finished at the SPA's callback carries a verifier.
+  checkLoginVerifier,
   // RFC 9207 2.4: `iss` is checked on error responses too, so before the error is read: a mix-up attacker's
   // error must not be reported as the user's provider refusing.
   checkResponseIssuer,
