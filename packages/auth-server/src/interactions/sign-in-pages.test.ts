@@ -1,6 +1,6 @@
+import { STYLESHEET_PATH } from '@gatehouse/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../http/security-headers.js';
-import { STYLESHEET_PATH } from '../pages/styles.js';
 import { TestBrowser } from '../testing/browser.js';
 import { postChunked } from '../testing/post-chunked.js';
 import { startLogin } from '../testing/sign-in.js';

@@ -1,5 +1,4 @@
-import { escapeHtml } from '../http/escape-html.js';
-import { renderPage } from './render-page.js';
+import { escapeHtml, renderPage } from '@gatehouse/common';
 
 /**
  * Every error a person can see. `error` and `description` come from oidc-provider's `out` (already limited

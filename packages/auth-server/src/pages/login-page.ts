@@ -1,5 +1,4 @@
-import { escapeHtml } from '../http/escape-html.js';
-import { renderAlert, renderPage } from './render-page.js';
+import { escapeHtml, renderAlert, renderPage } from '@gatehouse/common';
 
 /** Step one of sign-in: username and password. `error` never says whether the user exists. */
 export function loginPage(input: {

@@ -1,5 +1,4 @@
-import { escapeHtml } from '../http/escape-html.js';
-import { renderPage } from './render-page.js';
+import { escapeHtml, renderPage } from '@gatehouse/common';
 
 /**
  * RP-initiated logout confirmation. `form` is oidc-provider's hidden form (`id="op.logoutForm"`, with its xsrf
