@@ -9,6 +9,7 @@ import {
   type PendingSecondFactor,
   readPending,
   withPending,
+  withUsername,
 } from './interaction-state.js';
 import type { InteractionStep } from './interaction-step.js';
 import { backWithError, interactionUrl, saveResult, seeOther } from './respond.js';
@@ -70,7 +71,7 @@ async function checkCode(
   const now = Math.floor(nowMs / 1000);
   const user = await deps.store.users.findById(pending.accountId);
   if (!user?.totpSecret) {
-    await saveResult(interaction, withPending(undefined), now);
+    await saveResult(interaction, withUsername(pending.username), now);
     return backWithError(ctx, interaction.uid, 'credentials');
   }
   const step = code.length <= 10 ? matchTotpStep(user.totpSecret, code, nowMs) : null;
@@ -78,9 +79,10 @@ async function checkCode(
     await deps.throttle.recordFailure(user.username, ctx.ip, now, device);
     const locked = await deps.secondFactor.recordFailure(user.id, now);
     const failures = pending.failures + 1;
+    // Back to the password after too many, with the username filled in.
     await saveResult(
       interaction,
-      withPending(failures >= MAX_TOTP_FAILURES ? undefined : { ...pending, failures }),
+      failures >= MAX_TOTP_FAILURES ? withUsername(pending.username) : withPending({ ...pending, failures }),
       now,
     );
     deps.logger.info({ event: 'totp_failed', uid: interaction.uid, sub: user.id }, 'second factor refused');

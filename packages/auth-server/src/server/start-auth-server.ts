@@ -88,7 +88,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     keySignature = signatureOf(jwks.keys.map((key) => String(key.kid)));
     const next = new OidcProvider(
       issuer,
-      providerConfiguration({ config, store, jwks, cookieKeys, now: nowSeconds }),
+      providerConfiguration({ config, store, jwks, cookieKeys, now: nowSeconds, logger }),
     );
     next.proxy = config.trustProxy;
     // Behind a proxy, only the last X-Forwarded-For entry (the one our proxy appended) names the client; the

@@ -58,6 +58,8 @@ export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'p
 /** A registered relying party. `secret` is opened (sealed at rest). */
 export interface ClientRecord {
   readonly clientId: string;
+  /** The name people see ("to continue to …", OIDC Registration `client_name`); null shows the client id. */
+  readonly name: string | null;
   readonly secret: string | null;
   readonly redirectUris: readonly string[];
   readonly postLogoutRedirectUris: readonly string[];
@@ -69,10 +71,13 @@ export interface ClientRecord {
   readonly createdAt: number;
 }
 
+/** What {@link ClientStore.put} writes: a client without its `createdAt`, the display name optional. */
+export type ClientInput = Omit<ClientRecord, 'createdAt' | 'name'> & { readonly name?: string | null };
+
 /** Registered clients. */
 export interface ClientStore {
   /** Creates or replaces a client (keeps its `createdAt`). */
-  put(client: Omit<ClientRecord, 'createdAt'>): Promise<ClientRecord>;
+  put(client: ClientInput): Promise<ClientRecord>;
   find(clientId: string): Promise<ClientRecord | undefined>;
   list(): Promise<ClientRecord[]>;
   remove(clientId: string): Promise<boolean>;

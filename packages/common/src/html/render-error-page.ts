@@ -1,12 +1,6 @@
 import { escapeHtml } from './escape-html.js';
+import { type BackLink, renderBackLink } from './render-back-link.js';
 import { type PageAssets, renderPage } from './render-page.js';
-
-/** A way back to the application: where a link goes and what it says. */
-export interface BackLink {
-  /** An absolute http(s) URL or a path on this origin; anything else is dropped. */
-  readonly href: string;
-  readonly label: string;
-}
 
 /** What an error page says. Every value is plain text (escaped here), never HTML. */
 export interface ErrorPageInput {
@@ -30,27 +24,11 @@ export interface ErrorPageInput {
  */
 export function renderErrorPage(input: ErrorPageInput): string {
   const code = input.code ? `\n<p class="code">Error code: <code>${escapeHtml(input.code)}</code></p>` : '';
-  const href = input.back && isSafeHref(input.back.href) ? input.back.href : undefined;
-  const back =
-    href !== undefined && input.back
-      ? `<p><a class="button" href="${escapeHtml(href)}">${escapeHtml(input.back.label)}</a></p>`
-      : '<p>You can close this page.</p>';
   return renderPage({
     title: input.title,
     body: `<h1>${escapeHtml(input.title)}</h1>
 <p>${escapeHtml(input.message)}</p>${code}
-${back}`,
+${renderBackLink(input.back)}`,
     ...(input.assets ? { assets: input.assets } : {}),
   });
-}
-
-/** Only http(s) URLs and same-origin paths: a `javascript:` or `data:` link must never be rendered. */
-function isSafeHref(href: string): boolean {
-  if (href.startsWith('/')) return !href.startsWith('//') && !href.startsWith('/\\');
-  try {
-    const url = new URL(href);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

@@ -68,4 +68,6 @@ export const MIGRATIONS: readonly Migration[] = [
     last_failure_at INTEGER NOT NULL
   );
   `,
+  // The name a sign-in page shows ("to continue to Gatehouse demo"), OIDC Registration's client_name.
+  'ALTER TABLE clients ADD COLUMN name TEXT;',
 ];
