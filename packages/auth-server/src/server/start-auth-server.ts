@@ -13,6 +13,7 @@ import { openAuthStore } from '../store/sqlite/open-auth-store.js';
 import { DeviceCookies } from '../throttle/device-cookie.js';
 import { LoginThrottle, THROTTLE_POLICY } from '../throttle/login-throttle.js';
 import { SecondFactorThrottle } from '../throttle/second-factor-throttle.js';
+import { healthRoutes } from './health-routes.js';
 import { landingAndNotFound } from './landing-and-not-found.js';
 import { closeAll, listen } from './listen.js';
 import { staticAssets } from './static-assets.js';
@@ -111,7 +112,9 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     handler = next.callback();
   };
 
+  const health = healthRoutes({ providerReady: () => handler !== undefined, store });
   const servers = await listen(config.host, config.port, (req, res) => {
+    if (health(req, res)) return;
     if (handler) handler(req, res);
     else {
       res.statusCode = 503;
