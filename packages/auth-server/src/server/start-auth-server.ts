@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger, randomToken, startExpirySweeper } from '@gatehouse/common';
 import type Provider from 'oidc-provider';
 import { type AuthServerConfig, issuerFor } from '../config/load-auth-server-config.js';
+import { discoveryCacheControl } from '../http/discovery-cache-control.js';
+import { pinToIssuer } from '../http/pin-to-issuer.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { interactionRoutes } from '../interactions/index.js';
 import { loadSigningKeys } from '../keys/signing-keys.js';
@@ -97,6 +99,8 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     // address pose as any other and slip past per-address throttling (docs/security.md 32).
     next.maxIpsCount = 1;
     next.use(securityHeaders);
+    next.use(pinToIssuer(issuer, config.trustProxy));
+    next.use(discoveryCacheControl);
     next.use(landingAndNotFound);
     next.use(staticAssets);
     next.use(interactionRoutes(deps));
