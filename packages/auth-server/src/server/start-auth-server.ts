@@ -12,6 +12,7 @@ import { argon2idHasher, type PasswordHasher } from '../passwords/password-hashe
 import { createPasswordVerifier } from '../passwords/verify-password-or-dummy.js';
 import type { AuthStore } from '../store/auth-store.js';
 import { openAuthStore } from '../store/sqlite/open-auth-store.js';
+import { authorizationRateLimit } from '../throttle/authorization-rate-limit.js';
 import { DeviceCookies } from '../throttle/device-cookie.js';
 import { LoginThrottle, THROTTLE_POLICY } from '../throttle/login-throttle.js';
 import { SecondFactorThrottle } from '../throttle/second-factor-throttle.js';
@@ -100,6 +101,14 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     next.maxIpsCount = 1;
     next.use(securityHeaders);
     next.use(pinToIssuer(issuer, config.trustProxy));
+    next.use(
+      authorizationRateLimit({
+        perMinute: config.authorizationRequestsPerMinute,
+        throttle: store.throttle,
+        nowMs,
+        logger,
+      }),
+    );
     next.use(discoveryCacheControl);
     next.use(landingAndNotFound);
     next.use(staticAssets);

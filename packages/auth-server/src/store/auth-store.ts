@@ -127,6 +127,18 @@ export interface ThrottleStore {
   /** Stores a marker (e.g. a known account+address pair) valid until `expiresAt`. */
   mark(key: string, expiresAt: number): Promise<void>;
   isMarked(key: string, now: number): Promise<boolean>;
+  /**
+   * A rate limit's counter: takes one of `limit` requests on `key` in a fixed window of `windowSeconds` (it
+   * starts with the first request after the previous window ended), or refuses when all are taken. `count` is
+   * how many are taken (this one included when allowed); `resetAt` when the window ends. Durable and shared by
+   * every process on the store; a refusal commits no change, so a flood costs no disk.
+   */
+  takeFromWindow(
+    key: string,
+    now: number,
+    windowSeconds: number,
+    limit: number,
+  ): Promise<{ allowed: boolean; count: number; resetAt: number }>;
   /** Drops counters idle since before `idleSince` and markers expired at `now` (not second-factor failures). */
   sweep(now: number, idleSince: number): Promise<void>;
   /** The account's consecutive wrong second-factor codes (`key` is the user id), if any. */
