@@ -22,7 +22,10 @@ export {
   startAuthServer,
 } from './server/start-auth-server.js';
 export type {
+  AccountEndReason,
   AuthStore,
+  BackchannelNotice,
+  BackchannelOutbox,
   ClientAuthMethod,
   ClientInput,
   ClientRecord,
@@ -48,5 +51,7 @@ export {
   assertTotpSecretAcceptable,
   MIN_PASSWORD_LENGTH,
   removeUser,
+  setUserDisabled,
   setUserPassword,
+  setUserTotpSecret,
 } from './users/user-admin.js';

@@ -12,6 +12,7 @@ const MESSAGES: Record<string, string> = {
   code: 'Invalid code',
   // SECOND_FACTOR_POLICY.lockAfter wrong codes in a row: only an administrator can lift it.
   locked: 'Too many wrong codes. Sign-in to this account is blocked until an administrator resets it.',
+  disabled: 'This account is disabled. Ask your administrator to enable it.',
 };
 
 /**

@@ -59,6 +59,16 @@ export const submitLogin: InteractionStep = {
         await keepUsername(interaction, username, now);
         return backWithError(ctx, interaction.uid, 'credentials');
       }
+      // Said only to whoever knows the password; counted as a failure, so it is no free password oracle.
+      if (user.disabled) {
+        await deps.throttle.recordFailure(username, ctx.ip, now, device);
+        deps.logger.info(
+          { event: 'login_refused_disabled', uid: interaction.uid, sub: user.id },
+          'account disabled',
+        );
+        await keepUsername(interaction, username, now);
+        return backWithError(ctx, interaction.uid, 'disabled');
+      }
       // A correct password alone is no completed sign-in: no device cookie before the code step.
       if (user.totpSecret) {
         await saveResult(

@@ -70,7 +70,7 @@ async function checkCode(
 ): Promise<void> {
   const now = Math.floor(nowMs / 1000);
   const user = await deps.store.users.findById(pending.accountId);
-  if (!user?.totpSecret) {
+  if (!user?.totpSecret || user.disabled) {
     await saveResult(interaction, withUsername(pending.username), now);
     return backWithError(ctx, interaction.uid, 'credentials');
   }
@@ -79,6 +79,16 @@ async function checkCode(
     await deps.throttle.recordFailure(user.username, ctx.ip, now, device);
     const locked = await deps.secondFactor.recordFailure(user.id, now);
     const failures = pending.failures + 1;
+    // An administrator has to act (a new password or TOTP secret): say so where they will look. Whoever ran up
+    // the codes has the password: every session of the account ends, here and at the clients (this interaction's
+    // record too, written again just below so that the page can say what happened).
+    if (locked) {
+      await deps.store.models.revokeByAccountId(user.id, 'second_factor_locked', now);
+      deps.logger.warn(
+        { event: 'second_factor_locked', sub: user.id },
+        'too many wrong second-factor codes in a row: the account is locked until a new password or TOTP secret, and its sessions are ended',
+      );
+    }
     // Back to the password after too many, with the username filled in.
     await saveResult(
       interaction,
@@ -86,13 +96,6 @@ async function checkCode(
       now,
     );
     deps.logger.info({ event: 'totp_failed', uid: interaction.uid, sub: user.id }, 'second factor refused');
-    // An administrator has to act (a new password or TOTP secret): say so where they will look.
-    if (locked) {
-      deps.logger.warn(
-        { event: 'second_factor_locked', sub: user.id },
-        'too many wrong second-factor codes in a row: the account is locked until a new password or TOTP secret',
-      );
-    }
     return backWithError(ctx, interaction.uid, failures >= MAX_TOTP_FAILURES ? 'credentials' : 'code');
   }
   await deps.throttle.recordSuccess(user.username, ctx.ip, now);

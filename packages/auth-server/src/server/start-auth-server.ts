@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger, randomToken, startExpirySweeper } from '@gatehouse/common';
 import type Provider from 'oidc-provider';
+import { startBackchannelDelivery } from '../backchannel/deliver-backchannel-logouts.js';
 import { type AuthServerConfig, issuerFor } from '../config/load-auth-server-config.js';
 import { discoveryCacheControl } from '../http/discovery-cache-control.js';
 import { pinToIssuer } from '../http/pin-to-issuer.js';
@@ -32,6 +33,8 @@ export interface StartAuthServerOptions {
   readonly nowMs?: () => number;
   /** How often to look for rotated signing keys (ms); default 5000. */
   readonly keyReloadIntervalMs?: number;
+  /** How often to look for back-channel logouts to deliver (ms); default 250. */
+  readonly backchannelIntervalMs?: number;
 }
 
 /** A running auth server. */
@@ -114,6 +117,30 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     next.use(staticAssets);
     next.use(interactionRoutes(deps));
     next.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
+    // A sign-out's back-channel logouts (oidc-provider sends them itself): each outcome, never the token.
+    next.on('backchannel.success', (_ctx, client, accountId) =>
+      logger.info(
+        {
+          event: 'backchannel_logout_delivered',
+          client: client.clientId,
+          sub: accountId,
+          reason: 'sign_out',
+        },
+        'back-channel logout delivered',
+      ),
+    );
+    next.on('backchannel.error', (_ctx, error, client, accountId) =>
+      logger.warn(
+        {
+          event: 'backchannel_logout_failed',
+          client: client.clientId,
+          sub: accountId,
+          reason: 'sign_out',
+          error: error.message,
+        },
+        'back-channel logout of a sign-out failed (not retried: the client keeps its session until it expires)',
+      ),
+    );
     // Why a token request was refused (oidc-provider's error_detail names the check, never a secret value).
     next.on('grant.error', (_ctx, error) =>
       logger.info(
@@ -159,6 +186,14 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     (error) => logger.error({ err: error }, 'expiry sweep failed'),
   );
 
+  const backchannel = startBackchannelDelivery({
+    outbox: store.outbox,
+    provider: deps.provider,
+    logger,
+    nowMs,
+    ...(options.backchannelIntervalMs ? { intervalMs: options.backchannelIntervalMs } : {}),
+  });
+
   let reloading = false;
   const watcher = setInterval(async () => {
     if (reloading) return;
@@ -184,6 +219,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     async close() {
       clearInterval(watcher);
       stopSweeper();
+      await backchannel.stop();
       await closeAll(servers);
       if (!options.store) await store.close();
     },

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { ensureDataDir, openDatabase, readOrCreateFile, SealedBox } from '@gatehouse/common';
 import type { AuthStore } from '../auth-store.js';
 import { MIGRATIONS } from './migrations.js';
+import { SqliteAccountSessions } from './sqlite-account-sessions.js';
+import { SqliteBackchannelOutbox } from './sqlite-backchannel-outbox.js';
 import { SqliteClientStore } from './sqlite-clients.js';
 import { SqliteOidcModelStore } from './sqlite-oidc-models.js';
 import { SqliteSecretStore } from './sqlite-secrets.js';
@@ -39,13 +41,15 @@ export function openAuthStore(dataDir: string, options: OpenAuthStoreOptions = {
   // Files from before (a restored backup, an older version) are tightened too.
   for (const name of readdirSync(dir)) if (name.startsWith('auth.sqlite')) chmodSync(join(dir, name), 0o600);
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const accountSessions = new SqliteAccountSessions(db);
   return {
-    users: new SqliteUserStore(db, box, now),
+    users: new SqliteUserStore(db, box, now, accountSessions),
     clients: new SqliteClientStore(db, box, now),
     keys: new SqliteSigningKeyStore(db, box),
     secrets: new SqliteSecretStore(db, box),
     throttle: new SqliteThrottleStore(db),
-    models: new SqliteOidcModelStore(db),
+    models: new SqliteOidcModelStore(db, accountSessions),
+    outbox: new SqliteBackchannelOutbox(db),
     async close() {
       if (db.open) db.close();
     },
