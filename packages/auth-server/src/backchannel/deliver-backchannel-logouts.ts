@@ -16,19 +16,16 @@ export const BACKCHANNEL_DELIVERY_POLICY = {
   maxBackoffSeconds: 300,
 } as const;
 
-/** What {@link startBackchannelDelivery} needs; `nowMs` and `intervalMs` are for tests. */
+/** What {@link startBackchannelDelivery} needs; `nowMs` is the server's clock (tests move it by hand). */
 export interface BackchannelDeliveryOptions {
   readonly outbox: BackchannelOutbox;
   readonly provider: () => Provider;
   readonly logger: Logger;
   readonly nowMs: () => number;
-  readonly intervalMs?: number;
 }
 
 /** The running delivery loop. */
 export interface BackchannelDelivery {
-  /** Delivers what is due now (the loop calls it; tests call it directly). */
-  runOnce(): Promise<void>;
   /** Stops polling and waits for the deliveries under way. */
   stop(): Promise<void>;
 }
@@ -99,11 +96,10 @@ export function startBackchannelDelivery(options: BackchannelDeliveryOptions): B
       .finally(() => {
         running = undefined;
       });
-  }, options.intervalMs ?? policy.intervalMs);
+  }, policy.intervalMs);
   timer.unref();
 
   return {
-    runOnce,
     async stop() {
       clearInterval(timer);
       await running;

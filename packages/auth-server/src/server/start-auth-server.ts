@@ -33,8 +33,6 @@ export interface StartAuthServerOptions {
   readonly nowMs?: () => number;
   /** How often to look for rotated signing keys (ms); default 5000. */
   readonly keyReloadIntervalMs?: number;
-  /** How often to look for back-channel logouts to deliver (ms); default 250. */
-  readonly backchannelIntervalMs?: number;
 }
 
 /** A running auth server. */
@@ -191,7 +189,6 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     provider: deps.provider,
     logger,
     nowMs,
-    ...(options.backchannelIntervalMs ? { intervalMs: options.backchannelIntervalMs } : {}),
   });
 
   let reloading = false;
