@@ -214,7 +214,7 @@ describe('the whole flow in Chromium', () => {
     });
     await first.getByRole('button', { name: 'Log out' }).click();
     // RP-initiated logout at the auth server asks for confirmation on its own page.
-    const confirm = first.getByRole('button', { name: 'Sign out' });
+    const confirm = first.getByRole('button', { name: 'Sign out everywhere' });
     await confirm.waitFor();
     await snap(first, 'logout', '01-confirm');
     await confirm.click();

@@ -1,6 +1,15 @@
-export { type EnsureApiClientInput, ensureApiClient } from './bootstrap/ensure-api-client.js';
+export {
+  API_CLIENT_NAME,
+  type EnsureApiClientInput,
+  ensureApiClient,
+} from './bootstrap/ensure-api-client.js';
 export { type DemoUser, seedDemoUsers } from './bootstrap/seed-demo-users.js';
-export { type AddClientInput, addClient, CLIENT_AUTH_METHODS } from './clients/client-admin.js';
+export {
+  type AddClientInput,
+  addClient,
+  CLIENT_AUTH_METHODS,
+  MAX_CLIENT_NAME_LENGTH,
+} from './clients/client-admin.js';
 export { type AuthServerConfig, issuerFor, loadAuthServerConfig } from './config/load-auth-server-config.js';
 export { AuthServerError, type AuthServerErrorCode } from './errors/auth-server-error.js';
 export { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/signing-algorithms.js';
@@ -13,8 +22,12 @@ export {
   startAuthServer,
 } from './server/start-auth-server.js';
 export type {
+  AccountEndReason,
   AuthStore,
+  BackchannelNotice,
+  BackchannelOutbox,
   ClientAuthMethod,
+  ClientInput,
   ClientRecord,
   ClientStore,
   NewUser,
@@ -38,5 +51,7 @@ export {
   assertTotpSecretAcceptable,
   MIN_PASSWORD_LENGTH,
   removeUser,
+  setUserDisabled,
   setUserPassword,
+  setUserTotpSecret,
 } from './users/user-admin.js';

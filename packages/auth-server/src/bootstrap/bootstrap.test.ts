@@ -28,6 +28,7 @@ describe('first-start bootstrap', () => {
     expect(first.created).toBe(true);
     expect(Buffer.from(first.clientSecret, 'base64url')).toHaveLength(32);
     expect(await store.clients.find('gatehouse-api')).toMatchObject({
+      name: 'Gatehouse demo',
       firstParty: true,
       authMethod: 'client_secret_basic',
       redirectUris: ['http://localhost:3001/callback', 'http://localhost:3001/authorization-code/callback'],
@@ -57,6 +58,21 @@ describe('first-start bootstrap', () => {
       secret: 'a-secret-from-the-environment-0123456789',
     });
     expect(fixed.clientSecret).toBe('a-secret-from-the-environment-0123456789');
+  });
+
+  it('names a client created before display names existed at the next start', async () => {
+    await store.clients.put({
+      clientId: 'gatehouse-api',
+      secret: 'a-secret-from-the-environment-0123456789',
+      redirectUris: ['http://localhost:3001/callback', 'http://localhost:3001/authorization-code/callback'],
+      postLogoutRedirectUris: ['http://localhost:3001/'],
+      backchannelLogoutUri: 'http://localhost:3001/api/backchannel-logout',
+      authMethod: 'client_secret_basic',
+      jwksUri: null,
+      firstParty: true,
+    });
+    await ensureApiClient(store, { clientId: 'gatehouse-api', publicUrl: 'http://localhost:3001' });
+    expect((await store.clients.find('gatehouse-api'))?.name).toBe('Gatehouse demo');
   });
 
   it('seeds alice (password + TOTP) and bob (password) only into an empty user table', async () => {

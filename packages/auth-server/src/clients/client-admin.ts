@@ -11,6 +11,8 @@ export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
 /** What {@link addClient} needs. */
 export interface AddClientInput {
   readonly clientId: string;
+  /** The name people see on the sign-in, consent and logout pages (`client_name`); defaults to none (the id). */
+  readonly name?: string | null;
   readonly secret: string | null;
   readonly redirectUris: readonly string[];
   readonly postLogoutRedirectUris?: readonly string[];
@@ -23,6 +25,9 @@ export interface AddClientInput {
 /** Minimum client secret length: 32 characters (a guessable secret is no authentication). */
 export const MIN_CLIENT_SECRET_LENGTH = 32;
 
+/** Longest display name: it has to fit in a sentence on a narrow sign-in page. */
+export const MAX_CLIENT_NAME_LENGTH = 100;
+
 /**
  * Validates and registers (or replaces) a client. Redirect URIs must be absolute http(s) URLs without a
  * fragment (RFC 6749 3.1.2); they are later matched exactly, character for character. Throws
@@ -33,6 +38,7 @@ export async function addClient(store: AuthStore, input: AddClientInput): Promis
   if (!/^[A-Za-z0-9._:-]{1,128}$/.test(input.clientId)) {
     throw invalid('client id must be 1-128 characters: letters, digits, ".", "_", ":", "-"');
   }
+  if (input.name !== undefined && input.name !== null) assertClientName(input.name);
   if (input.redirectUris.length === 0) throw invalid('at least one redirect URI is required');
   for (const uri of [...input.redirectUris, ...(input.postLogoutRedirectUris ?? [])]) assertUri(uri);
   if (input.backchannelLogoutUri) assertUri(input.backchannelLogoutUri);
@@ -44,6 +50,7 @@ export async function addClient(store: AuthStore, input: AddClientInput): Promis
   }
   return store.clients.put({
     clientId: input.clientId,
+    name: input.name ?? null,
     secret: authMethod === 'private_key_jwt' ? null : input.secret,
     redirectUris: [...input.redirectUris],
     postLogoutRedirectUris: [...(input.postLogoutRedirectUris ?? [])],
@@ -52,6 +59,16 @@ export async function addClient(store: AuthStore, input: AddClientInput): Promis
     jwksUri: input.jwksUri ?? null,
     firstParty: input.firstParty ?? false,
   });
+}
+
+/** A display name: 1-100 characters, none of them a control character (it is shown to people, escaped). */
+function assertClientName(name: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
+  if (name.trim() === '' || name.length > MAX_CLIENT_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw invalid(
+      `the client name must be 1-${MAX_CLIENT_NAME_LENGTH} characters, without control characters`,
+    );
+  }
 }
 
 function assertUri(value: string): void {

@@ -14,6 +14,7 @@ describe('loadAuthServerConfig', () => {
       dataDir: '.data',
       production: false,
       logLevel: 'info',
+      authorizationRequestsPerMinute: 60,
     });
     expect(config.ttl).toEqual({
       accessToken: 600,
@@ -33,8 +34,10 @@ describe('loadAuthServerConfig', () => {
       AUTH_ID_TOKEN_ALG: 'ES256',
       DATA_DIR: '/var/lib/gatehouse',
       NODE_ENV: 'production',
+      RATE_LIMIT_PER_MINUTE: '0',
     });
     expect(config).toMatchObject({
+      authorizationRequestsPerMinute: 0,
       port: 0,
       issuer: 'https://id.example.com',
       trustProxy: true,
@@ -52,6 +55,7 @@ describe('loadAuthServerConfig', () => {
     ['AUTH_ID_TOKEN_ALG', 'HS256'],
     ['AUTH_CODE_TTL', '0'],
     ['LOG_LEVEL', 'loud'],
+    ['RATE_LIMIT_PER_MINUTE', '-1'],
   ])('refuses %s=%s with one line naming it', (name, value) => {
     expect(() => loadAuthServerConfig({ [name]: value })).toThrow(ConfigError);
     try {

@@ -25,6 +25,7 @@ const schema = z.object({
   AUTH_SESSION_TTL: seconds(14 * 24 * 3600),
   AUTH_CODE_TTL: seconds(60),
   AUTH_INTERACTION_TTL: seconds(600),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
   DATA_DIR: z.string().min(1).default('.data'),
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
@@ -49,6 +50,11 @@ export interface AuthServerConfig {
     readonly authorizationCode: number;
     readonly interaction: number;
   };
+  /**
+   * Authorization requests (`/auth`, each one starts a sign-in and writes an interaction) per client address per
+   * minute; 0 turns the limit off. `RATE_LIMIT_PER_MINUTE`, the same setting as the API's per-route limits.
+   */
+  readonly authorizationRequestsPerMinute: number;
   readonly dataDir: string;
   readonly production: boolean;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -58,7 +64,8 @@ export interface AuthServerConfig {
  * Reads the auth server's environment: `AUTH_PORT` (4000), `AUTH_HOST` (localhost), `AUTH_ISSUER`,
  * `AUTH_TRUST_PROXY` (false), `AUTH_ID_TOKEN_ALG` (RS256), `AUTH_ACCESS_TOKEN_TTL` (600),
  * `AUTH_ID_TOKEN_TTL` (600), `AUTH_REFRESH_TOKEN_TTL` (14 days), `AUTH_SESSION_TTL` (14 days),
- * `AUTH_CODE_TTL` (60), `AUTH_INTERACTION_TTL` (600), `DATA_DIR` (.data), `NODE_ENV`, `LOG_LEVEL` (info).
+ * `AUTH_CODE_TTL` (60), `AUTH_INTERACTION_TTL` (600), `RATE_LIMIT_PER_MINUTE` (60), `DATA_DIR` (.data),
+ * `NODE_ENV`, `LOG_LEVEL` (info).
  * Throws a `ConfigError` naming the first bad variable.
  */
 export function loadAuthServerConfig(env: Readonly<Record<string, string | undefined>>): AuthServerConfig {
@@ -77,6 +84,7 @@ export function loadAuthServerConfig(env: Readonly<Record<string, string | undef
       authorizationCode: parsed.AUTH_CODE_TTL,
       interaction: parsed.AUTH_INTERACTION_TTL,
     },
+    authorizationRequestsPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
     dataDir: parsed.DATA_DIR,
     production: parsed.NODE_ENV === 'production',
     logLevel: parsed.LOG_LEVEL,

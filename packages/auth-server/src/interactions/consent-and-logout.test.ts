@@ -5,6 +5,7 @@ import { authorizeUrl, openInteraction, pkcePair, signIn } from '../testing/sign
 import {
   REDIRECT_URI,
   startTestAuthServer,
+  TEST_CLIENT_NAME,
   TEST_SECRET,
   type TestAuthServer,
 } from '../testing/test-auth-server.js';
@@ -50,8 +51,8 @@ describe('consent and logout pages', () => {
     expect(callback.searchParams.has('code')).toBe(true);
   });
 
-  it('confirms RP-initiated logout on our page, then redirects to the registered post-logout URI', async () => {
-    const browser = new TestBrowser();
+  /** Signs bob in on `browser` for client first-party; returns its ID token (for id_token_hint). */
+  async function signedInIdToken(browser: TestBrowser): Promise<string> {
     const { verifier, challenge } = pkcePair();
     const callback = await signIn(
       browser,
@@ -63,39 +64,83 @@ describe('consent and logout pages', () => {
       auth.issuer,
       codeGrant(String(callback.searchParams.get('code')), verifier),
     );
+    return String(tokens.json.id_token);
+  }
+
+  /** Whether the browser still has a session at the auth server (prompt=none gets a code, OIDC Core 3.1.2.1). */
+  async function signedInAtAuthServer(browser: TestBrowser): Promise<boolean> {
+    const url = authorizeUrl(auth.issuer, 'first-party', pkcePair().challenge, { prompt: 'none' });
+    const final = await browser.follow(await browser.get(url), new URL(auth.issuer).origin);
+    return new URL(final.url).searchParams.has('code');
+  }
+
+  /** Opens RP-initiated logout (id_token_hint, post-logout URI); returns the page and its xsrf token. */
+  async function logoutPage(browser: TestBrowser, idToken: string) {
     const endSession = new URL('/session/end', auth.issuer);
-    endSession.searchParams.set('id_token_hint', String(tokens.json.id_token));
+    endSession.searchParams.set('id_token_hint', idToken);
     endSession.searchParams.set('post_logout_redirect_uri', 'http://127.0.0.1:9/');
     const page = await browser.get(endSession.href);
+    const html = await page.text();
+    const xsrf = String(/name="xsrf" value="([^"]+)"/.exec(html)?.[1]);
+    return { page, html, xsrf, action: formAction(html, endSession.href) };
+  }
+
+  // The app has already ended its own session when it sends the person here: the page says what each button
+  // does, and both go back to the app's post-logout URI.
+  it('says what each logout button does; "Sign out everywhere" also ends the auth server session', async () => {
+    const browser = new TestBrowser();
+    const { page, html, xsrf, action } = await logoutPage(browser, await signedInIdToken(browser));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
     expect(page.headers.get('cache-control')).toBe('no-store');
-    const html = await page.text();
-    expect(html).toContain('>Sign out</button>');
+    expect(html).toContain(`<h1>You are signed out of <strong>${TEST_CLIENT_NAME}</strong></h1>`);
+    expect(html).toContain('Also sign out of the Gatehouse auth server on this browser?');
+    expect(html).toContain('>Sign out everywhere</button>');
+    expect(html).toContain('>Stay signed in to the auth server</button>');
+    expect(html).toContain(`Either way, you go back to <strong>${TEST_CLIENT_NAME}</strong>.`);
     expect(html).not.toMatch(/<script|fonts\.googleapis/);
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
-    const confirmed = await browser.post(formAction(html, endSession.href), {
-      xsrf: String(xsrf),
-      logout: 'yes',
-    });
+    const confirmed = await browser.post(action, { xsrf, logout: 'yes' });
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get('location')).toBe('http://127.0.0.1:9/');
-
-    const after = await browser.get(new URL('/session/end', auth.issuer).href);
-    expect(after.status).toBe(200);
+    expect(await signedInAtAuthServer(browser)).toBe(false);
   });
 
-  it('shows our own page after a logout without a redirect', async () => {
+  it('"Stay signed in to the auth server" returns to the app too, and keeps the auth server session', async () => {
+    const browser = new TestBrowser();
+    const { xsrf, action } = await logoutPage(browser, await signedInIdToken(browser));
+    const stayed = await browser.post(action, { xsrf });
+    expect(stayed.status).toBe(303);
+    expect(stayed.headers.get('location')).toBe('http://127.0.0.1:9/');
+    expect(await signedInAtAuthServer(browser)).toBe(true);
+  });
+
+  it('shows our own page after a logout without a redirect, with a way back to a known app', async () => {
     const browser = new TestBrowser();
     await signIn(browser, authorizeUrl(auth.issuer, 'first-party', pkcePair().challenge), auth.issuer, bob);
-    const page = await browser.get(new URL('/session/end', auth.issuer).href);
+    const page = await browser.get(new URL('/session/end?client_id=first-party', auth.issuer).href);
     const html = await page.text();
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
-    const confirmed = await browser.post(formAction(html, page.url), { xsrf: String(xsrf), logout: 'yes' });
-    const done = await browser.follow(confirmed, new URL(auth.issuer).origin);
+    const stayed = await browser.post(formAction(html, page.url), { xsrf: String(xsrf) });
+    const done = await browser.follow(stayed, new URL(auth.issuer).origin);
     const doneHtml = await done.response.text();
     expect(doneHtml).toContain('You are signed out');
+    expect(doneHtml).toContain(
+      `<a class="button" href="http://127.0.0.1:9/">Back to ${TEST_CLIENT_NAME}</a>`,
+    );
     expect(done.response.headers.get('x-frame-options')).toBe('DENY');
+
+    // Without a client, the page asks plainly and, once signed out, says the page can be closed.
+    const plain = await browser.get(new URL('/session/end', auth.issuer).href);
+    const plainHtml = await plain.text();
+    expect(plainHtml).toContain('<h1>Sign out?</h1>');
+    const plainXsrf = /name="xsrf" value="([^"]+)"/.exec(plainHtml)?.[1];
+    const out = await browser.post(formAction(plainHtml, plain.url), {
+      xsrf: String(plainXsrf),
+      logout: 'yes',
+    });
+    const outHtml = await (await browser.follow(out, new URL(auth.issuer).origin)).response.text();
+    expect(outHtml).toContain('You are signed out');
+    expect(outHtml).toContain('You can close this page.');
   });
 
   // docs/security.md 28: oidc-provider's own form_post page (response_mode=form_post) carries our headers too, with

@@ -3,6 +3,7 @@ import { FormBodyError } from '../http/read-form-body.js';
 import { INTERACTION_PATH } from '../oidc/provider-configuration.js';
 import { errorPage } from '../pages/error-page.js';
 import { abortInteraction } from './abort-interaction.js';
+import { backLinkForInteraction } from './back-link-for-interaction.js';
 import type { InteractionDeps } from './interaction-deps.js';
 import type { InteractionStep } from './interaction-step.js';
 import { showInteraction } from './show-interaction.js';
@@ -34,21 +35,18 @@ export function interactionRoutes(deps: InteractionDeps) {
   return async function interactions(ctx: Context, next: Next): Promise<void> {
     const match = ROUTE.exec(ctx.path);
     if (!match) return next();
-    const [, uid, action = ''] = match;
+    const [, uid = '', action = ''] = match;
     const step = INTERACTION_STEPS.find((each) => each.method === ctx.method && each.action === action);
     if (!step) {
       ctx.status = 405;
       ctx.type = 'html';
-      ctx.body = errorPage({ error: 'method_not_allowed' });
+      ctx.body = errorPage({ error: 'method_not_allowed', back: await backLinkForInteraction(deps, uid) });
       return;
     }
     if (ctx.method === 'POST' && isCrossOrigin(ctx.get('sec-fetch-site'))) {
       ctx.status = 403;
       ctx.type = 'html';
-      ctx.body = errorPage({
-        error: 'cross_site_request',
-        description: 'This form can only be sent from the sign-in page itself.',
-      });
+      ctx.body = errorPage({ error: 'cross_site_request', back: await backLinkForInteraction(deps, uid) });
       return;
     }
     try {
@@ -57,7 +55,7 @@ export function interactionRoutes(deps: InteractionDeps) {
       if (interaction.uid !== uid) throw new InteractionMismatch();
       await step.handle(ctx, interaction, deps);
     } catch (error) {
-      renderInteractionError(ctx, error, deps);
+      await renderInteractionError(ctx, error, deps, uid);
     }
   };
 }
@@ -73,17 +71,19 @@ function isCrossOrigin(secFetchSite: string): boolean {
   return secFetchSite === 'cross-site' || secFetchSite === 'same-site';
 }
 
-function renderInteractionError(ctx: Context, error: unknown, deps: InteractionDeps): void {
+async function renderInteractionError(
+  ctx: Context,
+  error: unknown,
+  deps: InteractionDeps,
+  uid: string,
+): Promise<void> {
   ctx.type = 'html';
+  const back = await backLinkForInteraction(deps, uid);
   // oidc-provider's SessionNotFound (no or unknown interaction cookie); matched by name so that this module
   // does not load oidc-provider (the CLI imports this package and should not pay for, or warn about, it).
   if (error instanceof InteractionMismatch || (error instanceof Error && error.name === 'SessionNotFound')) {
     ctx.status = 400;
-    ctx.body = errorPage({
-      error: 'session_not_found',
-      description:
-        'This sign-in page has expired or was opened in another browser. Start again from the application.',
-    });
+    ctx.body = errorPage({ error: 'session_not_found', back });
     return;
   }
   if (error instanceof FormBodyError) {
@@ -91,12 +91,12 @@ function renderInteractionError(ctx: Context, error: unknown, deps: InteractionD
     // Close the connection after this answer: keeping it alive means reading, to its end, the rest of a body
     // that may be unbounded (chunked) just to discard it.
     if (error.status === 413) ctx.set('Connection', 'close');
-    ctx.body = errorPage({ error: error.status === 413 ? 'request_too_large' : 'invalid_request' });
+    ctx.body = errorPage({ error: error.status === 413 ? 'request_too_large' : 'invalid_request', back });
     return;
   }
   deps.logger.error({ err: error, path: ctx.path }, 'interaction failed');
   ctx.status = 500;
-  ctx.body = errorPage({ error: 'server_error' });
+  ctx.body = errorPage({ error: 'server_error', back });
 }
 
 /** The URL names another interaction than the browser's interaction cookie. */

@@ -18,6 +18,7 @@ export interface PendingSecondFactor {
 }
 
 const KEY = 'gatehouse_pending_totp';
+const USERNAME_KEY = 'gatehouse_username';
 
 /** Reads the pending second factor from an interaction's result, if any. */
 export function readPending(result: InteractionResults | undefined): PendingSecondFactor | undefined {
@@ -36,4 +37,19 @@ export function readPending(result: InteractionResults | undefined): PendingSeco
 /** An interaction result holding only `pending` (or nothing, to go back to the password step). */
 export function withPending(pending: PendingSecondFactor | undefined): InteractionResults {
   return pending ? { [KEY]: pending } : {};
+}
+
+/**
+ * The username typed at the last refused password step of this interaction, to fill the form in again. Kept in
+ * the interaction record like the pending second factor, never in the redirect's query string (which browsers
+ * keep in history and proxies log).
+ */
+export function readUsername(result: InteractionResults | undefined): string | undefined {
+  const value = result?.[USERNAME_KEY];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** An interaction result holding only the username to show again on the password step. */
+export function withUsername(username: string): InteractionResults {
+  return { [USERNAME_KEY]: username };
 }

@@ -1,11 +1,11 @@
+import { STYLESHEET_PATH } from '@gatehouse/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../http/security-headers.js';
-import { STYLESHEET_PATH } from '../pages/styles.js';
 import { TestBrowser } from '../testing/browser.js';
 import { postChunked } from '../testing/post-chunked.js';
 import { startLogin } from '../testing/sign-in.js';
 import { spyHasher } from '../testing/spy-hasher.js';
-import { startTestAuthServer, type TestAuthServer } from '../testing/test-auth-server.js';
+import { startTestAuthServer, TEST_CLIENT_NAME, type TestAuthServer } from '../testing/test-auth-server.js';
 import { addUser } from '../users/user-admin.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -155,6 +155,90 @@ describe('sign-in pages', () => {
       await browser.get(new URL(String(unknown.headers.get('location')), unknownLogin.url).href)
     ).text();
     expect(page).toContain('Invalid username or password');
+  });
+
+  it('names the application by its registered display name, not its client id', async () => {
+    const { html } = await startLogin(new TestBrowser(), auth.issuer);
+    expect(html).toContain(`to continue to <strong>${TEST_CLIENT_NAME}</strong>`);
+    expect(html).not.toContain('first-party');
+  });
+
+  // The username typed stays in the form after a refusal, kept in the interaction record: the redirect's query
+  // (browser history, proxy logs) carries only the message code, and another browser sees nothing of it.
+  it('keeps the username filled in after a wrong password, without putting it in a URL', async () => {
+    for (const username of ['bob', 'nobody-by-this-name', '"><script>alert(1)</script>']) {
+      const browser = new TestBrowser();
+      const login = await startLogin(browser, auth.issuer);
+      const refused = await browser.post(login.action, { username, password: 'not the password' });
+      const location = String(refused.headers.get('location'));
+      expect(location).toBe(`${new URL(login.url).pathname}?error=credentials`);
+      const page = await (await browser.get(new URL(location, login.url).href)).text();
+      expect(page).toContain('Invalid username or password');
+      expect(page).not.toContain('<script>');
+      const value = /id="username"[^>]* value="([^"]*)"/.exec(page)?.[1];
+      expect(
+        value
+          ?.replace(/&quot;/g, '"')
+          .replace(/&gt;/g, '>')
+          .replace(/&lt;/g, '<'),
+      ).toBe(username);
+      // The password field has the focus, since the username is there already.
+      expect(page).toMatch(/id="password"[^>]* autofocus/);
+      expect(page).not.toMatch(/id="username"[^>]* autofocus/);
+
+      const stranger = await new TestBrowser().get(new URL(location, login.url).href);
+      expect(stranger.status).toBe(400);
+      expect(await stranger.text()).not.toContain(`value="${username}"`);
+    }
+  });
+
+  it('says "Try again in 1 second", and minutes for long waits', async () => {
+    const browser = new TestBrowser();
+    const login = await startLogin(browser, auth.issuer);
+    const say = async (retry: string) => {
+      const url = new URL(login.url);
+      url.searchParams.set('error', 'throttled');
+      url.searchParams.set('retry', retry);
+      return (await browser.get(url.href)).text();
+    };
+    expect(await say('1')).toContain('Too many attempts. Try again in 1 second.');
+    expect(await say('8')).toContain('Too many attempts. Try again in 8 seconds.');
+    expect(await say('900')).toContain('Too many attempts. Try again in 15 minutes.');
+    expect(await say('toString')).toContain('Too many attempts. Try again in a few seconds.');
+  });
+
+  it('answers an unknown path with "Page not found" (404), an unknown client in plain words', async () => {
+    const missing = await fetch(new URL('/no-such-page', auth.issuer), { headers: { accept: 'text/html' } });
+    expect(missing.status).toBe(404);
+    const missingHtml = await missing.text();
+    expect(missingHtml).toContain('<h1>Page not found</h1>');
+    expect(missingHtml).toContain('You can close this page.');
+    expect(missingHtml).not.toContain('Something went wrong');
+
+    const unknown = await fetch(new URL('/auth?client_id=%3Cb%3Enope', auth.issuer));
+    expect(unknown.status).toBe(400);
+    const unknownHtml = await unknown.text();
+    expect(unknownHtml).toContain('<h1>Unknown application</h1>');
+    expect(unknownHtml).toContain('<code>invalid_client</code>');
+    // oidc-provider's own text and the request's input stay out of the page.
+    expect(unknownHtml).not.toMatch(/client is invalid|client not found|nope/);
+  });
+
+  it('links an expired or foreign sign-in page back to the application that started it', async () => {
+    const { action } = await startLogin(new TestBrowser(), auth.issuer);
+    // Another browser: no interaction cookie, so no interaction for this request.
+    const foreign = await new TestBrowser().post(action, { username: 'bob', password: PASSWORD });
+    expect(foreign.status).toBe(400);
+    const html = await foreign.text();
+    expect(html).toContain('<h1>This sign-in page has expired</h1>');
+    expect(html).toContain(`<a class="button" href="http://127.0.0.1:9/">Back to ${TEST_CLIENT_NAME}</a>`);
+
+    const gone = await new TestBrowser().post(
+      new URL('/interaction/no-such-interaction/login', auth.issuer).href,
+      { username: 'bob', password: PASSWORD },
+    );
+    expect(gone.status).toBe(400);
+    expect(await gone.text()).toContain('You can close this page.');
   });
 
   // docs/security.md 33 (NIST SP 800-63B 5.1.1.2): a huge password is refused before hashing; long passphrases work

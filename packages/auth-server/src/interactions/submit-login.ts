@@ -1,12 +1,22 @@
+import type { Interaction } from 'oidc-provider';
 import { readFormBody } from '../http/read-form-body.js';
 import { MAX_PASSWORD_LENGTH } from '../passwords/password-hasher.js';
 import { readDeviceCookie, writeDeviceCookie } from '../throttle/device-cookie.js';
-import { withPending } from './interaction-state.js';
+import { readUsername, withPending, withUsername } from './interaction-state.js';
 import type { InteractionStep } from './interaction-step.js';
 import { backWithError, interactionUrl, saveResult, seeOther } from './respond.js';
 
 /** Longest username accepted; longer input is refused without a lookup. */
 const MAX_USERNAME_LENGTH = 256;
+
+/**
+ * Keeps what the person typed as username in the interaction, so the page shows it again after a refusal (the
+ * same for an unknown user as for a wrong password: it is their own input). Written only when it changed.
+ */
+async function keepUsername(interaction: Interaction, username: string, now: number): Promise<void> {
+  if (readUsername(interaction.result) !== username)
+    await saveResult(interaction, withUsername(username), now);
+}
 
 /**
  * POST `/interaction/<uid>/login`: username and password. Throttled before any hashing; an unknown user costs a
@@ -35,7 +45,10 @@ export const submitLogin: InteractionStep = {
     const user = await deps.store.users.findByUsername(username);
     const device = user ? deps.deviceCookies.deviceFor(readDeviceCookie(ctx), user.id, now) : undefined;
     const decision = await deps.throttle.reserve(username, ctx.ip, now, device);
-    if (!decision.allowed) return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
+    if (!decision.allowed) {
+      await keepUsername(interaction, username, now);
+      return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
+    }
     try {
       if (!(await deps.verifyPassword(user, password)) || !user) {
         await deps.throttle.recordFailure(username, ctx.ip, now, device);
@@ -43,7 +56,18 @@ export const submitLogin: InteractionStep = {
           { event: 'login_failed', uid: interaction.uid },
           'sign-in refused: invalid credentials',
         );
+        await keepUsername(interaction, username, now);
         return backWithError(ctx, interaction.uid, 'credentials');
+      }
+      // Said only to whoever knows the password; counted as a failure, so it is no free password oracle.
+      if (user.disabled) {
+        await deps.throttle.recordFailure(username, ctx.ip, now, device);
+        deps.logger.info(
+          { event: 'login_refused_disabled', uid: interaction.uid, sub: user.id },
+          'account disabled',
+        );
+        await keepUsername(interaction, username, now);
+        return backWithError(ctx, interaction.uid, 'disabled');
       }
       // A correct password alone is no completed sign-in: no device cookie before the code step.
       if (user.totpSecret) {

@@ -9,6 +9,7 @@ import {
   type PendingSecondFactor,
   readPending,
   withPending,
+  withUsername,
 } from './interaction-state.js';
 import type { InteractionStep } from './interaction-step.js';
 import { backWithError, interactionUrl, saveResult, seeOther } from './respond.js';
@@ -69,8 +70,8 @@ async function checkCode(
 ): Promise<void> {
   const now = Math.floor(nowMs / 1000);
   const user = await deps.store.users.findById(pending.accountId);
-  if (!user?.totpSecret) {
-    await saveResult(interaction, withPending(undefined), now);
+  if (!user?.totpSecret || user.disabled) {
+    await saveResult(interaction, withUsername(pending.username), now);
     return backWithError(ctx, interaction.uid, 'credentials');
   }
   const step = code.length <= 10 ? matchTotpStep(user.totpSecret, code, nowMs) : null;
@@ -78,19 +79,23 @@ async function checkCode(
     await deps.throttle.recordFailure(user.username, ctx.ip, now, device);
     const locked = await deps.secondFactor.recordFailure(user.id, now);
     const failures = pending.failures + 1;
+    // An administrator has to act (a new password or TOTP secret): say so where they will look. Whoever ran up
+    // the codes has the password: every session of the account ends, here and at the clients (this interaction's
+    // record too, written again just below so that the page can say what happened).
+    if (locked) {
+      await deps.store.models.revokeByAccountId(user.id, 'second_factor_locked', now);
+      deps.logger.warn(
+        { event: 'second_factor_locked', sub: user.id },
+        'too many wrong second-factor codes in a row: the account is locked until a new password or TOTP secret, and its sessions are ended',
+      );
+    }
+    // Back to the password after too many, with the username filled in.
     await saveResult(
       interaction,
-      withPending(failures >= MAX_TOTP_FAILURES ? undefined : { ...pending, failures }),
+      failures >= MAX_TOTP_FAILURES ? withUsername(pending.username) : withPending({ ...pending, failures }),
       now,
     );
     deps.logger.info({ event: 'totp_failed', uid: interaction.uid, sub: user.id }, 'second factor refused');
-    // An administrator has to act (a new password or TOTP secret): say so where they will look.
-    if (locked) {
-      deps.logger.warn(
-        { event: 'second_factor_locked', sub: user.id },
-        'too many wrong second-factor codes in a row: the account is locked until a new password or TOTP secret',
-      );
-    }
     return backWithError(ctx, interaction.uid, failures >= MAX_TOTP_FAILURES ? 'credentials' : 'code');
   }
   await deps.throttle.recordSuccess(user.username, ctx.ip, now);

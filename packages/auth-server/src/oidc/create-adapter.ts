@@ -60,6 +60,7 @@ export function toClientMetadata(client: ClientRecord): AdapterPayload {
     grant_types: ['authorization_code', 'refresh_token'],
     token_endpoint_auth_method: client.authMethod,
   };
+  if (client.name !== null) metadata.client_name = client.name;
   if (client.secret !== null && client.authMethod !== 'private_key_jwt')
     metadata.client_secret = client.secret;
   if (client.jwksUri !== null) metadata.jwks_uri = client.jwksUri;

@@ -1,4 +1,7 @@
+import type { Logger } from '@gatehouse/common';
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { backLinkTo, clientDisplayName } from '../clients/client-display.js';
+import { providerClientDisplay } from '../clients/provider-client-display.js';
 import type { AuthServerConfig } from '../config/load-auth-server-config.js';
 import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.js';
 import { errorPage } from '../pages/error-page.js';
@@ -24,6 +27,7 @@ export function providerConfiguration(input: {
   jwks: { keys: Record<string, unknown>[] };
   cookieKeys: string[];
   now: () => number;
+  logger: Logger;
 }): Configuration {
   const { config, store } = input;
   return {
@@ -84,18 +88,35 @@ export function providerConfiguration(input: {
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
+          const client = providerClientDisplay(ctx.oidc.client);
           ctx.type = 'html';
-          ctx.body = logoutPage({ form, clientName: ctx.oidc.client?.clientId });
+          ctx.body = logoutPage({
+            form,
+            clientName: client && clientDisplayName(client),
+            // Checked against the client's registered URIs by oidc-provider before this page is shown.
+            returns: typeof ctx.oidc.params?.post_logout_redirect_uri === 'string',
+          });
         },
         postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
+          const client = providerClientDisplay(ctx.oidc.client);
           ctx.type = 'html';
-          ctx.body = loggedOutPage({ clientName: ctx.oidc.client?.clientId });
+          ctx.body = loggedOutPage({
+            clientName: client && clientDisplayName(client),
+            back: client && backLinkTo(client),
+          });
         },
       },
     },
+    // Our page, in words for people: oidc-provider's error_description is for developers (and may quote the
+    // request), so it goes to the operator's log line, shortened, and never to the page.
     renderError: async (ctx, out) => {
+      input.logger.info(
+        { event: 'authorization_error', error: out.error, detail: out.error_description?.slice(0, 200) },
+        'request refused with an error page',
+      );
+      const client = providerClientDisplay(ctx.oidc?.client);
       ctx.type = 'html';
-      ctx.body = errorPage({ error: out.error, description: out.error_description });
+      ctx.body = errorPage({ error: out.error, back: client && backLinkTo(client) });
     },
   };
 }

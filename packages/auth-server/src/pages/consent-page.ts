@@ -1,5 +1,4 @@
-import { escapeHtml } from '../http/escape-html.js';
-import { renderPage } from './render-page.js';
+import { escapeHtml, renderPage } from '@gatehouse/common';
 
 const SCOPE_TEXT: Record<string, string> = {
   openid: 'Know who you are (your account identifier)',

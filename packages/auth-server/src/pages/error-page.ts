@@ -1,17 +1,17 @@
-import { escapeHtml } from '../http/escape-html.js';
-import { renderPage } from './render-page.js';
+import { type BackLink, renderErrorPage } from '@gatehouse/common';
+import { errorTextFor } from './error-text.js';
 
 /**
- * Every error a person can see. `error` and `description` come from oidc-provider's `out` (already limited
- * to what may be exposed) or from our routes; both are escaped, never reflected raw.
+ * Every error a person can see at the auth server: the code's plain sentence (pages/error-text.ts, never
+ * library text or request input), the code itself to quote, and a link back to the application when it is known
+ * (else "You can close this page."). `message` replaces the sentence where the page knows more (a wait).
  */
-export function errorPage(input: { error: string; description?: string }): string {
-  const description = input.description ? `<p>${escapeHtml(input.description)}</p>` : '';
-  return renderPage({
-    title: 'Something went wrong',
-    body: `<h1>Something went wrong</h1>
-${description}
-<p>Error code: <code>${escapeHtml(input.error)}</code></p>
-<p>Go back to the application and try again.</p>`,
+export function errorPage(input: { error: string; back?: BackLink | undefined; message?: string }): string {
+  const text = errorTextFor(input.error);
+  return renderErrorPage({
+    title: text.title,
+    message: input.message ?? text.message,
+    code: input.error,
+    ...(input.back ? { back: input.back } : {}),
   });
 }

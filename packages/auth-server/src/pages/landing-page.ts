@@ -1,4 +1,4 @@
-import { renderPage } from './render-page.js';
+import { renderPage } from '@gatehouse/common';
 
 /** What a person who opens the issuer URL itself sees. */
 export function landingPage(): string {

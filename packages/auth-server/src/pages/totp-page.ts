@@ -1,5 +1,4 @@
-import { escapeHtml } from '../http/escape-html.js';
-import { renderAlert, renderPage } from './render-page.js';
+import { escapeHtml, renderAlert, renderPage } from '@gatehouse/common';
 
 /** Step two of sign-in, only for users with a second factor: the authenticator app's code. */
 export function totpPage(input: { action: string; error?: string }): string {

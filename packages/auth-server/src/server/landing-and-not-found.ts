@@ -12,7 +12,7 @@ export async function landingAndNotFound(ctx: Context, next: Next): Promise<void
   await next();
   if (ctx.status === 404 && ctx.accepts('html', 'json') === 'html' && !ctx.response.is('json')) {
     ctx.type = 'html';
-    ctx.body = errorPage({ error: 'not_found', description: 'There is no page at this address.' });
+    ctx.body = errorPage({ error: 'not_found' });
     ctx.status = 404;
   }
 }

@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger, randomToken, startExpirySweeper } from '@gatehouse/common';
 import type Provider from 'oidc-provider';
+import { startBackchannelDelivery } from '../backchannel/deliver-backchannel-logouts.js';
 import { type AuthServerConfig, issuerFor } from '../config/load-auth-server-config.js';
+import { discoveryCacheControl } from '../http/discovery-cache-control.js';
+import { pinToIssuer } from '../http/pin-to-issuer.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { interactionRoutes } from '../interactions/index.js';
 import { loadSigningKeys } from '../keys/signing-keys.js';
@@ -10,9 +13,11 @@ import { argon2idHasher, type PasswordHasher } from '../passwords/password-hashe
 import { createPasswordVerifier } from '../passwords/verify-password-or-dummy.js';
 import type { AuthStore } from '../store/auth-store.js';
 import { openAuthStore } from '../store/sqlite/open-auth-store.js';
+import { authorizationRateLimit } from '../throttle/authorization-rate-limit.js';
 import { DeviceCookies } from '../throttle/device-cookie.js';
 import { LoginThrottle, THROTTLE_POLICY } from '../throttle/login-throttle.js';
 import { SecondFactorThrottle } from '../throttle/second-factor-throttle.js';
+import { healthRoutes } from './health-routes.js';
 import { landingAndNotFound } from './landing-and-not-found.js';
 import { closeAll, listen } from './listen.js';
 import { staticAssets } from './static-assets.js';
@@ -88,7 +93,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     keySignature = signatureOf(jwks.keys.map((key) => String(key.kid)));
     const next = new OidcProvider(
       issuer,
-      providerConfiguration({ config, store, jwks, cookieKeys, now: nowSeconds }),
+      providerConfiguration({ config, store, jwks, cookieKeys, now: nowSeconds, logger }),
     );
     next.proxy = config.trustProxy;
     // Behind a proxy, only the last X-Forwarded-For entry (the one our proxy appended) names the client; the
@@ -96,10 +101,44 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     // address pose as any other and slip past per-address throttling (docs/security.md 32).
     next.maxIpsCount = 1;
     next.use(securityHeaders);
+    next.use(pinToIssuer(issuer, config.trustProxy));
+    next.use(
+      authorizationRateLimit({
+        perMinute: config.authorizationRequestsPerMinute,
+        throttle: store.throttle,
+        nowMs,
+        logger,
+      }),
+    );
+    next.use(discoveryCacheControl);
     next.use(landingAndNotFound);
     next.use(staticAssets);
     next.use(interactionRoutes(deps));
     next.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
+    // A sign-out's back-channel logouts (oidc-provider sends them itself): each outcome, never the token.
+    next.on('backchannel.success', (_ctx, client, accountId) =>
+      logger.info(
+        {
+          event: 'backchannel_logout_delivered',
+          client: client.clientId,
+          sub: accountId,
+          reason: 'sign_out',
+        },
+        'back-channel logout delivered',
+      ),
+    );
+    next.on('backchannel.error', (_ctx, error, client, accountId) =>
+      logger.warn(
+        {
+          event: 'backchannel_logout_failed',
+          client: client.clientId,
+          sub: accountId,
+          reason: 'sign_out',
+          error: error.message,
+        },
+        'back-channel logout of a sign-out failed (not retried: the client keeps its session until it expires)',
+      ),
+    );
     // Why a token request was refused (oidc-provider's error_detail names the check, never a secret value).
     next.on('grant.error', (_ctx, error) =>
       logger.info(
@@ -111,7 +150,9 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     handler = next.callback();
   };
 
+  const health = healthRoutes({ providerReady: () => handler !== undefined, store });
   const servers = await listen(config.host, config.port, (req, res) => {
+    if (health(req, res)) return;
     if (handler) handler(req, res);
     else {
       res.statusCode = 503;
@@ -143,6 +184,13 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     (error) => logger.error({ err: error }, 'expiry sweep failed'),
   );
 
+  const backchannel = startBackchannelDelivery({
+    outbox: store.outbox,
+    provider: deps.provider,
+    logger,
+    nowMs,
+  });
+
   let reloading = false;
   const watcher = setInterval(async () => {
     if (reloading) return;
@@ -168,6 +216,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     async close() {
       clearInterval(watcher);
       stopSweeper();
+      await backchannel.stop();
       await closeAll(servers);
       if (!options.store) await store.close();
     },

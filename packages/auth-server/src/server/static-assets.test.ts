@@ -1,6 +1,6 @@
+import { FAVICON_PATH } from '@gatehouse/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../http/security-headers.js';
-import { FAVICON_PATH } from '../pages/favicon.js';
 import { TestBrowser } from '../testing/browser.js';
 import { startLogin } from '../testing/sign-in.js';
 import { startTestAuthServer, type TestAuthServer } from '../testing/test-auth-server.js';

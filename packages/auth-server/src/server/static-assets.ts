@@ -1,6 +1,5 @@
+import { FAVICON_PATH, FAVICON_SVG, STYLESHEET, STYLESHEET_PATH } from '@gatehouse/common';
 import type { Context, Next } from 'koa';
-import { FAVICON_PATH, FAVICON_SVG } from '../pages/favicon.js';
-import { STYLESHEET, STYLESHEET_PATH } from '../pages/styles.js';
 
 /** What this origin serves besides the pages, each cacheable for a day (CSP `style-src`/`img-src 'self'`). */
 const ASSETS: Readonly<Record<string, { type: string; body: string }>> = {

@@ -14,6 +14,8 @@ export interface UserRecord {
   /** PHC string (argon2id). */
   readonly passwordHash: string;
   readonly totpSecret: string | null;
+  /** Disabled by an administrator: cannot sign in, and every token and session of it is refused. */
+  readonly disabled: boolean;
   /** Epoch seconds. */
   readonly createdAt: number;
 }
@@ -28,7 +30,23 @@ export interface NewUser {
   readonly totpSecret?: string | null;
 }
 
-/** Users, with their password hash and second factor. */
+/**
+ * Why an account's sessions were ended at the auth server; written with each back-channel logout notice and
+ * logged with its delivery.
+ */
+export type AccountEndReason =
+  | 'password_changed'
+  | 'totp_changed'
+  | 'user_removed'
+  | 'user_disabled'
+  | 'second_factor_locked';
+
+/**
+ * Users, with their password hash and second factor. Every method that ends the account's sessions (`remove`,
+ * `setPasswordHash`, `setTotpSecret`, disabling) does it in the same transaction as the change, as
+ * {@link OidcModelStore.revokeByAccountId} does: the change and the end of the sessions (with their
+ * back-channel logout notices) happen together or not at all.
+ */
 export interface UserStore {
   /** Fails with `ERR_USER_EXISTS` when the username is taken. */
   create(user: NewUser): Promise<UserRecord>;
@@ -36,15 +54,21 @@ export interface UserStore {
   findById(id: string): Promise<UserRecord | undefined>;
   list(): Promise<UserRecord[]>;
   count(): Promise<number>;
-  /** Resolves to false when there is no such user. */
+  /** Removes the user and ends every session of the account. Resolves to false when there is no such user. */
   remove(username: string): Promise<boolean>;
-  /** Also clears the account's second-factor failures ({@link ThrottleStore.recordSecondFactorFailure}). */
+  /**
+   * Sets the password hash, ends every session of the account and clears its second-factor failures
+   * ({@link ThrottleStore.recordSecondFactorFailure}).
+   */
   setPasswordHash(username: string, passwordHash: string): Promise<boolean>;
   /**
-   * Sets or clears the TOTP secret; either way the replay marker starts over and the account's second-factor
-   * failures are cleared (this and a new password are how an administrator lifts a second-factor lock).
+   * Sets or clears the TOTP secret and ends every session of the account; either way the replay marker starts
+   * over and the account's second-factor failures are cleared (this and a new password are how an
+   * administrator lifts a second-factor lock).
    */
   setTotpSecret(username: string, secret: string | null): Promise<boolean>;
+  /** Disables (ending every session of the account) or enables the user. False when there is no such user. */
+  setDisabled(username: string, disabled: boolean): Promise<boolean>;
   /**
    * Records `step` as the last accepted TOTP time step, atomically and only if it is later than the stored
    * one, so each code is accepted once (RFC 6238 5.2). Resolves to false for a replayed or older step.
@@ -58,6 +82,8 @@ export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'p
 /** A registered relying party. `secret` is opened (sealed at rest). */
 export interface ClientRecord {
   readonly clientId: string;
+  /** The name people see ("to continue to …", OIDC Registration `client_name`); null shows the client id. */
+  readonly name: string | null;
   readonly secret: string | null;
   readonly redirectUris: readonly string[];
   readonly postLogoutRedirectUris: readonly string[];
@@ -69,10 +95,13 @@ export interface ClientRecord {
   readonly createdAt: number;
 }
 
+/** What {@link ClientStore.put} writes: a client without its `createdAt`, the display name optional. */
+export type ClientInput = Omit<ClientRecord, 'createdAt' | 'name'> & { readonly name?: string | null };
+
 /** Registered clients. */
 export interface ClientStore {
   /** Creates or replaces a client (keeps its `createdAt`). */
-  put(client: Omit<ClientRecord, 'createdAt'>): Promise<ClientRecord>;
+  put(client: ClientInput): Promise<ClientRecord>;
   find(clientId: string): Promise<ClientRecord | undefined>;
   list(): Promise<ClientRecord[]>;
   remove(clientId: string): Promise<boolean>;
@@ -122,6 +151,18 @@ export interface ThrottleStore {
   /** Stores a marker (e.g. a known account+address pair) valid until `expiresAt`. */
   mark(key: string, expiresAt: number): Promise<void>;
   isMarked(key: string, now: number): Promise<boolean>;
+  /**
+   * A rate limit's counter: takes one of `limit` requests on `key` in a fixed window of `windowSeconds` (it
+   * starts with the first request after the previous window ended), or refuses when all are taken. `count` is
+   * how many are taken (this one included when allowed); `resetAt` when the window ends. Durable and shared by
+   * every process on the store; a refusal commits no change, so a flood costs no disk.
+   */
+  takeFromWindow(
+    key: string,
+    now: number,
+    windowSeconds: number,
+    limit: number,
+  ): Promise<{ allowed: boolean; count: number; resetAt: number }>;
   /** Drops counters idle since before `idleSince` and markers expired at `now` (not second-factor failures). */
   sweep(now: number, idleSince: number): Promise<void>;
   /** The account's consecutive wrong second-factor codes (`key` is the user id), if any. */
@@ -149,10 +190,43 @@ export interface OidcModelStore {
   /** Deletes every expired row; returns how many. */
   sweepExpired(now: number): Promise<number>;
   /**
-   * Deletes every row that belongs to account `accountId` (its sessions, grants, codes and tokens, of every
-   * model): what a password change or a removed user must end. Returns how many.
+   * Ends account `accountId` at this server: deletes every row that belongs to it (its sessions, grants, codes
+   * and tokens, and interactions it is signing in with), and, in the same transaction, queues a back-channel
+   * logout notice in {@link BackchannelOutbox} for every session and every client of that session that
+   * registered a back-channel logout URI, so that the clients end their own sessions too. Returns how many rows
+   * were deleted.
    */
-  revokeByAccountId(accountId: string): Promise<number>;
+  revokeByAccountId(accountId: string, reason: AccountEndReason, now: number): Promise<number>;
+}
+
+/** One back-channel logout owed to client `clientId`: end its session `sid` of user `sub`. Times in epoch seconds. */
+export interface BackchannelNotice {
+  readonly id: number;
+  readonly clientId: string;
+  readonly sub: string;
+  readonly sid: string;
+  readonly reason: AccountEndReason;
+  /** Deliveries tried so far. */
+  readonly attempts: number;
+  readonly createdAt: number;
+}
+
+/**
+ * Back-channel logouts to deliver (OpenID Connect Back-Channel Logout 1.0), written where sessions are ended
+ * (possibly by the CLI, in another process) and delivered by the running server.
+ */
+export interface BackchannelOutbox {
+  /**
+   * Claims up to `limit` notices due at `now`, oldest first, and leases them until `now + leaseSeconds`: another
+   * process (or a slow delivery) does not take them meanwhile.
+   */
+  claimDue(now: number, leaseSeconds: number, limit: number): Promise<BackchannelNotice[]>;
+  /** Removes a notice: delivered, or given up on. */
+  remove(id: number): Promise<void>;
+  /** Records a failed attempt: `attempts` tried so far, the next one not before `nextAttemptAt`. */
+  retryAt(id: number, attempts: number, nextAttemptAt: number): Promise<void>;
+  /** How many notices wait. */
+  pending(): Promise<number>;
 }
 
 /**
@@ -166,5 +240,6 @@ export interface AuthStore {
   readonly secrets: SecretStore;
   readonly throttle: ThrottleStore;
   readonly models: OidcModelStore;
+  readonly outbox: BackchannelOutbox;
   close(): Promise<void>;
 }

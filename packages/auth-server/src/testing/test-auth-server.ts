@@ -14,6 +14,8 @@ import { addUser } from '../users/user-admin.js';
 export const TEST_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 export const TEST_SECRET = 'test-client-secret-0123456789abcdef';
 export const REDIRECT_URI = 'http://127.0.0.1:9/cb';
+/** The display name of client `first-party` (client `third-party` has none: pages show its id). */
+export const TEST_CLIENT_NAME = 'Test App';
 
 /** A running auth server on a free port with a temporary DATA_DIR, a first-party client and two users. */
 export interface TestAuthServer {
@@ -25,7 +27,7 @@ export interface TestAuthServer {
 }
 
 /**
- * Starts a test server: client `first-party` (first party, client_secret_basic), `third-party`
+ * Starts a test server: client `first-party` (named "Test App", first party, client_secret_basic), `third-party`
  * (client_secret_post, consent page), users `alice` (password + TOTP) and `bob` (password only), both with
  * password `correct horse battery staple`.
  */
@@ -54,6 +56,7 @@ export async function startTestAuthServer(
   });
   await addClient(store, {
     clientId: 'first-party',
+    name: TEST_CLIENT_NAME,
     secret: TEST_SECRET,
     redirectUris: [REDIRECT_URI],
     postLogoutRedirectUris: ['http://127.0.0.1:9/'],

@@ -71,7 +71,9 @@ describe('the device cookie at the sign-in form', () => {
   // Mid-step of a 30 s TOTP window, moved by whole steps only: the code cannot go stale mid-test.
   let now = 1_800_000_015_000;
   beforeAll(async () => {
-    auth = await startTestAuthServer({ nowMs: () => now });
+    // More than 60 sign-ins are started here within one minute of this clock: the per-address limit on
+    // authorization requests (authorization-rate-limit.test.ts) is not what these tests are about.
+    auth = await startTestAuthServer({ nowMs: () => now, env: { RATE_LIMIT_PER_MINUTE: '0' } });
   });
   afterAll(async () => {
     await auth.close();

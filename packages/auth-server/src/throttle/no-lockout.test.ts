@@ -13,7 +13,12 @@ describe('no lock-out by a distributed flood', () => {
   // Mid-step of a 30 s TOTP window; moved by whole steps only, so every code is unambiguous.
   let now = 1_800_000_015_000;
   beforeAll(async () => {
-    auth = await startTestAuthServer({ nowMs: () => now, env: { AUTH_TRUST_PROXY: 'true' } });
+    // The flood starts more sign-ins per address and minute of this clock than the per-address limit on
+    // authorization requests allows (authorization-rate-limit.test.ts): not what these tests are about.
+    auth = await startTestAuthServer({
+      nowMs: () => now,
+      env: { AUTH_TRUST_PROXY: 'true', RATE_LIMIT_PER_MINUTE: '0' },
+    });
   });
   afterAll(async () => {
     await auth.close();
@@ -70,7 +75,12 @@ describe('no lock-out by a distributed flood, with a device cookie', () => {
   let auth: TestAuthServer;
   let now = 1_800_000_015_000;
   beforeAll(async () => {
-    auth = await startTestAuthServer({ nowMs: () => now, env: { AUTH_TRUST_PROXY: 'true' } });
+    // The flood starts more sign-ins per address and minute of this clock than the per-address limit on
+    // authorization requests allows (authorization-rate-limit.test.ts): not what these tests are about.
+    auth = await startTestAuthServer({
+      nowMs: () => now,
+      env: { AUTH_TRUST_PROXY: 'true', RATE_LIMIT_PER_MINUTE: '0' },
+    });
   });
   afterAll(async () => {
     await auth.close();

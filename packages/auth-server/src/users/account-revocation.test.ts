@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBrowser } from '../testing/browser.js';
-import { authorizeUrl, pkcePair, signIn } from '../testing/sign-in.js';
-import { startTestAuthServer, type TestAuthServer } from '../testing/test-auth-server.js';
+import { formAction, TestBrowser } from '../testing/browser.js';
+import { authorizeUrl, pkcePair, signIn, startLogin } from '../testing/sign-in.js';
+import { startTestAuthServer, TEST_TOTP_SECRET, type TestAuthServer } from '../testing/test-auth-server.js';
 import { codeGrant, tokenRequest } from '../testing/token-request.js';
-import { addUser, removeUser, setUserPassword } from './user-admin.js';
+import { totpCode } from '../totp/totp.js';
+import { addUser, removeUser, setUserDisabled, setUserPassword, setUserTotpSecret } from './user-admin.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -14,6 +15,8 @@ describe('password change and user removal end the account’s sessions', () => 
   beforeAll(async () => {
     auth = await startTestAuthServer();
     await addUser(auth.store, { username: 'dave', email: 'dave@example.com', password: PASSWORD });
+    await addUser(auth.store, { username: 'erin', email: 'erin@example.com', password: PASSWORD });
+    await addUser(auth.store, { username: 'fay', email: 'fay@example.com', password: PASSWORD });
   });
   afterAll(async () => {
     await auth.close();
@@ -67,5 +70,55 @@ describe('password change and user removal end the account’s sessions', () => 
     });
     expect(refresh.status).toBe(400);
     expect(await removeUser(auth.store, 'dave')).toBe(false);
+  });
+
+  it('a new TOTP secret does the same', async () => {
+    const { browser, refreshToken } = await signedIn('erin');
+    await setUserTotpSecret(auth.store, 'erin', TEST_TOTP_SECRET);
+    expect(await stillSignedIn(browser)).toBe(false);
+    const refresh = await tokenRequest(auth.issuer, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    });
+    expect(refresh.status).toBe(400);
+  });
+
+  it('a disabled user is signed out, cannot sign in (told so only with the right password), and can once enabled', async () => {
+    const { browser, refreshToken } = await signedIn('fay');
+    await setUserDisabled(auth.store, 'fay', true);
+    expect(await stillSignedIn(browser)).toBe(false);
+    expect(
+      (await tokenRequest(auth.issuer, { grant_type: 'refresh_token', refresh_token: refreshToken })).status,
+    ).toBe(400);
+
+    // Each attempt in its own browser, holding its interaction cookie.
+    const tryWith = async (password: string) => {
+      const tab = new TestBrowser();
+      const login = await startLogin(tab, auth.issuer);
+      const response = await tab.post(login.action, { username: 'fay', password });
+      const location = String(response.headers.get('location'));
+      return { location, page: await (await tab.get(new URL(location, login.url).href)).text() };
+    };
+    expect((await tryWith('not the password')).location).toMatch(/\?error=credentials$/);
+    const refused = await tryWith(PASSWORD);
+    expect(refused.location).toMatch(/\?error=disabled$/);
+    expect(refused.page).toContain('This account is disabled. Ask your administrator to enable it.');
+
+    await setUserDisabled(auth.store, 'fay', false);
+    expect((await signedIn('fay')).refreshToken).toEqual(expect.any(String));
+  });
+
+  // A password step passed before the change does not carry over: the interaction waiting for the code ends too.
+  it('a new password ends a sign-in waiting for its second factor', async () => {
+    const tab = new TestBrowser();
+    const login = await startLogin(tab, auth.issuer);
+    const passed = await tab.post(login.action, { username: 'alice', password: PASSWORD });
+    const codePage = new URL(String(passed.headers.get('location')), login.url).href;
+    const html = await (await tab.get(codePage)).text();
+    expect(html).toContain('name="code"');
+    await setUserPassword(auth.store, 'alice', `${PASSWORD} 2`);
+    const code = await tab.post(formAction(html, codePage), { code: totpCode(TEST_TOTP_SECRET, Date.now()) });
+    expect(code.status).toBe(400);
+    expect(await code.text()).toContain('<code>session_not_found</code>');
   });
 });

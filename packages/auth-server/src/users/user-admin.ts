@@ -79,9 +79,10 @@ export async function addUser(
 }
 
 /**
- * Replaces a user's password and ends every session, grant and token of the account (OWASP Session Management:
- * a password change must sign out whoever signed in with the old one). Throws `ERR_USER_NOT_FOUND` or
- * `ERR_INVALID_INPUT`.
+ * Replaces a user's password and ends every session, grant and token of the account, at this server and, by
+ * back-channel logout, at every client that registered a back-channel logout URI (OWASP Session Management: a
+ * password change must sign out whoever signed in with the old one; docs/security.md 49). Throws
+ * `ERR_USER_NOT_FOUND` or `ERR_INVALID_INPUT`.
  */
 export async function setUserPassword(
   store: AuthStore,
@@ -94,13 +95,35 @@ export async function setUserPassword(
   if (!user || !(await store.users.setPasswordHash(username, await hasher.hash(password)))) {
     throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
   }
-  await store.models.revokeByAccountId(user.id);
 }
 
-/** Removes a user and ends every session, grant and token of the account. False when there is no such user. */
+/** Removes a user and ends every session of the account, here and at the clients. False when there is no such user. */
 export async function removeUser(store: AuthStore, username: string): Promise<boolean> {
-  const user = await store.users.findByUsername(username);
-  if (!user || !(await store.users.remove(username))) return false;
-  await store.models.revokeByAccountId(user.id);
-  return true;
+  return store.users.remove(username);
+}
+
+/**
+ * Sets a new TOTP secret (or removes the second factor with `null`) and ends every session of the account, here
+ * and at the clients: whoever signed in before the change, with whatever factor they held, signs in again.
+ * Throws `ERR_USER_NOT_FOUND` or `ERR_INVALID_INPUT`.
+ */
+export async function setUserTotpSecret(
+  store: AuthStore,
+  username: string,
+  secret: string | null,
+): Promise<void> {
+  if (secret !== null) assertTotpSecretAcceptable(secret);
+  if (!(await store.users.setTotpSecret(username, secret))) {
+    throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
+  }
+}
+
+/**
+ * Disables a user (no sign-in; every session of the account ended, here and at the clients) or enables it
+ * again. Throws `ERR_USER_NOT_FOUND`.
+ */
+export async function setUserDisabled(store: AuthStore, username: string, disabled: boolean): Promise<void> {
+  if (!(await store.users.setDisabled(username, disabled))) {
+    throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
+  }
 }

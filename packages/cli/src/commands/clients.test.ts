@@ -20,6 +20,8 @@ describe('gatehouse clients', () => {
         'add',
         'app',
         '--secret-stdin',
+        '--name',
+        'My App',
         '--redirect-uri',
         'https://app.example/cb',
         '--redirect-uri',
@@ -43,6 +45,7 @@ describe('gatehouse clients', () => {
 
     const store = openAuthStore(cli.dataDir);
     expect(await store.clients.find('app')).toMatchObject({
+      name: 'My App',
       secret: SECRET,
       postLogoutRedirectUris: ['https://app.example/'],
       backchannelLogoutUri: 'https://app.example/bcl',
@@ -92,6 +95,23 @@ describe('gatehouse clients', () => {
       [
         ['clients', 'add', 'x', '--redirect-uri', 'https://x.example/cb', '--auth-method', 'private_key_jwt'],
         '',
+      ],
+      [
+        ['clients', 'add', 'x', '--secret-stdin', '--redirect-uri', 'https://x.example/cb', '--name', ''],
+        SECRET,
+      ],
+      [
+        [
+          'clients',
+          'add',
+          'x',
+          '--secret-stdin',
+          '--redirect-uri',
+          'https://x.example/cb',
+          '--name',
+          'a\u0007b',
+        ],
+        SECRET,
       ],
       [['clients', 'frobnicate'], ''],
     ];

@@ -9,7 +9,7 @@ import { table } from './users-table.js';
 
 const SYNOPSIS = {
   add:
-    'gatehouse clients add <client-id> --secret-stdin --redirect-uri <uri>... [--post-logout-redirect-uri <uri>...] ' +
+    'gatehouse clients add <client-id> --secret-stdin --redirect-uri <uri>... [--name <display name>] [--post-logout-redirect-uri <uri>...] ' +
     '[--backchannel-logout-uri <uri>] [--first-party] [--auth-method client_secret_basic|client_secret_post|private_key_jwt] ' +
     '[--jwks-uri <uri>]',
   list: 'gatehouse clients list',
@@ -25,6 +25,7 @@ async function add(context: CommandContext, args: readonly string[]): Promise<nu
     'client id',
     {
       'secret-stdin': { type: 'boolean' },
+      name: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
       'post-logout-redirect-uri': { type: 'string', multiple: true },
       'backchannel-logout-uri': { type: 'string' },
@@ -47,6 +48,7 @@ async function add(context: CommandContext, args: readonly string[]): Promise<nu
   await withAuthStore(context, (store) =>
     addClient(store, {
       clientId,
+      name: values.name ?? null,
       secret,
       redirectUris,
       postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],

@@ -40,6 +40,12 @@ describe('gatehouse users', () => {
     expect((await store.users.findByUsername('dana'))?.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
     expect((await cli.run(['users', 'totp', 'dana', '--disable'])).code).toBe(0);
     expect((await store.users.findByUsername('dana'))?.totpSecret).toBeNull();
+    expect((await cli.run(['users', 'disable', 'dana'])).code).toBe(0);
+    expect((await store.users.findByUsername('dana'))?.disabled).toBe(true);
+    expect((await cli.run(['users', 'list'])).stdout).toMatch(/dana\s+dana@example\.com\s+Dana\s+no\s+yes/);
+    expect((await cli.run(['users', 'enable', 'dana'])).code).toBe(0);
+    expect((await store.users.findByUsername('dana'))?.disabled).toBe(false);
+    expect((await cli.run(['users', 'disable', 'nobody'])).code).toBe(1);
     await store.close();
 
     expect((await cli.run(['users', 'remove', 'dana'])).code).toBe(0);

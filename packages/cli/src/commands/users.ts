@@ -3,7 +3,9 @@ import {
   assertTotpSecretAcceptable,
   generateTotpSecret,
   removeUser,
+  setUserDisabled,
   setUserPassword,
+  setUserTotpSecret,
 } from '@gatehouse/auth-server';
 import { CliError, usage } from '../cli-error.js';
 import type { CommandContext, RunCommand } from '../command.js';
@@ -20,11 +22,13 @@ const SYNOPSIS = {
   remove: 'gatehouse users remove <username>',
   passwd: 'gatehouse users passwd <username> --password-stdin',
   totp: 'gatehouse users totp <username> --enable [--totp-secret <BASE32>] | --disable',
+  disable: 'gatehouse users disable <username>',
+  enable: 'gatehouse users enable <username>',
 };
 
-/** `gatehouse users add|list|remove|passwd|totp`: the embedded auth server's accounts, in DATA_DIR. */
+/** `gatehouse users add|list|remove|passwd|totp|disable|enable`: the embedded auth server's accounts, in DATA_DIR. */
 export const runUsers: RunCommand = (context) =>
-  runSubcommand(context, { add, list, remove, passwd, totp }, SYNOPSIS);
+  runSubcommand(context, { add, list, remove, passwd, totp, disable, enable }, SYNOPSIS);
 
 async function add(context: CommandContext, args: readonly string[]): Promise<number> {
   const { name: username, values } = parseNamed(
@@ -74,9 +78,10 @@ async function list(context: CommandContext, args: readonly string[]): Promise<n
     user.email,
     user.name ?? '',
     user.totpSecret ? 'yes' : 'no',
+    user.disabled ? 'yes' : 'no',
     user.id,
   ]);
-  context.stdout.write(table(['USERNAME', 'EMAIL', 'NAME', 'TOTP', 'SUB'], rows));
+  context.stdout.write(table(['USERNAME', 'EMAIL', 'NAME', 'TOTP', 'DISABLED', 'SUB'], rows));
   return 0;
 }
 
@@ -119,14 +124,27 @@ async function totp(context: CommandContext, args: readonly string[]): Promise<n
   if (values.disable && values['totp-secret']) throw usage('--totp-secret goes with --enable');
   const secret = values.enable ? (values['totp-secret']?.toUpperCase() ?? generateTotpSecret()) : null;
   if (secret) assertTotpSecretAcceptableAsUsage(secret);
-  const changed = await withAuthStore(context, (store) => store.users.setTotpSecret(username, secret));
-  if (!changed) throw new CliError('ERR_CLI_FAILED', `no user "${username}"`);
+  await withAuthStore(context, (store) => setUserTotpSecret(store, username, secret));
   if (secret) {
     context.stdout.write(`Enabled TOTP for ${username}.\n`);
     if (!values['totp-secret']) await printTotp(context.stdout, username, secret);
   } else {
     context.stdout.write(`Disabled TOTP for ${username}.\n`);
   }
+  return 0;
+}
+
+async function disable(context: CommandContext, args: readonly string[]): Promise<number> {
+  const { name: username } = parseNamed(args, 'username', {}, SYNOPSIS.disable);
+  await withAuthStore(context, (store) => setUserDisabled(store, username, true));
+  context.stdout.write(`Disabled user ${username}; every session of it has ended.\n`);
+  return 0;
+}
+
+async function enable(context: CommandContext, args: readonly string[]): Promise<number> {
+  const { name: username } = parseNamed(args, 'username', {}, SYNOPSIS.enable);
+  await withAuthStore(context, (store) => setUserDisabled(store, username, false));
+  context.stdout.write(`Enabled user ${username}.\n`);
   return 0;
 }
 

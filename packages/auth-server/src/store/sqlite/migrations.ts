@@ -68,4 +68,23 @@ export const MIGRATIONS: readonly Migration[] = [
     last_failure_at INTEGER NOT NULL
   );
   `,
+  // The name a sign-in page shows ("to continue to Gatehouse demo"), OIDC Registration's client_name.
+  'ALTER TABLE clients ADD COLUMN name TEXT;',
+  // Back-channel logouts owed to clients for sessions an administrator (or a lock) ended, written in the same
+  // transaction that deletes the sessions, delivered by the running server (docs/security.md 49).
+  `
+  CREATE TABLE backchannel_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id TEXT NOT NULL,
+    sub TEXT NOT NULL,
+    sid TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX backchannel_outbox_due ON backchannel_outbox (next_attempt_at);
+  `,
+  // `gatehouse users disable|enable`: a disabled account cannot sign in and has no session.
+  'ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;',
 ];

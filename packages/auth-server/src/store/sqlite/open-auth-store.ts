@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, readdirSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDataDir, openDatabase, readOrCreateFile, SealedBox } from '@gatehouse/common';
 import type { AuthStore } from '../auth-store.js';
 import { MIGRATIONS } from './migrations.js';
+import { SqliteAccountSessions } from './sqlite-account-sessions.js';
+import { SqliteBackchannelOutbox } from './sqlite-backchannel-outbox.js';
 import { SqliteClientStore } from './sqlite-clients.js';
 import { SqliteOidcModelStore } from './sqlite-oidc-models.js';
 import { SqliteSecretStore } from './sqlite-secrets.js';
@@ -17,7 +19,7 @@ export interface OpenAuthStoreOptions {
 }
 
 /**
- * Opens the auth server's SQLite store in `DATA_DIR/auth-server/` (created 0700): `auth.sqlite` (WAL) and
+ * Opens the auth server's SQLite store in `DATA_DIR/auth-server/` (0700; every file in it 0600): `auth.sqlite` (WAL) and
  * `secrets.key`, the 32-byte key that seals TOTP secrets, client secrets and private JWKs at rest.
  * The CLI uses it while the server runs: SQLite's busy timeout serialises the two writers.
  *
@@ -27,19 +29,27 @@ export interface OpenAuthStoreOptions {
  * await store.close();
  */
 export function openAuthStore(dataDir: string, options: OpenAuthStoreOptions = {}): AuthStore {
-  const dir = join(ensureDataDir(dataDir), 'auth-server');
+  // Owner-only, like DATA_DIR itself (0700, tightened if it was looser: a restored backup, an older version).
+  const dir = ensureDataDir(join(ensureDataDir(dataDir), 'auth-server'));
   const box = new SealedBox(readOrCreateFile(join(dir, 'secrets.key'), () => randomBytes(32)));
-  const db = openDatabase(join(dir, 'auth.sqlite'), MIGRATIONS);
-  // The database holds password hashes and sealed secrets: owner-only, like the key (the -wal/-shm too).
+  const file = join(dir, 'auth.sqlite');
+  // The database holds password hashes and sealed secrets: created 0600 before SQLite opens it, because SQLite
+  // gives the -wal and -shm files it creates the database file's mode, also when it creates them again long
+  // after this open (after the last connection closed, a CLI command opens the file anew).
+  closeSync(openSync(file, 'a', 0o600));
+  const db = openDatabase(file, MIGRATIONS);
+  // Files from before (a restored backup, an older version) are tightened too.
   for (const name of readdirSync(dir)) if (name.startsWith('auth.sqlite')) chmodSync(join(dir, name), 0o600);
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const accountSessions = new SqliteAccountSessions(db);
   return {
-    users: new SqliteUserStore(db, box, now),
+    users: new SqliteUserStore(db, box, now, accountSessions),
     clients: new SqliteClientStore(db, box, now),
     keys: new SqliteSigningKeyStore(db, box),
     secrets: new SqliteSecretStore(db, box),
     throttle: new SqliteThrottleStore(db),
-    models: new SqliteOidcModelStore(db),
+    models: new SqliteOidcModelStore(db, accountSessions),
+    outbox: new SqliteBackchannelOutbox(db),
     async close() {
       if (db.open) db.close();
     },

@@ -1,8 +1,9 @@
 import type { SealedBox, SqliteDatabase } from '@gatehouse/common';
-import type { ClientAuthMethod, ClientRecord, ClientStore } from '../auth-store.js';
+import type { ClientAuthMethod, ClientInput, ClientRecord, ClientStore } from '../auth-store.js';
 
 interface ClientRow {
   client_id: string;
+  name: string | null;
   secret_sealed: string | null;
   redirect_uris: string;
   post_logout_redirect_uris: string;
@@ -32,11 +33,11 @@ export class SqliteClientStore implements ClientStore {
     this.#box = box;
     this.#now = now;
     this.#upsert = db.prepare(
-      `INSERT INTO clients (client_id, secret_sealed, redirect_uris, post_logout_redirect_uris,
+      `INSERT INTO clients (client_id, name, secret_sealed, redirect_uris, post_logout_redirect_uris,
          backchannel_logout_uri, auth_method, jwks_uri, first_party, created_at)
-       VALUES (@client_id, @secret_sealed, @redirect_uris, @post_logout_redirect_uris,
+       VALUES (@client_id, @name, @secret_sealed, @redirect_uris, @post_logout_redirect_uris,
          @backchannel_logout_uri, @auth_method, @jwks_uri, @first_party, @created_at)
-       ON CONFLICT (client_id) DO UPDATE SET secret_sealed = excluded.secret_sealed,
+       ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, secret_sealed = excluded.secret_sealed,
          redirect_uris = excluded.redirect_uris, post_logout_redirect_uris = excluded.post_logout_redirect_uris,
          backchannel_logout_uri = excluded.backchannel_logout_uri, auth_method = excluded.auth_method,
          jwks_uri = excluded.jwks_uri, first_party = excluded.first_party`,
@@ -46,9 +47,10 @@ export class SqliteClientStore implements ClientStore {
     this.#delete = db.prepare<[string]>('DELETE FROM clients WHERE client_id = ?');
   }
 
-  async put(client: Omit<ClientRecord, 'createdAt'>): Promise<ClientRecord> {
+  async put(client: ClientInput): Promise<ClientRecord> {
     this.#upsert.run({
       client_id: client.clientId,
+      name: client.name ?? null,
       secret_sealed:
         client.secret === null ? null : this.#box.seal(client.secret, secretContext(client.clientId)),
       redirect_uris: JSON.stringify(client.redirectUris),
@@ -93,6 +95,7 @@ export class SqliteClientStore implements ClientStore {
   #toRecord(row: ClientRow): ClientRecord {
     return {
       clientId: row.client_id,
+      name: row.name,
       secret: row.secret_sealed === null ? null : this.#openSecret(row.secret_sealed, row.client_id),
       redirectUris: JSON.parse(row.redirect_uris) as string[],
       postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],

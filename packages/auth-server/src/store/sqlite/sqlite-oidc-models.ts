@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '@gatehouse/common';
-import type { OidcModelStore } from '../auth-store.js';
+import type { AccountEndReason, OidcModelStore } from '../auth-store.js';
+import type { SqliteAccountSessions } from './sqlite-account-sessions.js';
 
 interface ModelRow {
   payload: string;
@@ -18,10 +19,11 @@ export class SqliteOidcModelStore implements OidcModelStore {
   readonly #consume;
   readonly #destroy;
   readonly #revokeByGrantId;
-  readonly #revokeByAccountId;
+  readonly #accountSessions: SqliteAccountSessions;
   readonly #sweep;
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SqliteDatabase, accountSessions: SqliteAccountSessions) {
+    this.#accountSessions = accountSessions;
     this.#upsert = db.prepare(
       `INSERT INTO oidc_models (model, id, payload, grant_id, uid, user_code, expires_at, consumed_at)
        VALUES (@model, @id, @payload, @grant_id, @uid, @user_code, @expires_at, NULL)
@@ -44,10 +46,6 @@ export class SqliteOidcModelStore implements OidcModelStore {
     this.#destroy = db.prepare<[string, string]>('DELETE FROM oidc_models WHERE model = ? AND id = ?');
     this.#revokeByGrantId = db.prepare<[string, string]>(
       'DELETE FROM oidc_models WHERE model = ? AND grant_id = ?',
-    );
-    // oidc-provider keeps the account at the top level of Session, Grant, code and token payloads.
-    this.#revokeByAccountId = db.prepare<[string]>(
-      "DELETE FROM oidc_models WHERE json_extract(payload, '$.accountId') = ?",
     );
     this.#sweep = db.prepare<[number]>(
       'DELETE FROM oidc_models WHERE expires_at IS NOT NULL AND expires_at <= ?',
@@ -99,8 +97,8 @@ export class SqliteOidcModelStore implements OidcModelStore {
     this.#revokeByGrantId.run(model, grantId);
   }
 
-  async revokeByAccountId(accountId: string): Promise<number> {
-    return this.#revokeByAccountId.run(accountId).changes;
+  async revokeByAccountId(accountId: string, reason: AccountEndReason, now: number): Promise<number> {
+    return this.#accountSessions.end(accountId, reason, now);
   }
 
   async sweepExpired(now: number): Promise<number> {

@@ -25,6 +25,7 @@ export class SqliteThrottleStore implements ThrottleStore {
   readonly #secondFactorGet;
   readonly #secondFactorBump;
   readonly #secondFactorClear;
+  readonly #takeFromWindow;
 
   constructor(db: SqliteDatabase) {
     this.#get = db.prepare<[string], ThrottleRow>('SELECT * FROM throttle WHERE key = ?');
@@ -55,6 +56,21 @@ export class SqliteThrottleStore implements ThrottleStore {
        RETURNING *`,
     );
     this.#secondFactorClear = db.prepare<[string]>(CLEAR_SECOND_FACTOR_FAILURES);
+    // A window row: failures = requests taken, expires_at = when the window ends (the sweep drops it then).
+    // One statement, so two processes cannot both take the last request; when the window is full the WHERE
+    // updates nothing and no row comes back: a refusal commits no change (a flood costs no disk).
+    this.#takeFromWindow = db.prepare<
+      { key: string; now: number; window: number; limit: number },
+      { failures: number; expires_at: number }
+    >(
+      `INSERT INTO throttle (key, failures, last_failure_at, expires_at) VALUES (@key, 1, @now, @now + @window)
+       ON CONFLICT (key) DO UPDATE SET
+         failures = CASE WHEN throttle.expires_at > @now THEN throttle.failures + 1 ELSE 1 END,
+         last_failure_at = @now,
+         expires_at = CASE WHEN throttle.expires_at > @now THEN throttle.expires_at ELSE @now + @window END
+       WHERE NOT (throttle.expires_at > @now AND throttle.failures >= @limit)
+       RETURNING failures, expires_at`,
+    );
   }
 
   async get(key: string): Promise<ThrottleRecord | undefined> {
@@ -78,6 +94,22 @@ export class SqliteThrottleStore implements ThrottleStore {
 
   async clear(key: string): Promise<void> {
     this.#delete.run(key);
+  }
+
+  async takeFromWindow(
+    key: string,
+    now: number,
+    windowSeconds: number,
+    limit: number,
+  ): Promise<{ allowed: boolean; count: number; resetAt: number }> {
+    const taken = this.#takeFromWindow.get({ key, now, window: windowSeconds, limit });
+    if (taken) return { allowed: true, count: taken.failures, resetAt: taken.expires_at };
+    const after = this.#get.get(key);
+    return {
+      allowed: false,
+      count: after?.failures ?? limit,
+      resetAt: after?.expires_at ?? now + windowSeconds,
+    };
   }
 
   async sweep(now: number, idleSince: number): Promise<void> {

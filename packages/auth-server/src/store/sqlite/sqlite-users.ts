@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SealedBox, SqliteDatabase } from '@gatehouse/common';
 import { AuthServerError } from '../../errors/auth-server-error.js';
 import type { NewUser, UserRecord, UserStore } from '../auth-store.js';
+import type { SqliteAccountSessions } from './sqlite-account-sessions.js';
 import { CLEAR_SECOND_FACTOR_FAILURES } from './sqlite-throttle.js';
 
 interface UserRow {
@@ -12,6 +13,7 @@ interface UserRow {
   name: string | null;
   password_hash: string;
   totp_secret_sealed: string | null;
+  disabled: number;
   created_at: number;
 }
 
@@ -29,10 +31,13 @@ export class SqliteUserStore implements UserStore {
   readonly #setTotp;
   readonly #acceptStep;
   readonly #clearSecondFactor;
+  readonly #setDisabled;
   readonly #transaction;
+  readonly #sessions: SqliteAccountSessions;
 
-  constructor(db: SqliteDatabase, box: SealedBox, now: () => number) {
+  constructor(db: SqliteDatabase, box: SealedBox, now: () => number, sessions: SqliteAccountSessions) {
     this.#box = box;
+    this.#sessions = sessions;
     this.#transaction = <T>(run: () => T): T => db.transaction(run)();
     this.#now = now;
     this.#insert = db.prepare(
@@ -52,6 +57,7 @@ export class SqliteUserStore implements UserStore {
       'UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)',
     );
     this.#clearSecondFactor = db.prepare<[string]>(CLEAR_SECOND_FACTOR_FAILURES);
+    this.#setDisabled = db.prepare<[number, string]>('UPDATE users SET disabled = ? WHERE id = ?');
   }
 
   async create(user: NewUser): Promise<UserRecord> {
@@ -95,15 +101,22 @@ export class SqliteUserStore implements UserStore {
   }
 
   async remove(username: string): Promise<boolean> {
-    return this.#delete.run(username).changes === 1;
+    return this.#transaction(() => {
+      const row = this.#byUsername.get(username);
+      if (!row || this.#delete.run(username).changes !== 1) return false;
+      this.#sessions.end(row.id, 'user_removed', this.#now());
+      return true;
+    });
   }
 
   async setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
     // Whoever ran up wrong codes had the old password: with a new one, the second-factor lock has done its job.
+    // Whoever signed in with the old one is signed out (OWASP Session Management), at every client too.
     return this.#transaction(() => {
       const row = this.#byUsername.get(username);
       if (!row || this.#setPassword.run(passwordHash, username).changes !== 1) return false;
       this.#clearSecondFactor.run(row.id);
+      this.#sessions.end(row.id, 'password_changed', this.#now());
       return true;
     });
   }
@@ -115,6 +128,16 @@ export class SqliteUserStore implements UserStore {
       const sealed = secret === null ? null : this.#box.seal(secret, totpContext(row.id));
       if (this.#setTotp.run(sealed, row.id).changes !== 1) return false;
       this.#clearSecondFactor.run(row.id);
+      this.#sessions.end(row.id, 'totp_changed', this.#now());
+      return true;
+    });
+  }
+
+  async setDisabled(username: string, disabled: boolean): Promise<boolean> {
+    return this.#transaction(() => {
+      const row = this.#byUsername.get(username);
+      if (!row || this.#setDisabled.run(disabled ? 1 : 0, row.id).changes !== 1) return false;
+      if (disabled) this.#sessions.end(row.id, 'user_disabled', this.#now());
       return true;
     });
   }
@@ -134,6 +157,7 @@ export class SqliteUserStore implements UserStore {
       emailVerified: row.email_verified === 1,
       name: row.name,
       passwordHash: row.password_hash,
+      disabled: row.disabled === 1,
       // Opened on first read only: userinfo and token requests look users up by id and never need it.
       get totpSecret(): string | null {
         totpSecret ??= row.totp_secret_sealed ? box.open(row.totp_secret_sealed, totpContext(row.id)) : null;

@@ -1,4 +1,4 @@
-/** Path the pages load their stylesheet from; served by the auth server itself (CSP `style-src 'self'`). */
+/** Where the auth server serves the pages' stylesheet (CSP `style-src 'self'`); the API serves it under its own path. */
 export const STYLESHEET_PATH = '/assets/gatehouse.css';
 
 /** The one stylesheet: system fonts only (nothing fetched from another origin), light and dark schemes. */
@@ -29,6 +29,11 @@ input:focus-visible, button:focus-visible { outline: 3px solid var(--focus); out
 button { font: inherit; font-weight: 600; padding: 0.7rem 1rem; border-radius: 8px; border: 1px solid transparent;
   background: var(--accent); color: var(--accent-text); cursor: pointer; width: 100%; }
 button.secondary { background: transparent; color: var(--text); border-color: var(--border); }
+a { color: var(--accent); }
+a.button { display: block; text-align: center; text-decoration: none; font-weight: 600; padding: 0.7rem 1rem;
+  border-radius: 8px; background: var(--accent); color: var(--accent-text); }
+a:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.code { font-size: 0.85rem; }
 .actions { display: grid; gap: 0.6rem; }
 .alert { border: 1px solid var(--danger); color: var(--danger); border-radius: 8px; padding: 0.6rem 0.75rem;
   margin: 0 0 1rem; }

@@ -1,4 +1,4 @@
-/** Path of the pages' icon; served by the auth server itself (CSP `img-src 'self'`). */
+/** Where the auth server serves the pages' icon (CSP `img-src 'self'`); the API serves it under its own path. */
 export const FAVICON_PATH = '/favicon.svg';
 
 /**
