@@ -246,14 +246,21 @@ function modified(file) {
  */
 async function lock() {
   const dir = join(ROOT, 'node_modules', '.cache', 'gatehouse-build.lock');
-  mkdirSync(dirname(dir), { recursive: true });
   for (let waited = 0; waited <= LOCK_WAIT_MS; waited += LOCK_POLL_MS) {
     try {
+      mkdirSync(dirname(dir), { recursive: true });
       mkdirSync(dir);
       writeFileSync(join(dir, 'pid'), String(process.pid));
       return () => rmSync(dir, { recursive: true, force: true });
     } catch (error) {
-      if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;
+      const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+      if (code !== 'EEXIST') {
+        // Another user's checkout (a service account running what root installed): it cannot build here.
+        process.stderr.write(
+          `gatehouse: the build is missing or older than its sources, and this user cannot build it (${code}): run npm run build as the owner of ${ROOT}\n`,
+        );
+        process.exit(1);
+      }
     }
     if (!holderAlive(dir)) {
       rmSync(dir, { recursive: true, force: true });

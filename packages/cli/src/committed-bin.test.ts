@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -73,6 +74,25 @@ describe('the gatehouse bin npm links', () => {
     };
     expect(manifest.bin).toEqual({ gatehouse: './bin/gatehouse.js' });
     expect(statSync(join(REPO, 'packages', 'cli', 'bin', 'gatehouse.js')).mode & 0o111).not.toBe(0);
+  });
+
+  it('says in one line, exit 1, when the user running it cannot build the checkout', () => {
+    // Root may write anywhere: the test runs the command as nobody then; any other user, with node_modules
+    // (where the build lock goes) read-only.
+    const asRoot = process.getuid?.() === 0;
+    chmodSync(clone, 0o755);
+    if (!asRoot) chmodSync(join(clone, 'node_modules'), 0o555);
+    const bin = join(clone, 'packages', 'cli', 'bin', 'gatehouse.js');
+    const result = spawnSync(
+      asRoot ? 'runuser' : process.execPath,
+      asRoot ? ['-u', 'nobody', '--', process.execPath, bin, '--version'] : [bin, '--version'],
+      { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 60_000 },
+    );
+    if (!asRoot) chmodSync(join(clone, 'node_modules'), 0o755);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^gatehouse: the build is missing or older than its sources, and this user cannot build it \(EACCES\): run npm run build as the owner of [^\n]+\n$/,
+    );
   });
 
   it('builds once on a fresh clone, saying so in one line, then runs without building again', () => {
