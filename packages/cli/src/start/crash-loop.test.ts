@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,10 +16,15 @@ const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gatehouse.js');
 // /readyz 200, /api/login handing out URLs to a dead port, and no exit for a supervisor to act on.
 describe('a crashing embedded auth server', () => {
   let dataDir: string;
+  /** Every command started, killed after each test even when it timed out waiting for it. */
+  const spawned: ChildProcess[] = [];
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-crash-'));
   });
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(() => {
+    for (const child of spawned.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('turns /readyz and /api/login to 503 while it is down, and the stack reports when restarts give up', async () => {
     const [port, authPort] = [await freePort(), await freePort()];
@@ -64,6 +69,7 @@ describe('a crashing embedded auth server', () => {
         LOG_LEVEL: 'silent',
       },
     });
+    spawned.push(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -87,7 +93,6 @@ describe('a crashing embedded auth server', () => {
       expect(stderr).not.toMatch(/\n {4}at /);
     } finally {
       blocker?.close();
-      child.kill('SIGKILL');
     }
   }, 60_000);
 });

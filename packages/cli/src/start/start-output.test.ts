@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@gatehouse/common/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from './process-test-support.js';
 
 // What a person sees when `gatehouse start` (start api, start auth) runs: the real command, as npm links it.
@@ -18,8 +18,15 @@ interface Running {
 }
 
 /** Runs `command` with `args` (the bin, or `script` around it for a terminal) and collects its output. */
+/** Every command started, killed after each test even when it timed out waiting for it. */
+const spawned: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const child of spawned.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 function run(command: string, args: string[], env: Record<string, string>): Running {
   const child = spawn(command, args, { env: { PATH: process.env.PATH ?? '', ...env } });
+  spawned.push(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
