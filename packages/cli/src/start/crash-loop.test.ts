@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { createLogger } from '@gatehouse/common';
 import { freePort } from '@gatehouse/common/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,11 +27,11 @@ describe('a crashing embedded auth server', () => {
 
   it('turns /readyz and /api/login to 503 while it is down, and the stack reports when restarts give up', async () => {
     const [port, authPort] = [await freePort(), await freePort()];
-    const logs = new PassThrough();
-    logs.resume();
+    // The supervisor's log lines, to say what happened should the restarts not go as planned.
+    const lines: string[] = [];
     const stack = await startStack(
       { DATA_DIR: dataDir, PORT: String(port), AUTH_PORT: String(authPort), LOG_LEVEL: 'silent' },
-      createLogger({ name: 'test', level: 'silent' }, logs),
+      createLogger({ name: 'test', level: 'info' }, { write: (line: string) => lines.push(line) }),
       { restartPolicy: { maxRestarts: 2, windowMs: 60_000, backoffMs: 200 } },
     );
     let blocker: Server | undefined;
@@ -48,7 +47,12 @@ describe('a crashing embedded auth server', () => {
       const login = await fetch(`${stack.apiUrl}/api/login`);
       expect(login.status).toBe(503);
       expect(await login.json()).toMatchObject({ error: 'provider_unavailable' });
-      const reason = await stack.failed;
+      const reason = await Promise.race([
+        stack.failed,
+        new Promise<never>((_resolve, reject) =>
+          setTimeout(() => reject(new Error(`restarts did not give up:\n${lines.join('')}`)), 20_000),
+        ),
+      ]);
       expect(reason.message).toMatch(
         /^the embedded auth server failed 3 times within 60 s \(last: Invalid AUTH_PORT: /,
       );

@@ -14,10 +14,12 @@ interface Running {
   readonly child: ChildProcessWithoutNullStreams;
   stdout(): string;
   stderr(): string;
+  /** Resolves once `text` is in its output; rejects, with what it wrote, if it exits first. */
+  until(text: string): Promise<void>;
+  /** Ctrl-C; resolves to the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Runs `command` with `args` (the bin, or `script` around it for a terminal) and collects its output. */
 /** Every command started, killed after each test even when it timed out waiting for it. */
 const spawned: ChildProcessWithoutNullStreams[] = [];
 afterEach(() => {
@@ -35,11 +37,24 @@ function run(command: string, args: string[], env: Record<string, string>): Runn
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let code: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (exitCode) => {
+      code = exitCode;
+      resolve(exitCode);
+    }),
+  );
   return {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
+    async until(text) {
+      await waitFor(() => {
+        if (stdout.includes(text)) return true;
+        if (code !== undefined) throw new Error(`exited ${code} before "${text}":\n${stdout}${stderr}`);
+        return false;
+      }, text);
+    },
     async stop() {
       child.kill('SIGINT');
       return exited;
@@ -77,7 +92,7 @@ describe('gatehouse start, as a person sees it', () => {
     };
     const started = gatehouse(['start'], env);
     try {
-      await waitFor(() => started.stdout().includes('Press Ctrl-C to stop.'), 'the banner');
+      await started.until('Press Ctrl-C to stop.');
       const out = started.stdout();
       const banner = out.slice(out.indexOf('\n  Gatehouse is running'), out.indexOf('Press Ctrl-C to stop.'));
       expect(banner).toMatch(/Open the app: {3}http:\/\/localhost:\d+\//);
@@ -89,8 +104,9 @@ describe('gatehouse start, as a person sees it', () => {
       );
       expect(out).not.toContain(ESCAPE);
       expect(started.stderr()).toBe('');
-    } finally {
       expect(await started.stop()).toBe(0);
+    } finally {
+      await started.stop();
     }
   });
 
@@ -104,7 +120,7 @@ describe('gatehouse start, as a person sees it', () => {
     };
     const development = onTerminal(['start'], env);
     try {
-      await waitFor(() => development.stdout().includes('Press Ctrl-C to stop.'), 'the banner');
+      await development.until('Press Ctrl-C to stop.');
       const out = development.stdout();
       expect(out).toMatch(/\] .*INFO.* \(gatehouse\): .*Server listening at http:\/\/127\.0\.0\.1:\d+/);
       expect(out).toMatch(/\] .*INFO.* \(auth-server\): .*auth server listening/);
@@ -119,7 +135,7 @@ describe('gatehouse start, as a person sees it', () => {
       NODE_ENV: 'production',
     });
     try {
-      await waitFor(() => production.stdout().includes('Press Ctrl-C to stop.'), 'the banner');
+      await production.until('Press Ctrl-C to stop.');
       expect(production.stdout()).toMatch(/^\{"level":30,.*"msg":"Server listening at /m);
     } finally {
       await production.stop();
@@ -141,7 +157,7 @@ describe('gatehouse start, as a person sees it', () => {
     });
     let provider: Running | undefined;
     try {
-      await waitFor(() => api.stdout().includes('Press Ctrl-C to stop.'), 'the banner');
+      await api.until('Press Ctrl-C to stop.');
       expect(api.stdout()).toContain('Gatehouse is up and waiting for its OpenID Provider');
       expect(api.stdout()).not.toContain('Gatehouse is running');
       expect(api.stdout()).toMatch(
@@ -154,21 +170,17 @@ describe('gatehouse start, as a person sees it', () => {
         DATA_DIR: join(root, 'auth'),
         AUTH_PORT: String(providerPort),
       });
-      await waitFor(
-        () => provider?.stdout().includes('Gatehouse auth server is running') === true,
-        'start auth',
-      );
+      await provider.until('Gatehouse auth server is running');
       expect(provider.stdout()).toContain(`Issuer:         ${issuer}`);
-      await waitFor(
-        () => api.stdout().includes('The provider answers: Gatehouse is running.'),
-        'the API to say so',
-      );
+      await api.until('The provider answers: Gatehouse is running.');
       expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
       expect(api.stderr()).toBe('');
       expect(provider.stderr()).toBe('');
-    } finally {
       expect(await api.stop()).toBe(0);
-      if (provider !== undefined) expect(await provider.stop()).toBe(0);
+      expect(await provider.stop()).toBe(0);
+    } finally {
+      await api.stop();
+      await provider?.stop();
     }
   }, 60_000);
 });
