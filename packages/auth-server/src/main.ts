@@ -7,13 +7,16 @@ import { AUTH_SERVER_GO, type AuthServerMessage, WAIT_FOR_GO_ARG } from './serve
 const send = process.send?.bind(process);
 // Asked for before the modules load (they are most of a start, and the answer may come while they do), which is
 // why they are imported below rather than statically.
-const go = send !== undefined && process.argv.includes(WAIT_FOR_GO_ARG) ? parentSaysGo(send) : undefined;
-const [{ ConfigError }, { loadAuthServerConfig }, { startAuthServer }] = await Promise.all([
-  import('@gatehouse/common'),
-  import('./config/load-auth-server-config.js'),
-  import('./server/start-auth-server.js'),
-]);
+const supervised = send !== undefined && process.argv.includes(WAIT_FOR_GO_ARG);
+const go = send !== undefined && supervised ? parentSaysGo(send) : undefined;
+const [{ ConfigError, createLogger, wantsPrettyLogs }, { loadAuthServerConfig }, { startAuthServer }] =
+  await Promise.all([
+    import('@gatehouse/common'),
+    import('./config/load-auth-server-config.js'),
+    import('./server/start-auth-server.js'),
+  ]);
 
+let logger: ReturnType<typeof createLogger> | undefined;
 try {
   await go;
   // The parent may go away while the server starts (between go and ready): noted now, acted on once started.
@@ -22,7 +25,17 @@ try {
     parentGone = true;
   };
   if (send !== undefined) process.once('disconnect', markGone);
-  const server = await startAuthServer({ config: loadAuthServerConfig(process.env) });
+  const config = loadAuthServerConfig(process.env);
+  // Pretty lines for a person at a terminal (the parent's, when supervised: standard output is inherited).
+  const log = createLogger({
+    name: 'auth-server',
+    level: config.logLevel,
+    pretty: wantsPrettyLogs(process.env, process.stdout),
+    // Written at once: its start-up lines are out before the parent, told it is ready, prints its banner there.
+    sync: true,
+  });
+  logger = log;
+  const server = await startAuthServer({ config, logger: log });
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -51,11 +64,21 @@ try {
     process.stdout.write(`Gatehouse auth server: ${server.issuer}\n`);
   }
 } catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
+  const configError = error instanceof ConfigError ? error : undefined;
+  if (supervised && send !== undefined && process.connected) {
+    // The parent prints the one line; the log keeps the stack of anything that is not a setting's fault.
+    if (configError === undefined) logger?.error({ err: error }, 'auth server start failed');
+    const failed: AuthServerMessage = {
+      type: 'gatehouse:auth-server-failed',
+      message: configError?.message ?? `the auth server could not start: ${messageOf(error)}`,
+      ...(configError === undefined ? {} : { setting: configError.setting }),
+    };
+    send(failed, undefined, undefined, () => process.exit(1));
+  } else {
+    if (configError === undefined) throw error;
+    process.stderr.write(`${configError.message}\n`);
     process.exit(1);
   }
-  throw error;
 }
 
 /**
@@ -76,4 +99,8 @@ function parentSaysGo(send: (message: AuthServerMessage) => unknown): Promise<vo
     process.on('message', onMessage);
     send({ type: 'gatehouse:auth-server-waiting' });
   });
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n', 1)[0] ?? '';
 }

@@ -4,7 +4,8 @@ export interface CommandContext {
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdin: NodeJS.ReadableStream;
-  readonly stdout: { write(chunk: string): unknown };
+  /** Where output goes; `isTTY` when a person reads it on a terminal (QR codes are drawn only then). */
+  readonly stdout: { write(chunk: string): unknown; readonly isTTY?: boolean };
   readonly stderr: { write(chunk: string): unknown };
 }
 

@@ -1,4 +1,5 @@
 export { ConfigError, type ConfigErrorCode } from './config/config-error.js';
+export { type ListenSettings, listenConfigError } from './config/listen-config-error.js';
 export { parseEnv } from './config/parse-env.js';
 export { randomToken } from './crypto/random-token.js';
 export { SealedBox, SealedBoxError, type SealedBoxErrorCode } from './crypto/sealed-box.js';
@@ -16,5 +17,6 @@ export { DEFAULT_PAGE_ASSETS, type PageAssets, type PageParts, renderPage } from
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel, REDACT_PATHS } from './log/create-logger.js';
 export { redactUrl } from './log/redact-url.js';
 export { isSensitiveKey, SENSITIVE_KEYS } from './log/sensitive-keys.js';
+export { wantsPrettyLogs } from './log/wants-pretty-logs.js';
 export { startExpirySweeper } from './sqlite/expiry-sweeper.js';
 export { type Migration, openDatabase, type SqliteDatabase } from './sqlite/open-database.js';

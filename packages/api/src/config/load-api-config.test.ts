@@ -67,6 +67,9 @@ describe('loadApiConfig', () => {
       [{ ...base, FLOW_INSPECTOR: 'maybe' }, 'FLOW_INSPECTOR'],
       [{ OIDC_ISSUER: 'http://localhost:4000' }, 'OIDC_CLIENT_SECRET'],
       [{ ...base, PUBLIC_URL: 'http://localhost:3001/app' }, 'PUBLIC_URL'],
+      // Regression: a value that is not a URL at all threw a TypeError (a stack trace) out of the schema.
+      [{ ...base, PUBLIC_URL: 'not-a-url' }, 'PUBLIC_URL'],
+      [{ ...base, OIDC_ISSUER: 'not-a-url' }, 'OIDC_ISSUER'],
       [{ ...base, REFRESH_IDLE_TTL: '999999', REFRESH_ABSOLUTE_TTL: '1000' }, 'REFRESH_IDLE_TTL'],
       [{ ...base, API_MAX_CONNECTIONS: '8' }, 'API_MAX_CONNECTIONS'],
       [{ ...base, API_MAX_CONNECTIONS_PER_ADDRESS: 'many' }, 'API_MAX_CONNECTIONS_PER_ADDRESS'],

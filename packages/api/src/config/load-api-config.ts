@@ -63,9 +63,11 @@ export const CONNECTION_TIMEOUTS = {
   keepAliveTimeoutMs: 5_000,
 } as const;
 
+// `abort`: a value that is not a URL stops here; zod would otherwise run the next check, whose `new URL` throws
+// a TypeError with a stack instead of this one line (OIDC_ISSUER=not-a-url did).
 const httpUrl = z
   .string()
-  .refine((value) => URL.canParse(value), 'must be an absolute URL')
+  .refine((value) => URL.canParse(value), { message: 'must be an absolute URL', abort: true })
   .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL');
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);

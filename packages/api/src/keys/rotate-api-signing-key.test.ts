@@ -1,15 +1,22 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listApiSigningKeys, rotateApiSigningKey } from './rotate-api-signing-key.js';
-import { signingKeyFile } from './signing-key-file.js';
+import { readSigningKeys, signingKeyFile } from './signing-key-file.js';
 
 describe('rotateApiSigningKey / listApiSigningKeys', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-keys-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  // Regression: `gatehouse keys list --api` created a key (and DATA_DIR) on a store that had none.
+  it('lists none before the first start, and creates nothing', async () => {
+    expect(await listApiSigningKeys(dir)).toEqual([]);
+    expect(existsSync(signingKeyFile(dir))).toBe(false);
+  });
+
   it('creates a private key file, rotates, keeps the retired key 15 minutes, then drops it', async () => {
+    await readSigningKeys(dir); // as the API does on its first start
     const [first] = await listApiSigningKeys(dir);
     expect(first).toMatchObject({ alg: 'ES256', status: 'current', retired_at: null });
     expect(statSync(signingKeyFile(dir)).mode & 0o777).toBe(0o600);

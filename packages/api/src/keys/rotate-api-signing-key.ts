@@ -1,4 +1,10 @@
-import { generateSigningKey, keyUsableUntil, readSigningKeys, writeSigningKeys } from './signing-key-file.js';
+import {
+  generateSigningKey,
+  keyUsableUntil,
+  readExistingSigningKeys,
+  readSigningKeys,
+  writeSigningKeys,
+} from './signing-key-file.js';
 
 /** What {@link rotateApiSigningKey} and {@link listApiSigningKeys} report about a key (never the private part). */
 export interface ApiSigningKeyInfo {
@@ -24,9 +30,12 @@ export async function rotateApiSigningKey(dataDir: string, now = Date.now()): Pr
   return describe(next);
 }
 
-/** Lists the API's signing keys, the current one last. */
+/**
+ * Lists the API's signing keys, the current one last; none before the API's first start. Listing creates
+ * nothing: a key made here would be one no running API knows about yet.
+ */
 export async function listApiSigningKeys(dataDir: string): Promise<ApiSigningKeyInfo[]> {
-  return (await readSigningKeys(dataDir)).map(describe);
+  return (readExistingSigningKeys(dataDir) ?? []).map(describe);
 }
 
 function describe(key: {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readOrCreateFileAsync, writePrivateFile } from '@gatehouse/common';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
@@ -52,6 +53,23 @@ export async function readSigningKeys(dataDir: string, now = Date.now()): Promis
   const content = await readOrCreateFileAsync(file, async () =>
     JSON.stringify({ keys: [await generateSigningKey(now)] } satisfies KeyFile),
   );
+  return parseKeyFile(file, content);
+}
+
+/** Reads the key file if there is one, creating nothing (`gatehouse keys list --api`). */
+export function readExistingSigningKeys(dataDir: string): StoredSigningKey[] | undefined {
+  const file = signingKeyFile(dataDir);
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return parseKeyFile(file, content);
+}
+
+function parseKeyFile(file: string, content: Buffer): StoredSigningKey[] {
   const parsed = JSON.parse(content.toString('utf8')) as KeyFile;
   if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) {
     throw new Error(`${file} holds no signing key; remove it to generate a new one`);

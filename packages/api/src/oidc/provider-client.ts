@@ -12,6 +12,7 @@ import { isLoopback } from '../config/is-loopback.js';
 import type { ApiConfig } from '../config/load-api-config.js';
 import { ApiError } from '../errors/api-error.js';
 import type { ClientAssertionKey } from '../keys/client-assertion-key.js';
+import { describeProviderFailure } from './describe-provider-failure.js';
 import { createProviderFetch, type ProviderHttp } from './provider-fetch.js';
 import { ProviderJwks } from './provider-jwks.js';
 
@@ -26,14 +27,21 @@ export interface DiscoveredProvider {
  * Discovers the OpenID Provider (OIDC Discovery 1.0) and keeps the result. A discovery document whose `issuer`
  * differs from OIDC_ISSUER is a configuration error (docs/security.md 7): `start()` rejects with a {@link ConfigError}.
  * An unreachable provider is not: discovery retries in the background with backoff, and until then the login
- * routes answer 503 `provider_unavailable` and `/readyz` 503.
+ * routes answer 503 `provider_unavailable` and `/readyz` 503. The same holds whenever `available()` says the
+ * provider is down (the embedded auth server between a crash and its restart), so no login URL points at a
+ * dead port and a load balancer stops sending traffic here.
  */
 export class ProviderClient {
   readonly #config: ApiConfig;
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #clientKey: ClientAssertionKey | undefined;
+  readonly #available: () => boolean;
   #provider: DiscoveredProvider | undefined;
+  #discovered: () => void = () => undefined;
+  readonly #whenDiscovered = new Promise<void>((resolve) => {
+    this.#discovered = resolve;
+  });
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   readonly #http: ProviderHttp;
@@ -43,7 +51,10 @@ export class ProviderClient {
     logger: Logger;
     now: () => number;
     clientKey?: ClientAssertionKey;
+    /** Whether the provider is serving, as its supervisor knows it; always, when not given. */
+    available?: () => boolean;
   }) {
+    this.#available = options.available ?? (() => true);
     this.#config = options.config;
     this.#logger = options.logger;
     this.#now = options.now;
@@ -56,14 +67,20 @@ export class ProviderClient {
     await this.#attempt(0);
   }
 
-  /** The provider, or 503 `provider_unavailable` while discovery has not succeeded. */
+  /** The provider, or 503 `provider_unavailable` while discovery has not succeeded or it is down. */
   get provider(): DiscoveredProvider {
-    if (this.#provider === undefined) throw new ApiError('provider_unavailable');
+    if (this.#provider === undefined || !this.#available()) throw new ApiError('provider_unavailable');
     return this.#provider;
   }
 
+  /** Discovered, and not known to be down. */
   get ready(): boolean {
-    return this.#provider !== undefined;
+    return this.#provider !== undefined && this.#available();
+  }
+
+  /** Resolves once discovery has first succeeded (never, if it never does). */
+  whenDiscovered(): Promise<void> {
+    return this.#whenDiscovered;
   }
 
   close(): void {
@@ -75,6 +92,7 @@ export class ProviderClient {
   async #attempt(attempt: number): Promise<void> {
     try {
       this.#provider = await this.#discover();
+      this.#discovered();
       this.#logger.info({ issuer: this.#config.oidcIssuer }, 'OpenID Provider discovered');
     } catch (error) {
       if (error instanceof ConfigError) throw error;
@@ -90,7 +108,7 @@ export class ProviderClient {
         {
           issuer: this.#config.oidcIssuer,
           retryInMs: delay,
-          reason: error instanceof Error ? error.message : String(error),
+          reason: describeProviderFailure(error),
         },
         'OpenID Provider discovery failed; retrying',
       );

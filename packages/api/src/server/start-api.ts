@@ -32,6 +32,10 @@ export interface RunningApi {
   url: string;
   port: number;
   app: FastifyInstance;
+  /** True once the provider has been discovered, while it is not known to be down (what `/readyz` says). */
+  readonly providerReady: boolean;
+  /** Resolves when the provider is first discovered (at once if it already was; never if it never is). */
+  whenProviderDiscovered(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,11 @@ export async function startApi(options: {
    * still starting (`gatehouse start`). If it rejects, so does `startApi`.
    */
   providerReady?: Promise<unknown>;
+  /**
+   * Whether the provider is serving right now, as the process that supervises it knows (`gatehouse start` and
+   * its embedded auth server): while false, `/readyz` and the login routes answer 503 `provider_unavailable`.
+   */
+  providerUp?: () => boolean;
 }): Promise<RunningApi> {
   const config: ApiConfig = { ...options.config };
   const now = options.now ?? Date.now;
@@ -82,8 +91,11 @@ export async function startApi(options: {
     const box = new SealedBox(sealingKey);
     const revoked = new RevokedSessions(LONGEST_TOKEN_LIFE_MS);
     await revoked.poll(store, now());
+    const available = options.providerUp ?? (() => true);
     provider = new ProviderClient(
-      clientKey === undefined ? { config, logger, now } : { config, logger, now, clientKey },
+      clientKey === undefined
+        ? { config, logger, now, available }
+        : { config, logger, now, clientKey, available },
     );
     const ctx: ApiContext = {
       config,
@@ -145,6 +157,10 @@ export async function startApi(options: {
       url: config.publicUrl,
       port,
       app,
+      get providerReady() {
+        return started.ready;
+      },
+      whenProviderDiscovered: () => started.whenDiscovered(),
       async close() {
         for (const timer of timers) clearInterval(timer);
         stopSweeper();

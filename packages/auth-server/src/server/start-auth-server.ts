@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createLogger, type Logger, randomToken, startExpirySweeper } from '@gatehouse/common';
+import {
+  createLogger,
+  type Logger,
+  listenConfigError,
+  randomToken,
+  startExpirySweeper,
+} from '@gatehouse/common';
 import type Provider from 'oidc-provider';
 import { startBackchannelDelivery } from '../backchannel/deliver-backchannel-logouts.js';
 import { type AuthServerConfig, issuerFor } from '../config/load-auth-server-config.js';
@@ -8,6 +14,7 @@ import { pinToIssuer } from '../http/pin-to-issuer.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { interactionRoutes } from '../interactions/index.js';
 import { loadSigningKeys } from '../keys/signing-keys.js';
+import { loadOidcProvider } from '../oidc/load-oidc-provider.js';
 import { providerConfiguration } from '../oidc/provider-configuration.js';
 import { argon2idHasher, type PasswordHasher } from '../passwords/password-hasher.js';
 import { createPasswordVerifier } from '../passwords/verify-password-or-dummy.js';
@@ -74,7 +81,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   let keySignature = '';
 
   // Loaded on start only: the CLI imports this package for its admin functions and should not load oidc-provider.
-  const { default: OidcProvider } = await import('oidc-provider');
+  const { default: OidcProvider } = await loadOidcProvider(logger);
   const deps = {
     provider: () => {
       if (!provider) throw new Error('provider not ready');
@@ -160,7 +167,15 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     }
   }).catch(async (error: unknown) => {
     if (!options.store) await store.close();
-    throw error;
+    // A port taken or privileged, a host not this machine's: one line naming AUTH_PORT or AUTH_HOST.
+    throw (
+      listenConfigError(error, {
+        portSetting: 'AUTH_PORT',
+        port: config.port,
+        hostSetting: 'AUTH_HOST',
+        host: config.host,
+      }) ?? error
+    );
   });
   const address = servers[0]?.address();
   const port = address && typeof address === 'object' ? address.port : config.port;

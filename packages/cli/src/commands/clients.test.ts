@@ -57,6 +57,28 @@ describe('gatehouse clients', () => {
     expect((await cli.run(['clients', 'remove', 'app'])).code).toBe(1);
   });
 
+  // Registering was an upsert: a second `clients add` with an id that exists silently replaced that client.
+  it('refuses an id that is registered already with one line and exit 1, unless --replace', async () => {
+    const add = (uri: string, ...more: string[]) =>
+      cli.run(['clients', 'add', 'app', '--secret-stdin', '--redirect-uri', uri, ...more], SECRET);
+    expect((await add('https://app.example/cb')).code).toBe(0);
+    const again = await add('https://evil.example/cb');
+    expect(again).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'gatehouse clients: client "app" already exists; add --replace to overwrite its registration\n',
+    });
+    const store = openAuthStore(cli.dataDir);
+    try {
+      expect((await store.clients.find('app'))?.redirectUris).toEqual(['https://app.example/cb']);
+      const replaced = await add('https://app.example/cb2', '--replace');
+      expect(replaced).toMatchObject({ code: 0, stderr: '' });
+      expect((await store.clients.find('app'))?.redirectUris).toEqual(['https://app.example/cb2']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('registers a private_key_jwt client with a jwks_uri and no secret', async () => {
     const result = await cli.run([
       'clients',

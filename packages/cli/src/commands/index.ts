@@ -12,12 +12,12 @@ function lazy(name: string, summary: string, load: () => Promise<RunCommand>): C
 export const commands: readonly Command[] = [
   lazy(
     'start',
-    'run the auth server and the API (the API alone when OIDC_ISSUER is set)',
+    'run the auth server and the API (start api, start auth: one of them)',
     async () => (await import('./start.js')).runStart,
   ),
   lazy(
     'users',
-    'add, list, remove users; change a password; enable or disable TOTP',
+    'add, list and remove users; set a password; turn TOTP on or off',
     async () => (await import('./users.js')).runUsers,
   ),
   lazy(

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { listApiSigningKeys } from '@gatehouse/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliHarness } from './users-test-context.js';
@@ -22,6 +23,18 @@ describe('gatehouse keys', () => {
     expect(listed.match(/RS256\s+published/g)).toHaveLength(1);
     expect(listed.match(/ES256\s+active/g)).toHaveLength(1);
     expect(listed.match(/PS256\s+active/g)).toHaveLength(1);
+  });
+
+  // Regression: `keys list --api` on a DATA_DIR the API never started on created a signing key.
+  it('lists no API key before the API has made one, and creates none', async () => {
+    const listed = await cli.run(['keys', 'list', '--api']);
+    expect(listed).toEqual({
+      code: 0,
+      stdout: 'No API signing key yet: the API creates one when it first starts.\n',
+      stderr: '',
+    });
+    expect(existsSync(`${cli.dataDir}/api`) ? readdirSync(`${cli.dataDir}/api`) : []).toEqual([]);
+    expect(await listApiSigningKeys(cli.dataDir)).toEqual([]);
   });
 
   it("rotates and lists the API's key with --api", async () => {

@@ -9,14 +9,19 @@ export function cliHarness() {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
   return {
     dataDir,
-    async run(argv: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+    /** `tty`: standard output is a terminal (a person reads it), as `isTTY` says on a real one. */
+    async run(
+      argv: string[],
+      stdin = '',
+      options: { tty?: boolean } = {},
+    ): Promise<{ code: number; stdout: string; stderr: string }> {
       let stdout = '';
       let stderr = '';
       const input = Readable.from(stdin === '' ? [] : [Buffer.from(stdin)]);
       const code = await main(argv, {
         env: { DATA_DIR: dataDir },
         stdin: input,
-        stdout: { write: (chunk: string) => (stdout += chunk) },
+        stdout: { write: (chunk: string) => (stdout += chunk), isTTY: options.tty === true },
         stderr: { write: (chunk: string) => (stderr += chunk) },
       });
       return { code, stdout, stderr };

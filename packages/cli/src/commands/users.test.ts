@@ -52,10 +52,11 @@ describe('gatehouse users', () => {
     expect((await cli.run(['users', 'list'])).stdout).toBe('No users.\n');
   });
 
-  it('generates a TOTP secret with --totp and prints it, its URI and a QR code', async () => {
+  it('generates a TOTP secret with --totp and prints it, its URI and, on a terminal, a QR code', async () => {
     const result = await cli.run(
       ['users', 'add', 'erin', '--email', 'erin@example.com', '--password-stdin', '--totp'],
       PASSWORD,
+      { tty: true },
     );
     expect(result.code).toBe(0);
     const secret = /TOTP secret for erin: ([A-Z2-7]+)/.exec(result.stdout)?.[1];
@@ -65,6 +66,18 @@ describe('gatehouse users', () => {
     const store = openAuthStore(cli.dataDir);
     expect((await store.users.findByUsername('erin'))?.totpSecret).toBe(secret);
     await store.close();
+  });
+
+  // Regression: the QR code's escape codes went into files and pipes too.
+  it('prints the secret and URI as text only, no escape codes, when the output is not a terminal', async () => {
+    const result = await cli.run(
+      ['users', 'add', 'fred', '--email', 'fred@example.com', '--password-stdin', '--totp'],
+      PASSWORD,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/TOTP secret for fred: [A-Z2-7]{32}\notpauth:\/\/totp\/Gatehouse:fred\?/);
+    expect(result.stdout).not.toContain('\u001b');
+    expect(result.stdout).not.toMatch(/[▀▄█]/);
   });
 
   it('takes a given --totp-secret and refuses a short one', async () => {

@@ -7,6 +7,7 @@ import { createLogger } from '@gatehouse/common';
 import { freePort } from '@gatehouse/common/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authServerMain, forkAuthServer } from './auth-server-process.js';
+import { takePort, waitFor } from './process-test-support.js';
 
 // Runs the built auth server (packages/auth-server/dist/main.js), as `gatehouse start` does; npm test builds first.
 describe('forkAuthServer', () => {
@@ -106,6 +107,61 @@ describe('forkAuthServer', () => {
     }
   });
 
+  // docs/security.md 50: between a crash and the restart the child is not serving, and whoever asks is told so.
+  it('is not serving from the moment its child dies until a restarted one listens', async () => {
+    const port = await freePort();
+    const auth = forkAuthServer(envFor(port));
+    let blocker: Server | undefined;
+    try {
+      auth.start(createLogger({ name: 'test', level: 'silent' }));
+      await auth.ready;
+      expect(auth.serving).toBe(true);
+      const first = auth.pid;
+      process.kill(first ?? 0, 'SIGKILL');
+      // The port held, so the restarted child cannot listen: serving must turn false and stay false.
+      blocker = await takePort(port);
+      await waitFor(() => !auth.serving, 'serving to turn false');
+      await waitFor(() => auth.pid !== first, 'a restarted child');
+      expect(auth.serving).toBe(false);
+      await new Promise((resolve) => blocker?.close(resolve));
+      blocker = undefined;
+      await waitFor(() => auth.serving, 'serving again');
+    } finally {
+      blocker?.close();
+      await auth.close();
+    }
+  });
+
+  // Issue 16, item 2: after five restarts in a minute the supervisor stopped restarting for good, silently.
+  it('gives up past its restart bound and says why, once', async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    const logger = createLogger(
+      { name: 'test', level: 'info' },
+      { write: (line: string) => lines.push(line) },
+    );
+    const auth = forkAuthServer(envFor(port), {
+      restartPolicy: { maxRestarts: 2, windowMs: 60_000, backoffMs: 50 },
+    });
+    let blocker: Server | undefined;
+    try {
+      auth.start(logger);
+      await auth.ready;
+      process.kill(auth.pid ?? 0, 'SIGKILL');
+      blocker = await takePort(port);
+      const reason = await auth.gaveUp;
+      expect(reason.message).toBe(
+        `the embedded auth server failed 3 times within 60 s (last: Invalid AUTH_PORT: port ${port} is already in use (another program, or Gatehouse already running); stop it or choose another with AUTH_PORT=<port>); stopping, so that a service manager (systemd, Docker, Kubernetes) restarts Gatehouse`,
+      );
+      expect(auth.serving).toBe(false);
+      expect(lines.filter((line) => line.includes('restart failed'))).toHaveLength(2);
+      expect(lines.some((line) => line.includes('"level":60') && line.includes('not restarting'))).toBe(true);
+    } finally {
+      blocker?.close();
+      await auth.close();
+    }
+  });
+
   function forkWaiting(port: number) {
     return fork(authServerMain(), ['--wait-for-go'], {
       env: envFor(port),
@@ -143,28 +199,6 @@ function nextMessage(child: ChildProcess, type: string): Promise<void> {
     };
     child.on('message', onMessage);
   });
-}
-
-/** Listens on 127.0.0.1:`port` once it is free (the killed child's socket is closed as the kernel reaps it). */
-async function takePort(port: number): Promise<Server> {
-  for (let attempt = 0; attempt < 500; attempt++) {
-    const server = createServer();
-    const bound = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => resolve(true));
-    });
-    if (bound) return server;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`port ${port} never came free`);
-}
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let waited = 0; waited < 20_000; waited += 50) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('timed out waiting');
 }
 
 function canListen(port: number): Promise<boolean> {

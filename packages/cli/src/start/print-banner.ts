@@ -1,38 +1,54 @@
 import { otpauthQr } from '../otpauth-qr.js';
 import type { RunningStack } from './start-stack.js';
 
-/** Prints where to go and, on a first start, the demo credentials (shown this once only). */
+/**
+ * Prints, in one write (so no log line lands inside it), where to go and, on a first start, the demo
+ * credentials (shown this once only): each TOTP secret as text and as an otpauth:// URI, and as a QR code only
+ * when a person reads a terminal (`out.isTTY`), never escape codes into a file or a pipe. While the provider
+ * does not answer, it says Gatehouse is waiting for it, not that it runs: /readyz answers 503 meanwhile.
+ */
 export async function printBanner(
-  out: { write(chunk: string): unknown },
+  out: { write(chunk: string): unknown; readonly isTTY?: boolean },
   stack: RunningStack,
   startupMs: number,
 ): Promise<void> {
+  const running = stack.providerReady;
   const lines = [
     '',
-    `  Gatehouse is running (ready in ${startupMs} ms)`,
+    running
+      ? `  Gatehouse is running (ready in ${startupMs} ms)`
+      : `  Gatehouse is up and waiting for its OpenID Provider (up in ${startupMs} ms)`,
     '',
     `  Open the app:   ${stack.apiUrl}/`,
     `  API:            ${stack.apiUrl}/api`,
     stack.embedded ? `  Auth server:    ${stack.issuer} (embedded)` : `  Provider:       ${stack.issuer}`,
   ];
+  if (!running) {
+    lines.push(
+      '',
+      `  The provider at ${stack.issuer} does not answer yet (the log says why); Gatehouse keeps trying.`,
+      '  Until it answers, sign-in and /readyz answer 503.',
+    );
+  }
   if (stack.spaDir === undefined) {
     lines.push('', '  The SPA is not built: run `npm run build` (npm start does it for you).');
   }
-  out.write(`${lines.join('\n')}\n`);
-
   if (stack.demoUsers.length > 0) {
-    out.write(
-      '\n  Demo users (created now, shown once — keep them; reset with `npx gatehouse users passwd <user> --password-stdin`):\n',
+    lines.push(
+      '',
+      '  Demo users (created now, shown once — keep them; reset with `npx gatehouse users passwd <user> --password-stdin`):',
     );
     for (const user of stack.demoUsers) {
-      out.write(
-        `\n    ${user.username.padEnd(6)} password: ${user.password}${user.totpSecret ? `   TOTP secret: ${user.totpSecret}` : ''}\n`,
+      lines.push(
+        '',
+        `    ${user.username.padEnd(6)} password: ${user.password}${user.totpSecret ? `   TOTP secret: ${user.totpSecret}` : ''}`,
       );
       if (user.otpauthUri) {
-        out.write(`           add it to an authenticator app: ${user.otpauthUri}\n`);
-        out.write(await otpauthQr(user.otpauthUri, 11));
+        lines.push(`           add it to an authenticator app: ${user.otpauthUri}`);
+        if (out.isTTY === true) lines.push((await otpauthQr(user.otpauthUri, 11)).trimEnd());
       }
     }
   }
-  out.write('\n  Press Ctrl-C to stop.\n\n');
+  lines.push('', '  Press Ctrl-C to stop.', '', '');
+  out.write(lines.join('\n'));
 }

@@ -1,6 +1,7 @@
 import type { DemoUser } from '@gatehouse/auth-server';
 import type { Logger, LogLevel } from '@gatehouse/common';
-import { forkAuthServer } from './auth-server-process.js';
+import type { CliError } from '../cli-error.js';
+import { forkAuthServer, type RestartPolicy } from './auth-server-process.js';
 import { defaultSpaDir } from './spa-dir.js';
 
 // Only types and the two small modules above are imported statically: `gatehouse start` forks the auth server
@@ -18,44 +19,95 @@ export interface RunningStack {
   readonly demoUsers: readonly DemoUser[];
   /** Where the SPA is served from, if it was built. */
   readonly spaDir: string | undefined;
+  /** True while the API has its provider (discovered, and not known to be down): what `/readyz` says. */
+  readonly providerReady: boolean;
+  /** Resolves once the provider is first discovered (at once if it already was). */
+  whenProviderReady(): Promise<void>;
+  /**
+   * Resolves, with the one line that says why, if a part stops for good (the embedded auth server crashed past
+   * its restart bound); the process should then exit non-zero so that its supervisor restarts it all.
+   */
+  readonly failed: Promise<CliError>;
   /** Stops the API, then the auth server. */
   close(): Promise<void>;
+}
+
+/** How {@link startStack} runs, beyond the environment. */
+export interface StartStackOptions {
+  /** `api`: the API alone (OIDC_ISSUER required), as `gatehouse start api`; default: as `gatehouse start`. */
+  readonly only?: 'api';
+  /** How often a crashing embedded auth server is restarted before the stack gives up (tests shorten it). */
+  readonly restartPolicy?: RestartPolicy;
 }
 
 /**
  * Starts Gatehouse as `npm start` does. Without `OIDC_ISSUER`: the embedded auth server in a supervised child
  * process (its client for the API ensured and demo users seeded on an empty store outside production), and the
- * API in this process against it. With `OIDC_ISSUER`: the API alone against that provider. Configuration errors
- * throw `ConfigError` before anything listens. Logs go to `logger`, by default JSON lines on stdout at
- * `LOG_LEVEL` (checked with the other settings).
+ * API in this process against it. With `OIDC_ISSUER` (or `only: 'api'`): the API alone against that provider.
+ * Every setting is checked before anything listens: a bad one throws a `ConfigError` (one line naming it) and
+ * nothing is left running. Logs go to `logger`, by default to standard output at `LOG_LEVEL`: JSON lines, or
+ * pretty lines for a person at a terminal outside production.
  */
 export async function startStack(
   env: Readonly<Record<string, string | undefined>>,
   logger?: Logger,
+  options: StartStackOptions = {},
 ): Promise<RunningStack> {
-  const spaDir = env.SPA_DIR ?? defaultSpaDir();
+  const explicitSpaDir = env.SPA_DIR?.trim() ? env.SPA_DIR : undefined;
+  const spaDir = explicitSpaDir ?? defaultSpaDir();
   const withSpa = spaDir === undefined ? env : { ...env, SPA_DIR: spaDir };
 
-  if (env.OIDC_ISSUER !== undefined && env.OIDC_ISSUER.trim() !== '') {
-    const { loadApiConfig, startApi } = await import('@gatehouse/api');
+  if (options.only === 'api' || (env.OIDC_ISSUER !== undefined && env.OIDC_ISSUER.trim() !== '')) {
+    const [{ loadApiConfig, startApi }, { preflight }, { startFailure }] = await Promise.all([
+      import('@gatehouse/api'),
+      import('./preflight.js'),
+      import('./start-failure.js'),
+    ]);
     const config = loadApiConfig(withSpa);
-    const api = await startApi({ config, logger: logger ?? (await gatehouseLogger(config.logLevel)) });
+    const { apiHost } = await preflight({
+      dataDir: config.dataDir,
+      spaDir: explicitSpaDir,
+      api: { port: config.port, publicUrl: config.publicUrl },
+    });
+    const log = logger ?? (await gatehouseLogger(config.logLevel, env));
+    const api = await startApi({
+      config,
+      logger: log,
+      ...(apiHost === undefined ? {} : { host: apiHost }),
+    }).catch((error: unknown) => {
+      throw startFailure(error, { dataDir: config.dataDir, port: config.port }) ?? error;
+    });
     return {
       apiUrl: api.url,
       issuer: config.oidcIssuer,
       embedded: false,
       demoUsers: [],
       spaDir,
+      get providerReady() {
+        return api.providerReady;
+      },
+      whenProviderReady: () => api.whenProviderDiscovered(),
+      failed: new Promise<CliError>(() => undefined),
       close: () => api.close(),
     };
   }
 
-  const auth = forkAuthServer(env);
+  const auth = forkAuthServer(
+    env,
+    options.restartPolicy === undefined ? {} : { restartPolicy: options.restartPolicy },
+  );
   try {
     const [
       { ensureApiClient, issuerFor, loadAuthServerConfig, openAuthStore, seedDemoUsers },
       { loadApiConfig },
-    ] = await Promise.all([import('@gatehouse/auth-server'), import('@gatehouse/api/config')]);
+      { preflight },
+      { startFailure },
+    ] = await Promise.all([
+      import('@gatehouse/auth-server'),
+      import('@gatehouse/api/config'),
+      import('./preflight.js'),
+      import('./start-failure.js'),
+    ]);
     // Every setting is validated before the auth server may start (a bad one is one line, and nothing started).
     const authConfig = loadAuthServerConfig(env);
     const expectedIssuer = issuerFor(authConfig, authConfig.port);
@@ -63,22 +115,32 @@ export async function startStack(
       OIDC_ISSUER: expectedIssuer,
       OIDC_CLIENT_SECRET: 'checked-below',
     });
-    const log = logger ?? (await gatehouseLogger(preliminary.logLevel));
+    const { apiHost } = await preflight({
+      dataDir: authConfig.dataDir,
+      spaDir: explicitSpaDir,
+      api: { port: preliminary.port, publicUrl: preliminary.publicUrl },
+      authPort: authConfig.port,
+    });
+    const log = logger ?? (await gatehouseLogger(preliminary.logLevel, env));
     auth.start(log.child({ part: 'auth-server' }));
 
     // The auth server reads clients and users from the store per request, so it need not wait for them.
-    const store = openAuthStore(authConfig.dataDir);
     let clientSecret: string;
     let demoUsers: readonly DemoUser[];
     try {
-      ({ clientSecret } = await ensureApiClient(store, {
-        clientId: preliminary.oidcClientId,
-        publicUrl: preliminary.publicUrl,
-        ...(env.OIDC_CLIENT_SECRET ? { secret: env.OIDC_CLIENT_SECRET } : {}),
-      }));
-      demoUsers = authConfig.production ? [] : ((await seedDemoUsers(store))?.users ?? []);
-    } finally {
-      await store.close();
+      const store = openAuthStore(authConfig.dataDir);
+      try {
+        ({ clientSecret } = await ensureApiClient(store, {
+          clientId: preliminary.oidcClientId,
+          publicUrl: preliminary.publicUrl,
+          ...(env.OIDC_CLIENT_SECRET ? { secret: env.OIDC_CLIENT_SECRET } : {}),
+        }));
+        demoUsers = authConfig.production ? [] : ((await seedDemoUsers(store))?.users ?? []);
+      } finally {
+        await store.close();
+      }
+    } catch (error) {
+      throw startFailure(error, { dataDir: preliminary.dataDir, port: preliminary.port }) ?? error;
     }
 
     // The issuer is known now unless the auth server picks its port (AUTH_PORT=0): then the API waits for it.
@@ -91,6 +153,11 @@ export async function startStack(
       config: loadApiConfig(withSpa, { OIDC_ISSUER: issuer, OIDC_CLIENT_SECRET: clientSecret }),
       logger: log.child({ part: 'api' }),
       providerReady: auth.ready,
+      // Between a crash of the auth server and its restart, /readyz and the login routes answer 503.
+      providerUp: () => auth.serving,
+      ...(apiHost === undefined ? {} : { host: apiHost }),
+    }).catch((error: unknown) => {
+      throw startFailure(error, { dataDir: preliminary.dataDir, port: preliminary.port }) ?? error;
     });
     return {
       apiUrl: api.url,
@@ -98,6 +165,11 @@ export async function startStack(
       embedded: true,
       demoUsers,
       spaDir,
+      get providerReady() {
+        return api.providerReady;
+      },
+      whenProviderReady: () => api.whenProviderDiscovered(),
+      failed: auth.gaveUp,
       async close() {
         await api.close();
         await auth.close();
@@ -109,7 +181,12 @@ export async function startStack(
   }
 }
 
-async function gatehouseLogger(level: LogLevel): Promise<Logger> {
-  const { createLogger } = await import('@gatehouse/common');
-  return createLogger({ name: 'gatehouse', level });
+async function gatehouseLogger(
+  level: LogLevel,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Logger> {
+  const { createLogger, wantsPrettyLogs } = await import('@gatehouse/common');
+  // The logs go to this process's standard output, so it decides: pretty for a person at a terminal. Written
+  // at once, so that the lines logged while starting come before the banner, not inside it.
+  return createLogger({ name: 'gatehouse', level, pretty: wantsPrettyLogs(env, process.stdout), sync: true });
 }

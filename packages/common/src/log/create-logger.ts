@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { prettyDestination } from './pretty-destination.js';
 import { redactUrl } from './redact-url.js';
 
 /** Log levels accepted by `LOG_LEVEL`. */
@@ -47,10 +48,14 @@ export const REDACT_PATHS: readonly string[] = [
 
 /**
  * A pino logger for Gatehouse services: JSON lines, secrets redacted by path, and request URLs scrubbed of
- * codes, states and tokens by the `req` serializer.
+ * codes, states and tokens by the `req` serializer. With `pretty` (a person at a terminal, see
+ * `wantsPrettyLogs`), one readable line per event instead, redacted the same way (pino redacts before any
+ * destination sees the event). Both go to `destination`, standard output by default; with `sync`, or `pretty`,
+ * each line is written there before the call returns, so that log lines and the program's own output on the
+ * same stream (a start banner) come out in the order they were written.
  */
 export function createLogger(
-  options: { name: string; level?: LogLevel } & Pick<LoggerOptions, 'base'>,
+  options: { name: string; level?: LogLevel; pretty?: boolean; sync?: boolean } & Pick<LoggerOptions, 'base'>,
   destination?: DestinationStream,
 ): Logger {
   const opts: LoggerOptions = {
@@ -68,7 +73,9 @@ export function createLogger(
     },
   };
   if (options.base !== undefined) opts.base = options.base;
-  return destination ? pino(opts, destination) : pino(opts);
+  if (options.pretty) return pino(opts, prettyDestination(destination ?? process.stdout));
+  if (destination) return pino(opts, destination);
+  return options.sync ? pino(opts, pino.destination({ dest: 1, sync: true })) : pino(opts);
 }
 
 export type { Logger };

@@ -1,0 +1,9 @@
+#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=1 --max-old-space-size=512
+// @ts-check
+// The `gatehouse` command as npm links it (node_modules/.bin/gatehouse) and as `npm start` runs it. A committed
+// file, not a build output, so that it exists as soon as `npm install` links it on a fresh clone: it builds
+// what is missing or older than its sources (saying so in one line), then runs the built command.
+import { ensureBuilt } from './ensure-built.js';
+
+await ensureBuilt(process.argv.slice(2));
+await import('../dist/bin.js');

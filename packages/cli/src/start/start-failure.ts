@@ -1,0 +1,37 @@
+import { ConfigError, listenConfigError } from '@gatehouse/common';
+
+/**
+ * A server that failed to start, said as the one line that names the setting to change: a port taken or
+ * privileged (`portSetting`, PORT by default: another program may take it after the check), or what DATA_DIR holds (a file that is not
+ * a SQLite database, a database of a newer Gatehouse, a file this user cannot read). Anything else:
+ * undefined, and it is reported as it is.
+ */
+export function startFailure(
+  error: unknown,
+  settings: { readonly dataDir: string; readonly port: number; readonly portSetting?: string },
+): ConfigError | undefined {
+  if (error instanceof ConfigError) return undefined;
+  const listen = listenConfigError(error, {
+    portSetting: settings.portSetting ?? 'PORT',
+    port: settings.port,
+  });
+  if (listen !== undefined && (error as { syscall?: unknown }).syscall === 'listen') return listen;
+  const { name, code, path, message } = error as {
+    name?: unknown;
+    code?: unknown;
+    path?: unknown;
+    message?: unknown;
+  };
+  const text = (typeof message === 'string' ? message : String(error)).split('\n', 1)[0] ?? '';
+  const sqlite = name === 'SqliteError' || (typeof code === 'string' && code.startsWith('SQLITE_'));
+  if (sqlite || /database schema version/.test(text)) {
+    return new ConfigError(
+      'DATA_DIR',
+      `Invalid DATA_DIR: ${settings.dataDir} holds a database Gatehouse cannot use (${text}); restore it, or point DATA_DIR elsewhere`,
+    );
+  }
+  if (typeof path === 'string' && typeof code === 'string' && path.startsWith(settings.dataDir)) {
+    return new ConfigError('DATA_DIR', `Invalid DATA_DIR: cannot use ${path} (${code})`);
+  }
+  return undefined;
+}
