@@ -3,13 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@gatehouse/common';
+import { createLogger, sha256 } from '@gatehouse/common';
 import { freePort } from '@gatehouse/common/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authServerChildren, takePort, waitFor } from './process-test-support.js';
 import { startStack } from './start-stack.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gatehouse.js');
+/** What the SDK sends with `/api/login` (docs/security.md 51): the SHA-256 of the page's login verifier. */
+const LOGIN_HEADERS = { 'gatehouse-login-challenge': sha256('the login verifier a page keeps') };
 
 // Issue 16, item 2 (docs/security.md 50): a crash-looping embedded auth server left a green, dead service:
 // /readyz 200, /api/login handing out URLs to a dead port, and no exit for a supervisor to act on.
@@ -37,14 +39,14 @@ describe('a crashing embedded auth server', () => {
     let blocker: Server | undefined;
     try {
       expect((await fetch(`${stack.apiUrl}/readyz`)).status).toBe(200);
-      expect((await fetch(`${stack.apiUrl}/api/login`)).status).toBe(200);
+      expect((await fetch(`${stack.apiUrl}/api/login`, { headers: LOGIN_HEADERS })).status).toBe(200);
       const [child] = authServerChildren(process.pid);
       process.kill(child ?? 0, 'SIGKILL');
       blocker = await takePort(authPort);
       // At once: no discovery retry or timeout has to pass first.
       await waitFor(async () => (await fetch(`${stack.apiUrl}/readyz`)).status === 503, '/readyz 503');
       expect(stack.providerReady).toBe(false);
-      const login = await fetch(`${stack.apiUrl}/api/login`);
+      const login = await fetch(`${stack.apiUrl}/api/login`, { headers: LOGIN_HEADERS });
       expect(login.status).toBe(503);
       expect(await login.json()).toMatchObject({ error: 'provider_unavailable' });
       const reason = await Promise.race([
