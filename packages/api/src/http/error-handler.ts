@@ -1,5 +1,5 @@
 import { type Logger, redactUrl } from '@gatehouse/common';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { errorAnswer } from './error-answer.js';
 
@@ -21,7 +21,7 @@ export function registerErrorHandler(app: FastifyInstance, logger?: Logger): voi
 /** The operator's one line for a refused or failed request: warn below 500, error (with the cause) from 500. */
 export function logFailure(
   logger: Pick<Logger, 'warn' | 'error'>,
-  request: Pick<FastifyRequest, 'id' | 'method' | 'url'>,
+  request: { readonly id?: unknown; readonly method?: string | undefined; readonly url?: string | undefined },
   error: ApiError,
   raw: unknown = error,
 ): void {
@@ -30,7 +30,7 @@ export function logFailure(
     error: error.code,
     status: error.status,
     method: request.method,
-    url: redactUrl(request.url),
+    url: redactUrl(request.url ?? ''),
     detail: error.detail,
   };
   if (error.status >= 500)
