@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { ResourceServer } from '../core/resource-server.js';
 import { type GatehousePluginOptions, gatehouse } from '../fastify/gatehouse-plugin.js';
 import type { GatehouseIdentity } from '../guards/gatehouse-identity.js';
@@ -60,7 +60,7 @@ type Routed = IncomingMessage & { [kNext]?: (error?: unknown) => void };
 export async function gatehouseExpress(options: GatehousePluginOptions = {}): Promise<GatehouseExpress> {
   const internal = Fastify({
     ...(options.logger === undefined ? {} : { loggerInstance: options.logger as FastifyBaseLogger }),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // The app's server owns the connections, their timeouts and bounds; this one only routes.
     trustProxy: false,
     return503OnClosing: false,
