@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../config/load-api-config.js';
@@ -21,7 +22,7 @@ async function teamApp(
   op: OidcProviderFixture,
   publicUrl: string,
   dataDir: string,
-  options: { cookiesFirst: boolean; lines?: string[] },
+  options: { cookiesFirst: boolean; rateLimitFirst?: boolean; lines?: string[] },
 ): Promise<FastifyInstance> {
   const app = Fastify(
     options.lines === undefined
@@ -38,13 +39,15 @@ async function teamApp(
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', TEAM_CSP);
   });
   if (options.cookiesFirst) await app.register(fastifyCookie);
+  // The app's own rate limiter, for its own routes only (`global: false`).
+  if (options.rateLimitFirst) await app.register(fastifyRateLimit, { global: false });
   await app.register(gatehouse, {
     config: loadApiConfig({
       OIDC_ISSUER: op.issuer,
       OIDC_CLIENT_SECRET: SECRET,
       PUBLIC_URL: publicUrl,
       DATA_DIR: dataDir,
-      RATE_LIMIT_PER_MINUTE: '0',
+      RATE_LIMIT_PER_MINUTE: options.rateLimitFirst ? '3' : '0',
     }),
     logger: captureLogs().logger,
   });
@@ -219,12 +222,12 @@ describe('the gatehouse Fastify plugin on a team app', () => {
   });
 });
 
-describe('the gatehouse plugin registered before the app registers @fastify/cookie', () => {
-  it('works all the same', async () => {
+describe('the gatehouse plugin beside the plugins an app registers itself', () => {
+  it('works with @fastify/cookie registered after it, and its rate limits use an @fastify/rate-limit registered before', async () => {
     const publicUrl = await reservePublicUrl();
     const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-plugin-'));
     const op = await startOidcProvider({ clientId: 'gatehouse-api', clientSecret: SECRET, publicUrl });
-    const app = await teamApp(op, publicUrl, dataDir, { cookiesFirst: false });
+    const app = await teamApp(op, publicUrl, dataDir, { cookiesFirst: false, rateLimitFirst: true });
     try {
       const client = apiClient(publicUrl);
       const { jar, accessToken } = await spaSignIn(client, (loginUrl) =>
