@@ -18,5 +18,19 @@ export { createLogger, LOG_LEVELS, type Logger, type LogLevel, REDACT_PATHS } fr
 export { redactUrl } from './log/redact-url.js';
 export { isSensitiveKey, SENSITIVE_KEYS } from './log/sensitive-keys.js';
 export { wantsPrettyLogs } from './log/wants-pretty-logs.js';
+export { readDatabaseUrl } from './postgres/database-url.js';
+export {
+  checkGatehouseSecret,
+  GatehouseSecret,
+  MIN_GATEHOUSE_SECRET_LENGTH,
+} from './postgres/gatehouse-secret.js';
+export { isDatabaseUnavailable } from './postgres/is-database-unavailable.js';
+export { migratePostgres, type PostgresMigration } from './postgres/migrate-postgres.js';
+export {
+  describePostgresError,
+  openPostgres,
+  type PostgresOptions,
+  type PostgresPool,
+} from './postgres/open-postgres.js';
 export { startExpirySweeper } from './sqlite/expiry-sweeper.js';
 export { type Migration, openDatabase, type SqliteDatabase } from './sqlite/open-database.js';

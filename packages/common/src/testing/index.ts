@@ -1,2 +1,3 @@
 // `@gatehouse/common/testing`: helpers for tests, e2e and benchmarks; never imported by the servers.
 export { freePort } from './free-port.js';
+export { startTestPostgres, type TestPostgres } from './test-postgres.js';
