@@ -1,4 +1,5 @@
 // `@gatehouse/common/testing`: helpers for tests, e2e and benchmarks; never imported by the servers.
+export { type FetchLike, fetchFrom } from './fetch-from.js';
 export { freePort } from './free-port.js';
 export {
   HAPROXY_BINARY,

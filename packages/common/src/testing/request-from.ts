@@ -11,7 +11,8 @@ export interface AnswerFrom {
 /**
  * One HTTP request on a fresh connection from `localAddress` (fetch cannot choose its source address): for tests
  * that need several client addresses on one machine, any of 127.0.0.0/8 on Linux. Headers are sent as given,
- * `X-Forwarded-For` included; redirects are not followed. A network error resolves with `status` 0.
+ * `X-Forwarded-For` and `Host` included; a `body` gets its `Content-Length`; redirects are not followed. A network
+ * error resolves with `status` 0.
  *
  * @example
  * const { status } = await requestFrom(`${proxy.url}/healthz`, { localAddress: '127.0.0.2' });
@@ -22,6 +23,7 @@ export function requestFrom(
     localAddress?: string;
     method?: string;
     headers?: Record<string, string | string[]>;
+    body?: string;
     timeoutMs?: number;
   } = {},
 ): Promise<AnswerFrom> {
@@ -33,7 +35,10 @@ export function requestFrom(
         port: target.port,
         path: `${target.pathname}${target.search}`,
         method: options.method ?? 'GET',
-        headers: options.headers ?? {},
+        headers:
+          options.body === undefined
+            ? (options.headers ?? {})
+            : { 'content-length': String(Buffer.byteLength(options.body)), ...options.headers },
         ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
         agent: false,
         timeout: options.timeoutMs ?? 5000,
@@ -58,6 +63,6 @@ export function requestFrom(
     outgoing.on('error', (error: NodeJS.ErrnoException) =>
       resolve({ status: 0, headers: {}, body: '', error: error.code ?? error.message }),
     );
-    outgoing.end();
+    outgoing.end(options.body);
   });
 }
