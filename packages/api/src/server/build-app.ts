@@ -1,8 +1,9 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
+import { serverTimeouts } from '@gatehouse/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
-import { clientAddress } from '../http/client-address.js';
+import { clientAddressFor } from '../http/client-address.js';
 import { registerErrorHandler } from '../http/error-handler.js';
 import { redactedRequest } from '../http/redacted-request.js';
 import { routeRateLimit } from '../http/route-rate-limit.js';
@@ -36,10 +37,7 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
     // them every connectionsCheckingInterval, 30 s by default, so that is shortened too).
     keepAliveTimeout: ctx.config.connections.keepAliveTimeoutMs,
     requestTimeout: ctx.config.connections.requestTimeoutMs,
-    http: {
-      headersTimeout: ctx.config.connections.headersTimeoutMs,
-      connectionsCheckingInterval: Math.min(2000, Math.max(50, ctx.config.connections.headersTimeoutMs / 5)),
-    },
+    http: serverTimeouts(ctx.config.connections),
     trustProxy: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
@@ -47,7 +45,7 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,
-    keyGenerator: clientAddress,
+    keyGenerator: clientAddressFor(ctx.config.trustProxy),
     errorResponseBuilder: () => new ApiError('rate_limited'),
   });
   // Back-channel logout tokens arrive as a form (Back-Channel Logout 1.0, 2.5).

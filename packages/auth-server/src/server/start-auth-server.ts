@@ -1,15 +1,20 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   createLogger,
   type Logger,
+  limitConnections,
   listenConfigError,
   randomToken,
+  serverTimeouts,
   startExpirySweeper,
 } from '@gatehouse/common';
+import type Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { startBackchannelDelivery } from '../backchannel/deliver-backchannel-logouts.js';
 import { type AuthServerConfig, issuerFor } from '../config/load-auth-server-config.js';
 import { discoveryCacheControl } from '../http/discovery-cache-control.js';
+import { dropUntrustedForwarding } from '../http/drop-untrusted-forwarding.js';
+import { logRequestErrors } from '../http/log-request-errors.js';
 import { pinToIssuer } from '../http/pin-to-issuer.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { interactionRoutes } from '../interactions/index.js';
@@ -46,6 +51,8 @@ export interface StartAuthServerOptions {
 export interface RunningAuthServer {
   readonly issuer: string;
   readonly port: number;
+  /** Its listeners (127.0.0.1 and ::1 for `localhost`), bounded together (docs/security.md 50). */
+  readonly servers: readonly Server[];
   /** Stops listening, the sweeper and the key watcher; closes the store if it opened it. */
   close(): Promise<void>;
 }
@@ -102,7 +109,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
       issuer,
       providerConfiguration({ config, store, jwks, cookieKeys, now: nowSeconds, logger }),
     );
-    next.proxy = config.trustProxy;
+    next.proxy = config.trustProxy.configured;
     // Behind a proxy, only the last X-Forwarded-For entry (the one our proxy appended) names the client; the
     // entries before it are whatever the client sent. Koa's default (every entry, ctx.ip = the first) let one
     // address pose as any other and slip past per-address throttling (docs/security.md 32).
@@ -122,6 +129,9 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     next.use(staticAssets);
     next.use(interactionRoutes(deps));
     next.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
+    // Koa's own event, which oidc-provider's typings leave out of Provider's `on`.
+    const koa: Koa = next;
+    koa.on('error', logRequestErrors(logger));
     // A sign-out's back-channel logouts (oidc-provider sends them itself): each outcome, never the token.
     next.on('backchannel.success', (_ctx, client, accountId) =>
       logger.info(
@@ -158,14 +168,20 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   };
 
   const health = healthRoutes({ providerReady: () => handler !== undefined, store });
-  const servers = await listen(config.host, config.port, (req, res) => {
-    if (health(req, res)) return;
-    if (handler) handler(req, res);
-    else {
-      res.statusCode = 503;
-      res.end();
-    }
-  }).catch(async (error: unknown) => {
+  const servers = await listen(
+    config.host,
+    config.port,
+    (req, res) => {
+      dropUntrustedForwarding(req, config.trustProxy);
+      if (health(req, res)) return;
+      if (handler) handler(req, res);
+      else {
+        res.statusCode = 503;
+        res.end();
+      }
+    },
+    serverTimeouts(config.connections),
+  ).catch(async (error: unknown) => {
     if (!options.store) await store.close();
     // A port taken or privileged, a host not this machine's: one line naming AUTH_PORT or AUTH_HOST.
     throw (
@@ -176,6 +192,13 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
         host: config.host,
       }) ?? error
     );
+  });
+  // docs/security.md 50: a bound on connections, and no one address may take them all (a trusted proxy's carry
+  // many clients: docs/security.md 37).
+  limitConnections(servers, config.connections, {
+    logger,
+    settings: { max: 'AUTH_MAX_CONNECTIONS', perAddress: 'AUTH_MAX_CONNECTIONS_PER_ADDRESS' },
+    exempt: (peer) => config.trustProxy.trusts(peer),
   });
   const address = servers[0]?.address();
   const port = address && typeof address === 'object' ? address.port : config.port;
@@ -228,6 +251,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   return {
     issuer,
     port,
+    servers,
     async close() {
       clearInterval(watcher);
       stopSweeper();
