@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@gatehouse/common/testing';
+import { importJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isLoopback } from '../config/is-loopback.js';
 import { loadApiConfig } from '../config/load-api-config.js';
+import { loadClientAssertionKey } from '../keys/client-assertion-key.js';
 import { createProviderFetch, type ProviderFetch } from '../oidc/provider-fetch.js';
 import { json, ScriptedProvider } from '../testing/scripted-provider.js';
 import type { DoctorCheck, DoctorFinding } from './doctor-finding.js';
@@ -119,6 +121,36 @@ describe('gatehouse doctor against a provider that does everything right', () =>
     expect(form.get('redirect_uri')).toBe(`${PUBLIC_URL}/callback`);
     expect(form.get('code_verifier')).toMatch(/^[\w-]{43}$/);
     expect(token?.body).not.toContain(SECRET);
+  });
+});
+
+describe('gatehouse doctor with private_key_jwt', () => {
+  it("signs the client assertion with the API's key, as the API does, and sends no secret", async () => {
+    const keyDir = mkdtempSync(join(tmpdir(), 'gatehouse-doctor-key-'));
+    try {
+      const key = await loadClientAssertionKey(keyDir);
+      const config = configFor({ OIDC_TOKEN_AUTH_METHOD: 'private_key_jwt', DATA_DIR: keyDir });
+      const findings = byCheck(await runDoctor({ config }));
+      expect(findings.get('client-credentials')?.status).toBe('ok');
+      const [token] = provider.requestsTo('/token');
+      const form = new URLSearchParams(token?.body);
+      expect(token?.headers.authorization).toBeUndefined();
+      expect(form.get('client_assertion_type')).toBe(
+        'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      );
+      const assertion = form.get('client_assertion') ?? '';
+      const publicKey = await importJWK(key.jwks.keys[0] ?? {}, 'ES256');
+      const { payload, protectedHeader } = await jwtVerify(assertion, publicKey, {
+        issuer: 'doctor-app',
+        subject: 'doctor-app',
+        audience: provider.issuer,
+      });
+      expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: key.kid });
+      expect(payload.jti).toEqual(expect.any(String));
+      expect(token?.body).not.toContain(SECRET);
+    } finally {
+      rmSync(keyDir, { recursive: true, force: true });
+    }
   });
 });
 

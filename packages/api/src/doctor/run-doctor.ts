@@ -79,18 +79,18 @@ const ORDER: readonly DoctorCheck[] = [
  */
 export async function runDoctor(options: RunDoctorOptions): Promise<DoctorFinding[]> {
   const { config } = options;
-  const own =
-    options.fetch === undefined ? createProviderFetch({ timeoutMs: config.oidcHttpTimeoutMs }) : undefined;
-  const fetch = options.fetch ?? own?.fetch;
-  if (fetch === undefined) throw new Error('no fetch');
+  const http =
+    options.fetch === undefined
+      ? createProviderFetch({ timeoutMs: config.oidcHttpTimeoutMs })
+      : { fetch: options.fetch, close: () => undefined };
   // Everything doctor makes up or holds that a finding must never show.
   const secrets: string[] = config.oidcClientSecret === undefined ? [] : [config.oidcClientSecret];
   try {
-    const findings = await examine(fetch, options, secrets);
+    const findings = await examine(http.fetch, options, secrets);
     findings.sort((a, b) => ORDER.indexOf(a.check) - ORDER.indexOf(b.check));
     return redactFindings(findings, secrets);
   } finally {
-    own?.close();
+    http.close();
   }
 }
 
