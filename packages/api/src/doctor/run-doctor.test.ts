@@ -292,23 +292,25 @@ describe('gatehouse doctor reading the discovery document', () => {
 });
 
 describe("gatehouse doctor's clock check", () => {
-  // A provider whose Date header is off: the clocks are compared, not timed.
+  // A provider whose Date header is off: the clocks are compared, not timed. The header counts whole seconds, so
+  // the measure may be a second either way.
   it.each([
-    [0, 'ok', "the provider's clock and this machine's agree within 5 s"],
+    [0, 'ok', /^the provider's clock and this machine's agree within 5 s$/],
     [
       12_000,
       'warn',
-      "the provider's clock is 12 s ahead of this machine's; past 30 s the API refuses its ID tokens",
+      /^the provider's clock is 1[123] s ahead of this machine's; past 30 s the API refuses its ID tokens$/,
     ],
     [
       -125_000,
       'fail',
-      "the provider's clock is 2 min 5 s behind this machine's, more than the 30 s the API tolerates: its ID tokens will be refused",
+      /^the provider's clock is 2 min [456] s behind this machine's, more than the 30 s the API tolerates: its ID tokens will be refused$/,
     ],
   ])('offset %i ms: %s', async (offsetMs, status, message) => {
     provider.dateOffsetMs = offsetMs;
-    const findings = byCheck(await runDoctor({ config: configFor() }));
-    expect(findings.get('clock')).toMatchObject({ status, message });
+    const clock = byCheck(await runDoctor({ config: configFor() })).get('clock');
+    expect(clock?.status).toBe(status);
+    expect(clock?.message).toMatch(message);
   });
 });
 
