@@ -40,7 +40,7 @@ export type {
   UserRecord,
   UserStore,
 } from './store/auth-store.js';
-export { type OpenAuthStoreOptions, openAuthStore } from './store/sqlite/open-auth-store.js';
+export { authStoreFile, type OpenAuthStoreOptions, openAuthStore } from './store/sqlite/open-auth-store.js';
 export { THROTTLE_POLICY } from './throttle/login-throttle.js';
 export { SECOND_FACTOR_POLICY } from './throttle/second-factor-throttle.js';
 export { generateTotpSecret, isValidTotpSecret, totpCode, totpUri } from './totp/totp.js';

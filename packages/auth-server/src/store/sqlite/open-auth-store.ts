@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, openSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ensureDataDir, openDatabase, readOrCreateFile, SealedBox } from '@gatehouse/common';
 import type { AuthStore } from '../auth-store.js';
 import { MIGRATIONS } from './migrations.js';
@@ -16,6 +16,14 @@ import { SqliteUserStore } from './sqlite-users.js';
 /** Options for {@link openAuthStore}; `now` (epoch seconds) is injectable for tests. */
 export interface OpenAuthStoreOptions {
   readonly now?: () => number;
+}
+
+/**
+ * The auth server's database file in `dataDir`: {@link openAuthStore} creates it, so its absence says that no
+ * auth server has used this DATA_DIR yet (`gatehouse doctor` looks before it opens anything).
+ */
+export function authStoreFile(dataDir: string): string {
+  return join(resolve(dataDir), 'auth-server', 'auth.sqlite');
 }
 
 /**
