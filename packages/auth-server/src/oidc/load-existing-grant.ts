@@ -2,7 +2,7 @@ import type { Grant, KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientStore } from '../store/auth-store.js';
 
 /** Every scope a first-party client receives without a consent page. */
-const FIRST_PARTY_SCOPE = 'openid profile email offline_access';
+const FIRST_PARTY_SCOPE = 'openid profile email offline_access roles';
 
 /**
  * oidc-provider's `loadExistingGrant`: the grant already in the session, or, for a first-party client (the

@@ -46,8 +46,13 @@ export function providerConfiguration(input: {
       openid: ['sub', 'amr'],
       profile: ['name', 'preferred_username'],
       email: ['email', 'email_verified'],
+      // Issue 12: what the account may do, a JSON array of strings, only to clients granted the `roles` scope.
+      roles: ['roles'],
     },
-    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],
+    // The claims of every granted scope go in the ID token as well as userinfo (oidc-provider's default keeps
+    // them to userinfo in the code flow): a relying party gets `roles` from the token it already validates.
+    conformIdTokenClaims: false,
     responseTypes: ['code'],
     pkce: { required: () => true },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],

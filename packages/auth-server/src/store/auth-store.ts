@@ -16,6 +16,8 @@ export interface UserRecord {
   readonly totpSecret: string | null;
   /** Disabled by an administrator: cannot sign in, and every token and session of it is refused. */
   readonly disabled: boolean;
+  /** What the account may do in applications, released as the `roles` claim to clients granted the `roles` scope. */
+  readonly roles: readonly string[];
   /** Epoch seconds. */
   readonly createdAt: number;
 }
@@ -28,6 +30,7 @@ export interface NewUser {
   readonly name?: string | null;
   readonly passwordHash: string;
   readonly totpSecret?: string | null;
+  readonly roles?: readonly string[];
 }
 
 /**
@@ -69,6 +72,11 @@ export interface UserStore {
   setTotpSecret(username: string, secret: string | null): Promise<boolean>;
   /** Disables (ending every session of the account) or enables the user. False when there is no such user. */
   setDisabled(username: string, disabled: boolean): Promise<boolean>;
+  /**
+   * Replaces the user's roles (already validated, deduplicated). Sessions go on: clients see the new roles in
+   * the next ID token or userinfo answer. False when there is no such user.
+   */
+  setRoles(username: string, roles: readonly string[]): Promise<boolean>;
   /**
    * Records `step` as the last accepted TOTP time step, atomically and only if it is later than the stored
    * one, so each code is accepted once (RFC 6238 5.2). Resolves to false for a replayed or older step.

@@ -153,4 +153,56 @@ describe('gatehouse users', () => {
     expect(again.stderr).toBe('gatehouse users: user "hal" already exists\n');
     expect((await cli.run(['users', 'remove', 'nobody'])).code).toBe(1);
   });
+
+  it('gives roles with users add --role, lists, adds and removes them with users roles', async () => {
+    const added = await cli.run(
+      [
+        'users',
+        'add',
+        'ivy',
+        '--email',
+        'ivy@example.com',
+        '--password-stdin',
+        '--role',
+        'admin',
+        '--role',
+        'ops',
+      ],
+      PASSWORD,
+    );
+    expect(added.code).toBe(0);
+    expect((await cli.run(['users', 'list'])).stdout).toMatch(
+      /^ivy\s+ivy@example\.com\s+no\s+no\s+admin,ops\s/m,
+    );
+    expect(await cli.run(['users', 'roles', 'ivy'])).toMatchObject({
+      code: 0,
+      stdout: 'Roles of ivy: admin, ops\n',
+    });
+    const changed = await cli.run(['users', 'roles', 'ivy', '--add', 'billing:read', '--remove', 'admin']);
+    expect(changed).toMatchObject({ code: 0, stdout: 'Roles of ivy: ops, billing:read\n' });
+    const store = openAuthStore(cli.dataDir);
+    expect((await store.users.findByUsername('ivy'))?.roles).toEqual(['ops', 'billing:read']);
+    await store.close();
+    expect(
+      (await cli.run(['users', 'roles', 'ivy', '--remove', 'ops', '--remove', 'billing:read'])).stdout,
+    ).toBe('ivy has no roles.\n');
+    expect((await cli.run(['users', 'roles', 'nobody'])).code).toBe(1);
+  });
+
+  it('refuses a role that is empty, too long, has a space, a comma or a control character, and too many', async () => {
+    const add = (role: string) =>
+      cli.run(
+        ['users', 'add', 'jo', '--email', 'jo@example.com', '--password-stdin', `--role=${role}`],
+        PASSWORD,
+      );
+    for (const role of ['', 'x'.repeat(65), 'team lead', 'a,b', 'tab\there', 'caf\u00e9']) {
+      const refused = await add(role);
+      expect(refused.code, JSON.stringify(role)).toBe(2);
+      expect(refused.stderr).toMatch(/^gatehouse users: role .* must be 1-64 printable ASCII characters/);
+    }
+    expect((await add('x'.repeat(64))).code).toBe(0);
+    const many = Array.from({ length: 33 }, (_, index) => ['--add', `role-${index}`]).flat();
+    const tooMany = await cli.run(['users', 'roles', 'jo', ...many]);
+    expect(tooMany).toMatchObject({ code: 2, stderr: 'gatehouse users: a user may have at most 32 roles\n' });
+  });
 });

@@ -1,6 +1,7 @@
 import {
   addUser,
   assertTotpSecretAcceptable,
+  changeUserRoles,
   generateTotpSecret,
   removeUser,
   setUserDisabled,
@@ -17,13 +18,15 @@ import { table } from './users-table.js';
 import { printTotp } from './users-totp-print.js';
 
 const STATE = 'Every command works on DATA_DIR (default ./.data), while the server runs too.';
+const ROLES_NOTE =
+  'Roles: 1-64 printable ASCII characters without spaces or commas, at most 32 a user; released as the `roles` claim to clients granted the `roles` scope.';
 const PASSWORD_NOTE =
   'The password is read from standard input, never the command line: printf \'%s\' "$PASSWORD" | …';
 
 const add = subcommand({
   path: 'users add',
   synopsis:
-    '<username> --email <e> --password-stdin [--name <n>] [--email-verified] [--totp-secret <BASE32> | --totp]',
+    '<username> --email <e> --password-stdin [--name <n>] [--email-verified] [--totp-secret <BASE32> | --totp] [--role <r>]…',
   summary: 'add a user of the embedded auth server, its password read from standard input',
   operand: 'username',
   options: {
@@ -37,8 +40,14 @@ const add = subcommand({
       help: 'a second factor with this TOTP secret (at least 160 bits)',
     },
     totp: { type: 'boolean', help: 'a second factor with a new TOTP secret, printed with its QR code' },
+    role: {
+      type: 'string',
+      multiple: true,
+      value: '<r>',
+      help: 'a role (repeatable), released as the roles claim',
+    },
   },
-  notes: [PASSWORD_NOTE, STATE],
+  notes: [PASSWORD_NOTE, ROLES_NOTE, STATE],
   async run(context, { operand: username, values }) {
     const hint = ' (see gatehouse users add --help)';
     if (!values.email) throw usage(`--email is required${hint}`);
@@ -57,6 +66,7 @@ const add = subcommand({
         name: values.name ?? null,
         emailVerified: values['email-verified'] ?? false,
         totpSecret: totpSecret ?? null,
+        roles: values.role ?? [],
       }),
     );
     context.stdout.write(`Added user ${username}${totpSecret ? ' (with TOTP)' : ''}.\n`);
@@ -68,7 +78,7 @@ const add = subcommand({
 const list = subcommand({
   path: 'users list',
   synopsis: '',
-  summary: 'list the users: username, email, name, TOTP, disabled, subject',
+  summary: 'list the users: username, email, name, TOTP, disabled, roles, subject',
   options: {},
   notes: [STATE],
   async run(context) {
@@ -83,9 +93,10 @@ const list = subcommand({
       user.name ?? '',
       user.totpSecret ? 'yes' : 'no',
       user.disabled ? 'yes' : 'no',
+      user.roles.join(','),
       user.id,
     ]);
-    context.stdout.write(table(['USERNAME', 'EMAIL', 'NAME', 'TOTP', 'DISABLED', 'SUB'], rows));
+    context.stdout.write(table(['USERNAME', 'EMAIL', 'NAME', 'TOTP', 'DISABLED', 'ROLES', 'SUB'], rows));
     return 0;
   },
 });
@@ -187,12 +198,38 @@ const enable = subcommand({
   },
 });
 
-/** `gatehouse users add|list|remove|passwd|totp|disable|enable`: the embedded auth server's accounts, in DATA_DIR. */
+const roles = subcommand({
+  path: 'users roles',
+  synopsis: '<username> [--add <r>]… [--remove <r>]…',
+  summary: "list a user's roles, or add and remove some (its sessions go on)",
+  operand: 'username',
+  options: {
+    add: { type: 'string', multiple: true, value: '<r>', help: 'add a role (repeatable)' },
+    remove: { type: 'string', multiple: true, value: '<r>', help: 'remove a role (repeatable)' },
+  },
+  notes: [ROLES_NOTE, 'Applications see the change at the next sign-in or token refresh.', STATE],
+  async run(context, { operand: username, values }) {
+    const change = { add: values.add ?? [], remove: values.remove ?? [] };
+    const changing = change.add.length > 0 || change.remove.length > 0;
+    const result = await withAuthStore(context, async (store) => {
+      if (changing) return changeUserRoles(store, username, change);
+      const user = await store.users.findByUsername(username);
+      if (!user) throw new CliError('ERR_CLI_FAILED', `no user "${username}"`);
+      return user.roles;
+    });
+    context.stdout.write(
+      result.length === 0 ? `${username} has no roles.\n` : `Roles of ${username}: ${result.join(', ')}\n`,
+    );
+    return 0;
+  },
+});
+
+/** `gatehouse users add|list|remove|passwd|totp|disable|enable|roles`: the embedded auth server's accounts, in DATA_DIR. */
 export const runUsers: RunCommand = (context) =>
   runSubcommands(context, {
     name: 'users',
     summary: "the embedded auth server's users",
-    subcommands: [add, list, remove, passwd, totp, disable, enable],
+    subcommands: [add, list, remove, passwd, totp, disable, enable, roles],
     notes: [STATE],
   });
 

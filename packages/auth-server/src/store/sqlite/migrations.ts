@@ -87,4 +87,6 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   // `gatehouse users disable|enable`: a disabled account cannot sign in and has no session.
   'ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;',
+  // `gatehouse users add --role`, `users roles`: released as the `roles` claim (a JSON array of strings).
+  "ALTER TABLE users ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';",
 ];

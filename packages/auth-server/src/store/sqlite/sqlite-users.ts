@@ -14,6 +14,7 @@ interface UserRow {
   password_hash: string;
   totp_secret_sealed: string | null;
   disabled: number;
+  roles: string;
   created_at: number;
 }
 
@@ -32,6 +33,7 @@ export class SqliteUserStore implements UserStore {
   readonly #acceptStep;
   readonly #clearSecondFactor;
   readonly #setDisabled;
+  readonly #setRoles;
   readonly #transaction;
   readonly #sessions: SqliteAccountSessions;
 
@@ -41,8 +43,8 @@ export class SqliteUserStore implements UserStore {
     this.#transaction = <T>(run: () => T): T => db.transaction(run)();
     this.#now = now;
     this.#insert = db.prepare(
-      `INSERT INTO users (id, username, email, email_verified, name, password_hash, totp_secret_sealed, created_at)
-       VALUES (@id, @username, @email, @email_verified, @name, @password_hash, @totp_secret_sealed, @created_at)`,
+      `INSERT INTO users (id, username, email, email_verified, name, password_hash, totp_secret_sealed, roles, created_at)
+       VALUES (@id, @username, @email, @email_verified, @name, @password_hash, @totp_secret_sealed, @roles, @created_at)`,
     );
     this.#byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
     this.#byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
@@ -58,6 +60,7 @@ export class SqliteUserStore implements UserStore {
     );
     this.#clearSecondFactor = db.prepare<[string]>(CLEAR_SECOND_FACTOR_FAILURES);
     this.#setDisabled = db.prepare<[number, string]>('UPDATE users SET disabled = ? WHERE id = ?');
+    this.#setRoles = db.prepare<[string, string]>('UPDATE users SET roles = ? WHERE username = ?');
   }
 
   async create(user: NewUser): Promise<UserRecord> {
@@ -71,6 +74,7 @@ export class SqliteUserStore implements UserStore {
         name: user.name ?? null,
         password_hash: user.passwordHash,
         totp_secret_sealed: user.totpSecret ? this.#box.seal(user.totpSecret, totpContext(id)) : null,
+        roles: JSON.stringify(user.roles ?? []),
         created_at: this.#now(),
       });
     } catch (error) {
@@ -142,6 +146,10 @@ export class SqliteUserStore implements UserStore {
     });
   }
 
+  async setRoles(username: string, roles: readonly string[]): Promise<boolean> {
+    return this.#setRoles.run(JSON.stringify(roles), username).changes === 1;
+  }
+
   async acceptTotpStep(userId: string, step: number): Promise<boolean> {
     return this.#acceptStep.run(step, userId, step).changes === 1;
   }
@@ -158,6 +166,7 @@ export class SqliteUserStore implements UserStore {
       name: row.name,
       passwordHash: row.password_hash,
       disabled: row.disabled === 1,
+      roles: parseRoles(row.roles),
       // Opened on first read only: userinfo and token requests look users up by id and never need it.
       get totpSecret(): string | null {
         totpSecret ??= row.totp_secret_sealed ? box.open(row.totp_secret_sealed, totpContext(row.id)) : null;
@@ -166,6 +175,12 @@ export class SqliteUserStore implements UserStore {
       createdAt: row.created_at,
     };
   }
+}
+
+/** The stored JSON array of roles; anything else (never written by this store) reads as none. */
+function parseRoles(text: string): string[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value.filter((role): role is string => typeof role === 'string') : [];
 }
 
 function totpContext(userId: string): string {
