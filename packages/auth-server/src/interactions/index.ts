@@ -1,4 +1,7 @@
 import type { Context, Next } from 'koa';
+import { passkeyFactor } from '../factors/passkey-factor.js';
+import { recoveryCodeFactor } from '../factors/recovery-code-factor.js';
+import { totpFactor } from '../factors/totp-factor.js';
 import { FormBodyError } from '../http/read-form-body.js';
 import { INTERACTION_PATH } from '../oidc/provider-configuration.js';
 import { errorPage } from '../pages/error-page.js';
@@ -9,17 +12,22 @@ import type { InteractionStep } from './interaction-step.js';
 import { showInteraction } from './show-interaction.js';
 import { submitConsent } from './submit-consent.js';
 import { submitLogin } from './submit-login.js';
-import { submitTotp } from './submit-totp.js';
+import { submitPasswordless } from './submit-passwordless.js';
+import { secondFactorStep } from './submit-second-factor.js';
 
 /**
- * The sign-in pipeline, in order: show the current page, then password, second factor (only for users who
- * have one), consent (third-party clients only; first-party ones get their grant in loadExistingGrant), or
- * abort. oidc-provider resumes the authorization request once a step finishes the interaction.
+ * The sign-in pipeline, in order: show the current page, then the password or a passkey alone, a second factor
+ * after the password (only for users who have one: TOTP, a passkey, or a recovery code in their place), consent
+ * (third-party clients only; first-party ones get their grant in loadExistingGrant), or abort. oidc-provider
+ * resumes the authorization request once a step finishes the interaction.
  */
 export const INTERACTION_STEPS: readonly InteractionStep[] = [
   showInteraction,
   submitLogin,
-  submitTotp,
+  submitPasswordless,
+  secondFactorStep(totpFactor),
+  secondFactorStep(passkeyFactor),
+  secondFactorStep(recoveryCodeFactor),
   submitConsent,
   abortInteraction,
 ];

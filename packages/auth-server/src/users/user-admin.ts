@@ -145,7 +145,8 @@ export async function setUserTotpSecret(
   secret: string | null,
 ): Promise<void> {
   if (secret !== null) assertTotpSecretAcceptable(secret);
-  if (!(await store.users.setTotpSecret(username, secret))) {
+  const user = await store.users.findByUsername(username);
+  if (!user || !(await store.authenticators.setTotpSecret(user.id, secret))) {
     throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
   }
 }

@@ -37,9 +37,10 @@ describe('gatehouse users', () => {
     const enabled = await cli.run(['users', 'totp', 'dana', '--enable']);
     expect(enabled.code).toBe(0);
     expect(enabled.stdout).toMatch(/otpauth:\/\/totp\/Gatehouse:dana\?/);
-    expect((await store.users.findByUsername('dana'))?.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
+    const dana = String((await store.users.findByUsername('dana'))?.id);
+    expect(await store.authenticators.totpSecret(dana)).toMatch(/^[A-Z2-7]{32}$/);
     expect((await cli.run(['users', 'totp', 'dana', '--disable'])).code).toBe(0);
-    expect((await store.users.findByUsername('dana'))?.totpSecret).toBeNull();
+    expect(await store.authenticators.totpSecret(dana)).toBeNull();
     expect((await cli.run(['users', 'disable', 'dana'])).code).toBe(0);
     expect((await store.users.findByUsername('dana'))?.disabled).toBe(true);
     expect((await cli.run(['users', 'list'])).stdout).toMatch(/dana\s+dana@example\.com\s+Dana\s+no\s+yes/);
@@ -64,7 +65,8 @@ describe('gatehouse users', () => {
     expect(result.stdout).toContain(`secret=${secret}`);
     expect(result.stdout).toMatch(/[▀▄█]/);
     const store = openAuthStore(cli.dataDir);
-    expect((await store.users.findByUsername('erin'))?.totpSecret).toBe(secret);
+    const erin = String((await store.users.findByUsername('erin'))?.id);
+    expect(await store.authenticators.totpSecret(erin)).toBe(secret);
     await store.close();
   });
 

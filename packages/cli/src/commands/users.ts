@@ -82,7 +82,14 @@ const list = subcommand({
   options: {},
   notes: [STATE],
   async run(context) {
-    const users = await withAuthStore(context, (store) => store.users.list());
+    const users = await withAuthStore(context, async (store) =>
+      Promise.all(
+        (await store.users.list()).map(async (user) => ({
+          ...user,
+          factors: await store.authenticators.summary(user.id),
+        })),
+      ),
+    );
     if (users.length === 0) {
       context.stdout.write('No users.\n');
       return 0;
@@ -91,7 +98,7 @@ const list = subcommand({
       user.username,
       user.email,
       user.name ?? '',
-      user.totpSecret ? 'yes' : 'no',
+      user.factors.totp ? 'yes' : 'no',
       user.disabled ? 'yes' : 'no',
       user.roles.join(','),
       user.id,
