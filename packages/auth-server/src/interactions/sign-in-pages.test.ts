@@ -55,7 +55,9 @@ describe('sign-in pages', () => {
       expect(script.status).toBe(200);
       expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
       // Nothing loaded from anywhere (the bundle's one URL is a documentation link in a console warning).
-      expect(await script.text()).not.toMatch(/\bimport\s*\(|importScripts|\bfetch\s*\(|XMLHttpRequest|\.src\s*=/);
+      expect(await script.text()).not.toMatch(
+        /\bimport\s*\(|importScripts|\bfetch\s*\(|XMLHttpRequest|\.src\s*=/,
+      );
     }
     expect(html).toContain(`href="${STYLESHEET_PATH}"`);
     const css = await fetch(new URL(STYLESHEET_PATH, auth.issuer));

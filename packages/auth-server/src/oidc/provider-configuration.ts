@@ -40,8 +40,9 @@ export function providerConfiguration(input: {
     cookies: { keys: input.cookieKeys },
     findAccount: createFindAccount(store.users),
     loadExistingGrant: createLoadExistingGrant(store.clients),
-    // OIDC Core 2: `amr` (RFC 8176: "pwd", "otp", "hwk"/"swk", "mfa") goes in every ID token with the openid scope; oidc-provider
-    // adds it only for claims listed under a granted scope. acr/auth_time/sid/iss as oidc-provider's defaults.
+    // OIDC Core 2: `amr` (RFC 8176: "pwd", "otp", "hwk"/"swk", "mfa") and `acr` ("phr" after a passkey) go in
+    // every ID token with the openid scope; oidc-provider adds them only for claims listed under a granted scope.
+    // auth_time/sid/iss as oidc-provider's defaults.
     // OpenID EAP ACR Values: `phr` (phishing-resistant: a passkey was used), set at sign-in
     // (interactions/complete-sign-in.ts) and asked for with acr_values (docs/security.md 46).
     acrValues: [PHISHING_RESISTANT_ACR],
@@ -50,7 +51,7 @@ export function providerConfiguration(input: {
       auth_time: null,
       sid: null,
       iss: null,
-      openid: ['sub', 'amr'],
+      openid: ['sub', 'amr', 'acr'],
       profile: ['name', 'preferred_username'],
       email: ['email', 'email_verified'],
       // Issue 12: what the account may do, a JSON array of strings, only to clients granted the `roles` scope.
