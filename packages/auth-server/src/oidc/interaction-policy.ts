@@ -18,6 +18,7 @@ export function interactionPolicyFor(
       new policyModule.Check(
         'phishing_resistant_required',
         'a phishing-resistant sign-in (a passkey) is required',
+        'login_required',
         (ctx) =>
           phishingResistantRequested(ctx.oidc.params ?? {}) &&
           ctx.oidc.session?.acr !== PHISHING_RESISTANT_ACR
