@@ -35,7 +35,7 @@
     const button = form.querySelector('[data-passkey-start]');
     const optionsJSON = JSON.parse(form.dataset.options);
     const register = form.dataset.passkey === 'register';
-    if (!webauthn || !webauthn.browserSupportsWebAuthn()) {
+    if (!webauthn?.browserSupportsWebAuthn()) {
       button.disabled = true;
       showError(form, 'This browser cannot use passkeys.');
       continue;

@@ -48,6 +48,8 @@ export async function completeSignIn(
     {
       login: {
         accountId: user.id,
+        // The sign-in's time by this server's clock (oidc-provider's own otherwise): `/account` asks how recent.
+        ts: now,
         amr,
         ...(methods.phishingResistant ? { acr: PHISHING_RESISTANT_ACR } : {}),
         remember: true,

@@ -4,7 +4,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formAction, TestBrowser } from '../testing/browser.js';
 import { enrolPasskey, type PasskeyFormOnPage, passkeyFormOf, postPasskey } from '../testing/passkeys.js';
-import { authorizeUrl, openInteraction, pkcePair, startLogin } from '../testing/sign-in.js';
+import { authorizeUrl, openInteraction, pkcePair } from '../testing/sign-in.js';
 import { SoftAuthenticator } from '../testing/soft-authenticator.js';
 import {
   REDIRECT_URI,

@@ -78,7 +78,9 @@ describe('acr_values=phr', () => {
     );
     const answer = new URL(silent.url);
     expect(`${answer.origin}${answer.pathname}`).toBe(REDIRECT_URI);
-    expect(answer.searchParams.get('error'), answer.searchParams.get('error_description') ?? '').toBe('login_required');
+    expect(answer.searchParams.get('error'), answer.searchParams.get('error_description') ?? '').toBe(
+      'login_required',
+    );
     expect(answer.searchParams.has('code')).toBe(false);
     const page = await openInteraction(browser, strictUrl(pkcePair().challenge), auth.issuer);
     expect(page.html).toContain('<h1>Sign in with a passkey</h1>');

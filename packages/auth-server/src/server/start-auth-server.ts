@@ -7,6 +7,7 @@ import {
   startExpirySweeper,
 } from '@gatehouse/common';
 import type Provider from 'oidc-provider';
+import { accountRoutes } from '../account/account-routes.js';
 import { startBackchannelDelivery } from '../backchannel/deliver-backchannel-logouts.js';
 import { type AuthServerConfig, issuerFor } from '../config/load-auth-server-config.js';
 import { discoveryCacheControl } from '../http/discovery-cache-control.js';
@@ -77,6 +78,10 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   const cookieKeys = [await store.secrets.getOrCreate('cookie-key', () => randomToken(32))];
   // Its own key, not the cookie key: an oidc-provider cookie signature can never pass for a device cookie's MAC.
   const deviceCookieKey = await store.secrets.getOrCreate('device-cookie-key', () => randomToken(32));
+  const accountKeys = {
+    csrf: await store.secrets.getOrCreate('account-form-key', () => randomToken(32)),
+    totpProof: await store.secrets.getOrCreate('account-totp-proof-key', () => randomToken(32)),
+  };
 
   let provider: Provider | undefined;
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -138,6 +143,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     next.use(landingAndNotFound);
     next.use(staticAssets);
     next.use(interactionRoutes(deps));
+    next.use(accountRoutes(deps, accountKeys, issuer));
     next.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
     // A sign-out's back-channel logouts (oidc-provider sends them itself): each outcome, never the token.
     next.on('backchannel.success', (_ctx, client, accountId) =>
