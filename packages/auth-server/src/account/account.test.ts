@@ -58,7 +58,10 @@ describe('/account', () => {
         const form = passkeyFormOf(html, followed.url);
         response = await postPasskey(browser, form, credentials.authenticator.authenticate(form.options));
       } else if (html.includes('name="password"')) {
-        response = await browser.post(formAction(html, followed.url), credentials);
+        response = await browser.post(formAction(html, followed.url), {
+          username: credentials.username,
+          password: credentials.password,
+        });
       } else if (html.includes('name="code"') && credentials.totpSecret) {
         response = await browser.post(formAction(html, followed.url), {
           code: totpCode(credentials.totpSecret, now),

@@ -1,6 +1,7 @@
 import { AuthServerError } from '../errors/auth-server-error.js';
 import { argon2idHasher, MAX_PASSWORD_LENGTH, type PasswordHasher } from '../passwords/password-hasher.js';
-import type { AuthStore, UserRecord } from '../store/auth-store.js';
+import { createRecoveryCodes } from '../recovery/recovery-codes.js';
+import type { AuthStore, PasskeyRecord, UserRecord } from '../store/auth-store.js';
 import { isValidTotpSecret } from '../totp/totp.js';
 
 /** Usernames: 1–64 of letters, digits, `.`, `_`, `-`, `@` (no spaces, nothing that needs escaping in a URI). */
@@ -181,4 +182,33 @@ export async function changeUserRoles(
     throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
   }
   return roles;
+}
+
+/** A user's passkeys, for `gatehouse users passkeys`. Throws `ERR_USER_NOT_FOUND`. */
+export async function listUserPasskeys(store: AuthStore, username: string): Promise<PasskeyRecord[]> {
+  const user = await store.users.findByUsername(username);
+  if (!user) throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
+  return store.authenticators.listPasskeys(user.id);
+}
+
+/**
+ * Removes one of a user's passkeys (a lost device): from then on it signs in nowhere. Sessions go on. Throws
+ * `ERR_USER_NOT_FOUND` for a missing user or a passkey the user does not have.
+ */
+export async function removeUserPasskey(store: AuthStore, username: string, id: string): Promise<void> {
+  const user = await store.users.findByUsername(username);
+  if (!user) throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
+  if (!(await store.authenticators.removePasskey(user.id, id))) {
+    throw new AuthServerError('ERR_USER_NOT_FOUND', `${username} has no passkey "${id}"`);
+  }
+}
+
+/**
+ * Makes a new set of recovery codes for a user (voiding the old ones) and returns them, for an operator to hand
+ * over: the only time they exist in clear. Throws `ERR_USER_NOT_FOUND`.
+ */
+export async function createUserRecoveryCodes(store: AuthStore, username: string): Promise<string[]> {
+  const user = await store.users.findByUsername(username);
+  if (!user) throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
+  return createRecoveryCodes(store, user.id, Math.floor(Date.now() / 1000));
 }

@@ -207,4 +207,52 @@ describe('gatehouse users', () => {
     const tooMany = await cli.run(['users', 'roles', 'jo', ...many]);
     expect(tooMany).toMatchObject({ code: 2, stderr: 'gatehouse users: a user may have at most 32 roles\n' });
   });
+
+  it('lists a user’s passkeys and removes one with users passkeys; makes recovery codes with users recovery-codes', async () => {
+    expect(
+      (await cli.run(['users', 'add', 'kim', '--email', 'kim@example.com', '--password-stdin'], PASSWORD))
+        .code,
+    ).toBe(0);
+    expect(await cli.run(['users', 'passkeys', 'kim'])).toMatchObject({
+      code: 0,
+      stdout: 'kim has no passkeys.\n',
+    });
+    const store = openAuthStore(cli.dataDir);
+    const kim = String((await store.users.findByUsername('kim'))?.id);
+    const passkey = {
+      userId: kim,
+      publicKey: new Uint8Array([1, 2, 3]),
+      counter: 0,
+      transports: ['internal'],
+      backupEligible: true,
+      backedUp: true,
+      aaguid: '00000000-0000-0000-0000-000000000000',
+    };
+    await store.authenticators.addPasskey({ ...passkey, id: 'cred-laptop', name: 'Laptop' }, 1_800_000_000);
+    await store.authenticators.addPasskey({ ...passkey, id: 'cred-phone', name: 'Phone' }, 1_800_000_060);
+    const listed = await cli.run(['users', 'passkeys', 'kim']);
+    expect(listed.stdout).toMatch(/^ID\s+NAME\s+CREATED \(UTC\)\s+LAST USED \(UTC\)\s+SYNCED\n/);
+    expect(listed.stdout).toMatch(/cred-laptop\s+Laptop\s+2027-01-15 08:00\s+never\s+yes/);
+    expect(listed.stdout).toContain('cred-phone');
+    expect(await cli.run(['users', 'passkeys', 'kim', '--remove', 'cred-laptop'])).toMatchObject({
+      code: 0,
+      stdout: 'Removed passkey cred-laptop of kim.\n',
+    });
+    expect((await store.authenticators.listPasskeys(kim)).map((each) => each.id)).toEqual(['cred-phone']);
+    expect((await cli.run(['users', 'passkeys', 'kim', '--remove', 'cred-laptop'])).code).toBe(1);
+    expect((await cli.run(['users', 'passkeys', 'nobody'])).code).toBe(1);
+
+    const made = await cli.run(['users', 'recovery-codes', 'kim']);
+    expect(made.code).toBe(0);
+    const codes = made.stdout
+      .split('\n')
+      .filter((line) => /^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/.test(line));
+    expect(codes).toHaveLength(10);
+    expect((await store.authenticators.summary(kim)).recoveryCodes).toBe(10);
+    const again = await cli.run(['users', 'recovery-codes', 'kim']);
+    expect(again.stdout).not.toContain(String(codes[0]));
+    expect((await store.authenticators.summary(kim)).recoveryCodes).toBe(10);
+    expect((await cli.run(['users', 'recovery-codes', 'nobody'])).code).toBe(1);
+    await store.close();
+  });
 });

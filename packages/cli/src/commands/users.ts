@@ -2,8 +2,11 @@ import {
   addUser,
   assertTotpSecretAcceptable,
   changeUserRoles,
+  createUserRecoveryCodes,
   generateTotpSecret,
+  listUserPasskeys,
   removeUser,
+  removeUserPasskey,
   setUserDisabled,
   setUserPassword,
   setUserTotpSecret,
@@ -231,12 +234,70 @@ const roles = subcommand({
   },
 });
 
-/** `gatehouse users add|list|remove|passwd|totp|disable|enable|roles`: the embedded auth server's accounts, in DATA_DIR. */
+const passkeys = subcommand({
+  path: 'users passkeys',
+  synopsis: '<username> [--remove <id>]',
+  summary: "list a user's passkeys (id, name, created, last used), or remove one",
+  operand: 'username',
+  options: {
+    remove: {
+      type: 'string',
+      value: '<id>',
+      help: 'remove the passkey with this id (a lost device); it signs in nowhere after',
+    },
+  },
+  notes: ["Passkeys are added by their owner, on the auth server's /account page.", STATE],
+  async run(context, { operand: username, values }) {
+    if (values.remove !== undefined) {
+      const id = values.remove;
+      await withAuthStore(context, (store) => removeUserPasskey(store, username, id));
+      context.stdout.write(`Removed passkey ${id} of ${username}.\n`);
+      return 0;
+    }
+    const list = await withAuthStore(context, (store) => listUserPasskeys(store, username));
+    if (list.length === 0) {
+      context.stdout.write(`${username} has no passkeys.\n`);
+      return 0;
+    }
+    const time = (seconds: number | null) =>
+      seconds === null ? 'never' : new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
+    const rows = list.map((passkey) => [
+      passkey.id,
+      passkey.name,
+      time(passkey.createdAt),
+      time(passkey.lastUsedAt),
+      passkey.backupEligible ? 'yes' : 'no',
+    ]);
+    context.stdout.write(table(['ID', 'NAME', 'CREATED (UTC)', 'LAST USED (UTC)', 'SYNCED'], rows));
+    return 0;
+  },
+});
+
+const recoveryCodes = subcommand({
+  path: 'users recovery-codes',
+  synopsis: '<username>',
+  summary: 'make a new set of ten recovery codes for a user (voiding the old ones) and print them',
+  operand: 'username',
+  options: {},
+  notes: [
+    'Each code signs in once, in place of the second factor. They are printed only now (stored hashed): hand them over safely.',
+    STATE,
+  ],
+  async run(context, { operand: username }) {
+    const codes = await withAuthStore(context, (store) => createUserRecoveryCodes(store, username));
+    context.stdout.write(
+      `Recovery codes for ${username} (each works once; the old ones no longer do):\n${codes.join('\n')}\n`,
+    );
+    return 0;
+  },
+});
+
+/** `gatehouse users add|list|remove|passwd|totp|disable|enable|roles|passkeys|recovery-codes`: the embedded auth server's accounts, in DATA_DIR. */
 export const runUsers: RunCommand = (context) =>
   runSubcommands(context, {
     name: 'users',
     summary: "the embedded auth server's users",
-    subcommands: [add, list, remove, passwd, totp, disable, enable, roles],
+    subcommands: [add, list, remove, passwd, totp, disable, enable, roles, passkeys, recoveryCodes],
     notes: [STATE],
   });
 
