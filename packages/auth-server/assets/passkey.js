@@ -26,7 +26,12 @@
     return 'Your browser could not use a passkey here.';
   };
 
+  // Once per page: a second answer (the autofill request and the button's, both resolved) would post a spent
+  // challenge and turn a sign-in into a refusal.
+  let submitted = false;
   const submitWith = (form, credential) => {
+    if (submitted) return;
+    submitted = true;
     form.querySelector('input[name="response"]').value = JSON.stringify(credential);
     form.submit();
   };
@@ -42,12 +47,15 @@
     }
     button.addEventListener('click', async () => {
       if (register && !form.reportValidity()) return;
+      // Said to assistive technology (and waited on by the browser tests) while the browser asks the person.
+      button.setAttribute('aria-busy', 'true');
       try {
         const credential = register
           ? await webauthn.startRegistration({ optionsJSON })
           : await webauthn.startAuthentication({ optionsJSON });
         submitWith(form, credential);
       } catch (error) {
+        button.removeAttribute('aria-busy');
         showError(form, explain(error));
       }
     });

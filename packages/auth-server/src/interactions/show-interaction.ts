@@ -72,6 +72,8 @@ export const showInteraction: InteractionStep = {
         : loginPage({
             action: interactionUrl(uid, 'login'),
             passkey,
+            // Not after a refused passkey: autofill would offer (and a browser might send) the same one again.
+            autofill: errorCode !== 'passkey',
             clientName,
             username:
               readUsername(interaction.result) ??

@@ -9,6 +9,8 @@ import { PASSKEY_SCRIPTS, passkeyForm } from './passkey-form.js';
 export function loginPage(input: {
   action: string;
   passkey: { action: string; options: Readonly<Record<string, unknown>> };
+  /** Start passkey autofill in the username field (conditional mediation). */
+  autofill: boolean;
   clientName: string;
   username?: string | undefined;
   error?: string | undefined;
@@ -32,7 +34,7 @@ ${renderAlert(input.error)}
 <button type="submit">Sign in</button>
 </form>
 <div class="alternative">
-${passkeyForm({ ...input.passkey, ceremony: 'authenticate', button: 'Sign in with a passkey', secondary: true, autofill: true })}
+${passkeyForm({ ...input.passkey, ceremony: 'authenticate', button: 'Sign in with a passkey', secondary: true, autofill: input.autofill })}
 </div>`,
   });
 }
