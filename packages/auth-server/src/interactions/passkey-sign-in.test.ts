@@ -133,8 +133,8 @@ describe('passkey sign-in', () => {
   it('refuses a challenge used once already, even by a refused attempt', async () => {
     const { browser, form } = await signInPage();
     const first = await postPasskey(browser, form, pia.authenticate(form.options, { userVerified: false }));
-    await expectRefusedOnPage(browser, first);
-    // The same challenge, now signed properly: spent.
+    expect(first.headers.get('location')).toMatch(/\?error=passkey$/);
+    // The same challenge, now signed properly, before any page could make a new one: spent.
     const again = await postPasskey(browser, form, pia.authenticate(form.options));
     await expectRefusedOnPage(browser, again);
   });
@@ -146,8 +146,9 @@ describe('passkey sign-in', () => {
   });
 
   it('refuses the challenge of another interaction', async () => {
-    const victim = await signInPage();
+    // The attacker's page first: the victim's challenge is the newest one the server made.
     const attacker = await signInPage();
+    const victim = await signInPage();
     // Signed over the victim's challenge, posted in the attacker's own interaction.
     const assertion = pia.authenticate(victim.form.options);
     await expectRefusedOnPage(
