@@ -117,17 +117,24 @@ describe('passkey sign-in', () => {
   });
 
   it('refuses an assertion made for another origin or another RP ID', async () => {
+    lines.length = 0;
+    const challenges: string[] = [];
     for (const overrides of [
       { origin: 'http://evil.example' },
       { origin: 'http://localhost:1' },
       { rpId: 'evil.example' },
     ]) {
       const { browser, form } = await signInPage();
+      challenges.push(form.options.challenge);
       await expectRefusedOnPage(
         browser,
         await postPasskey(browser, form, pia.authenticate(form.options, overrides)),
       );
     }
+    // docs/security.md 48: the log names the failed check, never the challenge or the origin the browser sent.
+    expect(lines.join('')).toContain('"event":"passkey_refused"');
+    for (const challenge of challenges) expect(lines.join('')).not.toContain(challenge);
+    expect(lines.join('')).not.toContain('evil.example');
   });
 
   it('refuses a challenge used once already, even by a refused attempt', async () => {
@@ -204,6 +211,8 @@ describe('passkey sign-in', () => {
       await postPasskey(clone.browser, clone.form, pia.authenticate(clone.form.options, { counter: stored })),
     );
     expect(lines.join('')).toContain('"event":"passkey_counter_regressed"');
+    // docs/security.md 48: the log names the check, never the challenge it was about.
+    expect(lines.join('')).not.toContain(clone.form.options.challenge);
     // The genuine authenticator, counting on, still signs in.
     const genuine = await signInPage();
     expect(

@@ -111,7 +111,7 @@ export async function verifyAssertion(
       },
     };
   } catch (error) {
-    const detail = error instanceof Error ? error.message.slice(0, 200) : 'verification failed';
+    const detail = describe(error);
     return { ok: false, failure: /counter value/i.test(detail) ? 'counter_regressed' : 'invalid', detail };
   }
 }
@@ -155,6 +155,15 @@ export async function verifyRegistration(
       detail: error instanceof Error ? error.message.slice(0, 200) : 'failed',
     };
   }
+}
+
+/**
+ * The library's reason, for the log, without the values it quotes (a challenge, an origin the browser sent):
+ * the log says which check failed, never a nonce (docs/security.md 48) or attacker-chosen text.
+ */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : 'verification failed';
+  return message.replace(/"[^"]*"/g, '"…"').slice(0, 200);
 }
 
 const TRANSPORTS = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
