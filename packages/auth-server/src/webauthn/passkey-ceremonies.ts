@@ -1,13 +1,10 @@
-import {
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import { randomBytes } from 'node:crypto';
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransportFuture,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { NewPasskey, PasskeyRecord } from '../store/auth-store.js';
 import type { RelyingParty } from './relying-party.js';
@@ -18,32 +15,45 @@ export const CHALLENGE_SECONDS = 300;
 /** COSE algorithms accepted: ES256 (every platform authenticator), RS256 (Windows Hello), EdDSA. */
 const ALGORITHMS = [-7, -257, -8];
 
-/** Options for `navigator.credentials.get`: user verification required; `allow` lists the account's passkeys (none: discoverable). */
-export function authenticationOptions(
+/**
+ * `@simplewebauthn/server`, loaded on the first ceremony that needs it (with its ASN.1 and X.509 libraries, a few
+ * MB of memory): a server whose users have no passkeys never pays for it.
+ */
+const library = () => import('@simplewebauthn/server');
+
+/**
+ * Options for `navigator.credentials.get`, made here: every sign-in page carries them, and they are a random
+ * challenge and a few fields (WebAuthn Level 3, 5.5). User verification required; `allow` lists the account's
+ * passkeys, none for a discoverable credential.
+ */
+export async function authenticationOptions(
   rp: RelyingParty,
   allow: readonly PasskeyRecord[] | undefined,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  return generateAuthenticationOptions({
-    rpID: rp.id,
-    userVerification: 'required',
+  return {
+    challenge: randomBytes(32).toString('base64url'),
     timeout: CHALLENGE_SECONDS * 1000,
+    rpId: rp.id,
+    userVerification: 'required',
     ...(allow === undefined
       ? {}
       : {
           allowCredentials: allow.map((passkey) => ({
             id: passkey.id,
+            type: 'public-key' as const,
             transports: transportsOf(passkey.transports),
           })),
         }),
-  });
+  };
 }
 
 /** Options for `navigator.credentials.create`: a discoverable credential, user verification required, no attestation. */
-export function registrationOptions(
+export async function registrationOptions(
   rp: RelyingParty,
   user: { readonly id: string; readonly username: string; readonly name: string | null },
   existing: readonly PasskeyRecord[],
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const { generateRegistrationOptions } = await library();
   return generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -87,6 +97,7 @@ export async function verifyAssertion(
   challenge: string,
   passkey: PasskeyRecord,
 ): Promise<{ ok: true; value: VerifiedAssertion } | { ok: false; failure: CeremonyFailure; detail: string }> {
+  const { verifyAuthenticationResponse } = await library();
   try {
     const result = await verifyAuthenticationResponse({
       response,
@@ -123,6 +134,7 @@ export async function verifyRegistration(
   challenge: string,
   owner: { readonly userId: string; readonly name: string },
 ): Promise<{ ok: true; value: NewPasskey } | { ok: false; failure: CeremonyFailure; detail: string }> {
+  const { verifyRegistrationResponse } = await library();
   try {
     const result = await verifyRegistrationResponse({
       response,
