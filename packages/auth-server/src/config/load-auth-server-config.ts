@@ -26,6 +26,17 @@ const schema = z.object({
     .refine((value) => !/[?#]/.test(value), 'must not carry a query or fragment')
     .optional(),
   AUTH_TRUST_PROXY: trustProxySetting,
+  AUTH_RP_ID: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'must be a lower-case host name, without scheme or port')
+    .optional(),
+  AUTH_ORIGIN: z
+    .url({ protocol: /^https?$/ })
+    .refine(
+      (value) => new URL(value).origin === value.replace(/\/$/, ''),
+      'must be an origin: scheme, host, port',
+    )
+    .optional(),
   AUTH_ID_TOKEN_ALG: z.enum(SIGNING_ALGORITHMS).default('RS256'),
   AUTH_ACCESS_TOKEN_TTL: seconds(600),
   AUTH_ID_TOKEN_TTL: seconds(600),
@@ -59,6 +70,11 @@ export interface AuthServerConfig {
    * last X-Forwarded-For entry): none, every peer, or listed peers (docs/security.md 37).
    */
   readonly trustProxy: TrustedProxies;
+  /**
+   * Passkeys (WebAuthn): the relying party id (`AUTH_RP_ID`) and the origin the pages run at (`AUTH_ORIGIN`);
+   * each defaults to the issuer's host name and origin, once the issuer is known.
+   */
+  readonly webauthn: { readonly rpId: string | undefined; readonly origin: string | undefined };
   readonly idTokenSigningAlg: SigningAlgorithm;
   readonly ttl: {
     readonly accessToken: number;
@@ -82,7 +98,7 @@ export interface AuthServerConfig {
 
 /**
  * Reads the auth server's environment: `AUTH_PORT` (4000), `AUTH_HOST` (localhost), `AUTH_ISSUER`,
- * `AUTH_TRUST_PROXY` (false), `AUTH_ID_TOKEN_ALG` (RS256), `AUTH_ACCESS_TOKEN_TTL` (600),
+ * `AUTH_TRUST_PROXY` (false), `AUTH_RP_ID` and `AUTH_ORIGIN` (the issuer's), `AUTH_ID_TOKEN_ALG` (RS256), `AUTH_ACCESS_TOKEN_TTL` (600),
  * `AUTH_ID_TOKEN_TTL` (600), `AUTH_REFRESH_TOKEN_TTL` (14 days), `AUTH_SESSION_TTL` (14 days),
  * `AUTH_CODE_TTL` (60), `AUTH_INTERACTION_TTL` (600), `RATE_LIMIT_PER_MINUTE` (60), `DATA_DIR` (.data),
  * `NODE_ENV`, `LOG_LEVEL` (info), `AUTH_MAX_CONNECTIONS` (from the descriptor limit),
@@ -96,6 +112,7 @@ export function loadAuthServerConfig(env: Readonly<Record<string, string | undef
     host: parsed.AUTH_HOST,
     issuer: parsed.AUTH_ISSUER?.replace(/\/$/, ''),
     trustProxy: parsed.AUTH_TRUST_PROXY,
+    webauthn: { rpId: parsed.AUTH_RP_ID, origin: parsed.AUTH_ORIGIN?.replace(/\/$/, '') },
     idTokenSigningAlg: parsed.AUTH_ID_TOKEN_ALG,
     ttl: {
       accessToken: parsed.AUTH_ACCESS_TOKEN_TTL,

@@ -10,6 +10,7 @@ import {
 } from '@gatehouse/common';
 import type Koa from 'koa';
 import type Provider from 'oidc-provider';
+import { accountRoutes } from '../account/account-routes.js';
 import { startBackchannelDelivery } from '../backchannel/deliver-backchannel-logouts.js';
 import { type AuthServerConfig, issuerFor } from '../config/load-auth-server-config.js';
 import { discoveryCacheControl } from '../http/discovery-cache-control.js';
@@ -18,6 +19,7 @@ import { logRequestErrors } from '../http/log-request-errors.js';
 import { pinToIssuer } from '../http/pin-to-issuer.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { interactionRoutes } from '../interactions/index.js';
+import type { InteractionDeps } from '../interactions/interaction-deps.js';
 import { loadSigningKeys } from '../keys/signing-keys.js';
 import { loadOidcProvider } from '../oidc/load-oidc-provider.js';
 import { providerConfiguration } from '../oidc/provider-configuration.js';
@@ -29,6 +31,7 @@ import { authorizationRateLimit } from '../throttle/authorization-rate-limit.js'
 import { DeviceCookies } from '../throttle/device-cookie.js';
 import { LoginThrottle, THROTTLE_POLICY } from '../throttle/login-throttle.js';
 import { SecondFactorThrottle } from '../throttle/second-factor-throttle.js';
+import { type RelyingParty, relyingPartyFor } from '../webauthn/relying-party.js';
 import { healthRoutes } from './health-routes.js';
 import { landingAndNotFound } from './landing-and-not-found.js';
 import { closeAll, listen } from './listen.js';
@@ -82,20 +85,30 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   const cookieKeys = [await store.secrets.getOrCreate('cookie-key', () => randomToken(32))];
   // Its own key, not the cookie key: an oidc-provider cookie signature can never pass for a device cookie's MAC.
   const deviceCookieKey = await store.secrets.getOrCreate('device-cookie-key', () => randomToken(32));
+  const accountKeys = {
+    csrf: await store.secrets.getOrCreate('account-form-key', () => randomToken(32)),
+    totpProof: await store.secrets.getOrCreate('account-totp-proof-key', () => randomToken(32)),
+  };
 
   let provider: Provider | undefined;
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   let keySignature = '';
 
   // Loaded on start only: the CLI imports this package for its admin functions and should not load oidc-provider.
-  const { default: OidcProvider } = await loadOidcProvider(logger);
-  const deps = {
+  const { default: OidcProvider, interactionPolicy } = await loadOidcProvider(logger);
+  let relyingParty: RelyingParty | undefined;
+  const deps: InteractionDeps = {
     provider: () => {
       if (!provider) throw new Error('provider not ready');
       return provider;
     },
     store,
     verifyPassword: await verifierReady,
+    hasher: options.hasher ?? argon2idHasher,
+    relyingParty: () => {
+      if (!relyingParty) throw new Error('relying party not ready');
+      return relyingParty;
+    },
     throttle: new LoginThrottle(store.throttle),
     secondFactor: new SecondFactorThrottle(store.throttle),
     deviceCookies: new DeviceCookies(deviceCookieKey),
@@ -107,7 +120,16 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     keySignature = signatureOf(jwks.keys.map((key) => String(key.kid)));
     const next = new OidcProvider(
       issuer,
-      providerConfiguration({ config, store, jwks, cookieKeys, now: nowSeconds, logger }),
+      providerConfiguration({
+        issuer,
+        policyModule: interactionPolicy,
+        config,
+        store,
+        jwks,
+        cookieKeys,
+        now: nowSeconds,
+        logger,
+      }),
     );
     next.proxy = config.trustProxy.configured;
     // Behind a proxy, only the last X-Forwarded-For entry (the one our proxy appended) names the client; the
@@ -128,6 +150,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     next.use(landingAndNotFound);
     next.use(staticAssets);
     next.use(interactionRoutes(deps));
+    next.use(accountRoutes(deps, accountKeys, issuer));
     next.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
     // Koa's own event, which oidc-provider's typings leave out of Provider's `on`.
     const koa: Koa = next;
@@ -204,6 +227,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   const port = address && typeof address === 'object' ? address.port : config.port;
   const issuer = issuerFor(config, port);
   try {
+    relyingParty = relyingPartyFor(issuer, config);
     await build(issuer);
   } catch (error) {
     await closeAll(servers);
@@ -217,6 +241,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
       const onError = (error: unknown) => logger.error({ err: error }, 'expiry sweep failed');
       store.models.sweepExpired(now).catch(onError);
       store.throttle.sweep(now, now - THROTTLE_POLICY.resetAfterSeconds).catch(onError);
+      store.challenges.sweep(now).catch(onError);
     },
     60_000,
     (error) => logger.error({ err: error }, 'expiry sweep failed'),

@@ -5,7 +5,9 @@ import { ensureDataDir, openDatabase, readOrCreateFile, SealedBox } from '@gateh
 import type { AuthStore } from '../auth-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteAccountSessions } from './sqlite-account-sessions.js';
+import { SqliteAuthenticatorStore } from './sqlite-authenticators.js';
 import { SqliteBackchannelOutbox } from './sqlite-backchannel-outbox.js';
+import { SqliteChallengeStore } from './sqlite-challenges.js';
 import { SqliteClientStore } from './sqlite-clients.js';
 import { SqliteOidcModelStore } from './sqlite-oidc-models.js';
 import { SqliteSecretStore } from './sqlite-secrets.js';
@@ -52,6 +54,8 @@ export function openAuthStore(dataDir: string, options: OpenAuthStoreOptions = {
   const accountSessions = new SqliteAccountSessions(db);
   return {
     users: new SqliteUserStore(db, box, now, accountSessions),
+    authenticators: new SqliteAuthenticatorStore(db, box, now, accountSessions),
+    challenges: new SqliteChallengeStore(db),
     clients: new SqliteClientStore(db, box, now),
     keys: new SqliteSigningKeyStore(db, box),
     secrets: new SqliteSecretStore(db, box),
