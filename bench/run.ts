@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { SoftAuthenticator } from '@gatehouse/auth-server/testing';
 import { freePort } from '@gatehouse/common/testing';
 import { decodeJwt } from 'jose';
 import { addClient } from './gatehouse/add-client.js';
@@ -38,6 +39,7 @@ const settings: BenchSettings = {
   signInInFlight: 4,
   passwordUsers: 4,
   totpUsers: quick ? 12 : 32,
+  passkeyUsers: 4,
   refreshSessions: 8,
   refreshSeconds: quick ? 2 : 8,
   callbackSamples: quick ? 20 : 100,
@@ -92,13 +94,18 @@ const totpUsers: Credentials[] = Array.from({ length: settings.totpUsers }, (_, 
   totpSecret: newTotpSecret(),
 }));
 const memoryUser: Credentials = { username: 'bench-memory', password };
+// Each signs in with a passkey alone, its own lane of the run (see measureSignIns); enrolled on /account.
+const passkeyUsers: Credentials[] = Array.from({ length: settings.passkeyUsers ?? 4 }, (_, index) => ({
+  username: `bench-passkey-${index}`,
+  password,
+}));
 
 try {
   results.hashLimit = await attempt('hash limit', () => measureHashLimit(settings.hashSamples));
 
   results.userSetup = await attempt('creating users', async () => {
     const started = performance.now();
-    const everyone = [...passwordUsers, ...totpUsers];
+    const everyone = [...passwordUsers, ...totpUsers, ...passkeyUsers];
     const add = (user: Credentials): Promise<void> =>
       addUser(mainDir, { ...user, email: `${user.username}@example.test` });
     // Concurrent first opens of a new DATA_DIR are safe: openDatabase migrates inside one BEGIN IMMEDIATE.
@@ -196,6 +203,25 @@ try {
           serverPid: gatehouse.pid,
         }),
       );
+
+      results.signInsPasskey = await attempt('passkey sign-ins', async () => {
+        const enrolled: Credentials[] = [];
+        for (const user of passkeyUsers) {
+          const authenticator = new SoftAuthenticator(gatehouse.authUrl);
+          await new GatehouseClient(publicUrl).enrolPasskey(gatehouse.authUrl, user, authenticator);
+          enrolled.push({ ...user, passkey: authenticator });
+        }
+        return measureSignIns({
+          label: 'passkey',
+          publicUrl,
+          users: enrolled,
+          inFlight: settings.signInInFlight,
+          maxSeconds: settings.signInSeconds,
+          maxCount: Number.POSITIVE_INFINITY,
+          serverPid: gatehouse.pid,
+          method: 'passkey',
+        });
+      });
 
       results.refresh = await attempt('refresh grants', async () => {
         const clients = Array.from(

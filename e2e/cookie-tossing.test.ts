@@ -66,7 +66,7 @@ describe('a login transaction cookie planted from another port of the same host'
     await attackerPage.getByRole('button', { name: 'Log in' }).click();
     await attackerPage.getByLabel('Username').fill(mallory.username);
     await attackerPage.getByLabel('Password').fill(mallory.password);
-    await attackerPage.getByRole('button', { name: 'Sign in' }).click();
+    await attackerPage.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => callbackUrl).toBeDefined();
     const transaction = (await attackerContext.cookies(gatehouse.url)).find((cookie) =>
       cookie.name.startsWith('__Host-gh_tx_'),

@@ -100,13 +100,13 @@ describe('the whole flow in Chromium', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByLabel('Username').fill(dave.username);
     await page.getByLabel('Password').fill('not the password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => page.getByText('Invalid username or password').isVisible()).toBe(true);
     await snap(page, 'wrong-credentials', '01-wrong-password');
 
     await page.getByLabel('Username').fill(dave.username);
     await page.getByLabel('Password').fill(dave.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const right = totpCode(dave.totpSecret ?? '', Date.now());
     const wrong = right === '000000' ? '111111' : '000000';
     await page.getByLabel('Authentication code').fill(wrong);
@@ -139,7 +139,7 @@ describe('the whole flow in Chromium', () => {
     const posted = page.waitForRequest(
       (request) => request.method() === 'POST' && request.url().endsWith('/login'),
     );
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     expect((await (await posted).allHeaders()).cookie).toContain(`__Host-gh_device=${kept?.value}`);
     await expect.poll(() => page.getByText('Invalid username or password').isVisible()).toBe(true);
   });
@@ -261,7 +261,7 @@ describe('the whole flow in Chromium', () => {
     await page.goto(`${gatehouse.url}/authorization-code/login`);
     await page.getByLabel('Username').fill(bob.username);
     await page.getByLabel('Password').fill(bob.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL((url) => url.origin === new URL(gatehouse.url).origin);
     await expect.poll(() => page.getByText(bob.email).first().isVisible()).toBe(true);
     await snap(page, 'simple-flow', '01-signed-in');

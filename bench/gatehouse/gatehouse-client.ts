@@ -1,15 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { SoftAuthenticator } from '@gatehouse/auth-server/testing';
 import { CookieJar } from './cookie-jar.js';
 import { type HtmlButton, type HtmlForm, parseForms } from './html-form.js';
 import { httpRequest } from './http-request.js';
 import { totpCode } from './totp.js';
 
-/** A user's sign-in secrets; `totpSecret` (base32) when the user has a second factor. */
+/**
+ * A user's sign-in secrets; `totpSecret` (base32) when the user has a second factor; `passkey` when the user signs
+ * in with a passkey alone ("Sign in with a passkey"), the password then unused.
+ */
 export interface Credentials {
   username: string;
   password: string;
   totpSecret?: string;
+  passkey?: SoftAuthenticator;
 }
 
 /** The API's token answer (`/api/callback`, `/api/refresh`), per the HTTP contract. */
@@ -33,6 +38,8 @@ export interface SignInResult {
   callbackMs: number;
   /** Whether the auth server asked for the password (false when its session signed the user in silently). */
   askedForPassword: boolean;
+  /** Whether the user signed in with a passkey (its software authenticator answered the sign-in page). */
+  usedPasskey: boolean;
 }
 
 /** A sign-in that did not end at the SPA's callback with tokens; the message says where it stopped. */
@@ -91,13 +98,17 @@ export class GatehouseClient {
     const callbackPrefix = `${this.#publicUrl}/callback?`;
     let next: { url: string; form?: URLSearchParams } = { url: loginUrl };
     let askedForPassword = false;
+    let usedPasskey = false;
     let sentCode = false;
     for (let hop = 0; hop < MAX_HOPS; hop += 1) {
       const answer = await this.#send(next.url, next.form);
       if (answer.location !== undefined) {
         const target = new URL(answer.location, answer.url).href;
         if (target.startsWith(callbackPrefix)) {
-          return this.#callback(new URL(target).search, verifier, started, loginMs, askedForPassword);
+          return this.#callback(new URL(target).search, verifier, started, loginMs, {
+            askedForPassword,
+            usedPasskey,
+          });
         }
         next = { url: target };
         continue;
@@ -109,7 +120,17 @@ export class GatehouseClient {
       const codeForm = forms.find((form) => form.inputNames.includes('code'));
       const passwordForm = forms.find((form) => form.inputNames.includes('password'));
       const consentForm = forms.find((form) => form.buttons.some((button) => button.text === 'Allow'));
-      if (codeForm) {
+      const passkeyForm = forms.find((form) => form.passkey?.ceremony === 'authenticate');
+      if (credentials.passkey && passkeyForm?.passkey && passwordForm) {
+        if (usedPasskey)
+          throw new SignInError(`${credentials.username}: passkey refused (${pageMessage(answer)})`);
+        usedPasskey = true;
+        const options = JSON.parse(passkeyForm.passkey.options) as Parameters<
+          SoftAuthenticator['authenticate']
+        >[0];
+        const response = JSON.stringify(credentials.passkey.authenticate(options));
+        next = { url: passkeyForm.action, form: submission(passkeyForm, undefined, { response }) };
+      } else if (codeForm) {
         if (!credentials.totpSecret) throw new SignInError(`${credentials.username}: asked for a TOTP code`);
         if (sentCode)
           throw new SignInError(`${credentials.username}: TOTP code refused (${pageMessage(answer)})`);
@@ -134,6 +155,47 @@ export class GatehouseClient {
     throw new SignInError(`no callback after ${MAX_HOPS} hops`);
   }
 
+  /**
+   * Enrols a passkey of `authenticator` for the user on the auth server's `/account` page, as its owner would:
+   * signs in there with the password (this client's jar keeps the auth server's session), then "Add a passkey".
+   */
+  async enrolPasskey(
+    issuer: string,
+    credentials: Credentials,
+    authenticator: SoftAuthenticator,
+  ): Promise<void> {
+    let next: { url: string; form?: URLSearchParams } = { url: `${issuer}/account` };
+    for (let hop = 0; hop < MAX_HOPS; hop += 1) {
+      const answer = await this.#send(next.url, next.form);
+      if (answer.location !== undefined) {
+        const target = new URL(answer.location, answer.url).href;
+        if (new URL(target).search.includes('done=passkey_added')) return;
+        next = { url: target };
+        continue;
+      }
+      const forms = parseForms(answer.text, answer.url);
+      const register = forms.find((form) => form.passkey?.ceremony === 'register');
+      const passwordForm = forms.find((form) => form.inputNames.includes('password'));
+      if (register?.passkey) {
+        const options = JSON.parse(register.passkey.options) as Parameters<SoftAuthenticator['register']>[0];
+        const response = JSON.stringify(authenticator.register(options));
+        next = {
+          url: register.action,
+          form: submission(register, undefined, { name: 'Bench key', response }),
+        };
+      } else if (passwordForm && !next.form) {
+        const fields = { username: credentials.username, password: credentials.password };
+        next = {
+          url: passwordForm.action,
+          form: submission(passwordForm, pick(passwordForm, 'Sign in'), fields),
+        };
+      } else {
+        throw new SignInError(`${answer.url}: passkey not enrolled (${pageMessage(answer)})`);
+      }
+    }
+    throw new SignInError(`no passkey enrolled after ${MAX_HOPS} hops`);
+  }
+
   /** `POST /api/refresh` with the jar's refresh cookie, as the SPA sends it (same-origin, JSON `{}`). */
   async refresh(): Promise<ApiTokens> {
     const answer = await this.#send(`${this.#publicUrl}/api/refresh`, '{}');
@@ -147,7 +209,7 @@ export class GatehouseClient {
     verifier: string,
     started: number,
     loginMs: number,
-    askedForPassword: boolean,
+    asked: { askedForPassword: boolean; usedPasskey: boolean },
   ): Promise<SignInResult> {
     const callbackStarted = performance.now();
     const answer = await this.#send(`${this.#publicUrl}/api/callback${search}`, undefined, {
@@ -162,7 +224,7 @@ export class GatehouseClient {
       loginMs,
       authServerMs: callbackStarted - started - loginMs,
       callbackMs: finished - callbackStarted,
-      askedForPassword,
+      ...asked,
     };
   }
 

@@ -7,6 +7,8 @@ export interface HtmlForm {
   hidden: Record<string, string>;
   /** Its buttons ("Sign in", "Verify", "Allow", …), with the name/value a click would submit. */
   buttons: HtmlButton[];
+  /** A passkey form's ceremony (`data-passkey`: authenticate, register) and its options (`data-options`, JSON). */
+  passkey?: { ceremony: string; options: string };
 }
 
 /** A submit button: its visible text and, when it has a name, the pair a click adds to the form data. */
@@ -32,6 +34,9 @@ export function parseForms(html: string, pageUrl: string): HtmlForm[] {
       inputNames: [],
       hidden: {},
       buttons: [],
+      ...(attributes['data-passkey'] !== undefined
+        ? { passkey: { ceremony: attributes['data-passkey'], options: attributes['data-options'] ?? '{}' } }
+        : {}),
     };
     for (const input of body.matchAll(/<input\b([^>]*)>/gi)) {
       const inputAttributes = parseAttributes(input[1] ?? '');

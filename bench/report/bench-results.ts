@@ -23,6 +23,8 @@ export interface BenchResults {
   meComparison?: MeComparison;
   signInsPassword?: SignInRun;
   signInsTotp?: SignInRun;
+  /** Passkey alone (a software authenticator in the bench process): no password hash on the path. */
+  signInsPasskey?: SignInRun;
   refresh?: RefreshRun;
   callbackLatency?: CallbackLatency;
   sessionMemory?: SessionMemory;
@@ -38,6 +40,8 @@ export interface BenchSettings {
   rounds: number;
   roundSeconds: number;
   warmUpSeconds: number;
+  /** Users who sign in with a passkey alone (each enrolled on /account over HTTP). */
+  passkeyUsers?: number;
   signInSeconds: number;
   signInInFlight: number;
   passwordUsers: number;

@@ -59,7 +59,9 @@ export function renderReport(results: BenchResults): string {
   }
 
   const hash = results.hashLimit;
-  const signIns = [results.signInsPassword, results.signInsTotp].filter((run) => run !== undefined);
+  const signIns = [results.signInsPassword, results.signInsTotp, results.signInsPasskey].filter(
+    (run) => run !== undefined,
+  );
   if (signIns.length > 0 || hash) {
     out.push('');
     out.push(
@@ -239,6 +241,13 @@ function targetRows(results: BenchResults): string[][] {
     ratio(results.signInsTotp?.perSecond ?? Number.NaN, limit),
     '>= 0.6',
     (v) => v >= 0.6,
+  );
+  add(
+    'passkey sign-ins ÷ password sign-ins',
+    ratio(results.signInsPasskey?.perSecond ?? Number.NaN, results.signInsPassword?.perSecond ?? Number.NaN),
+    '> 1',
+    (v) => v > 1,
+    2,
   );
   add('refresh grants/s', results.refresh?.perSecond, '>= 1,500', (v) => v >= 1500, 0);
   const loaded = results.sessionMemory?.loaded ?? [];

@@ -18,7 +18,7 @@ export async function signIn(
   await onStep?.('auth-server-sign-in');
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   if (user.totpSecret) {
     await page.getByLabel('Authentication code').waitFor();
     await onStep?.('auth-server-second-factor');

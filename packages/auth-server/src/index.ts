@@ -15,6 +15,7 @@ export { AuthServerError, type AuthServerErrorCode } from './errors/auth-server-
 export { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/signing-algorithms.js';
 export { listSigningKeys, rotateSigningKeys, type SigningKeyInfo } from './keys/signing-keys.js';
 export { argon2idHasher, MAX_PASSWORD_LENGTH, type PasswordHasher } from './passwords/password-hasher.js';
+export { RECOVERY_CODE_COUNT } from './recovery/recovery-codes.js';
 export type { AuthServerMessage } from './server/child-protocol.js';
 export {
   type RunningAuthServer,
@@ -23,15 +24,21 @@ export {
 } from './server/start-auth-server.js';
 export type {
   AccountEndReason,
+  AuthenticatorStore,
+  AuthenticatorSummary,
   AuthStore,
   BackchannelNotice,
   BackchannelOutbox,
+  ChallengeStore,
   ClientAuthMethod,
   ClientInput,
   ClientRecord,
   ClientStore,
+  NewPasskey,
   NewUser,
   OidcModelStore,
+  PasskeyRecord,
+  RecoveryCodeHash,
   SecretStore,
   SigningKeyRecord,
   SigningKeyStore,
@@ -40,7 +47,7 @@ export type {
   UserRecord,
   UserStore,
 } from './store/auth-store.js';
-export { type OpenAuthStoreOptions, openAuthStore } from './store/sqlite/open-auth-store.js';
+export { authStoreFile, type OpenAuthStoreOptions, openAuthStore } from './store/sqlite/open-auth-store.js';
 export { THROTTLE_POLICY } from './throttle/login-throttle.js';
 export { SECOND_FACTOR_POLICY } from './throttle/second-factor-throttle.js';
 export { generateTotpSecret, isValidTotpSecret, totpCode, totpUri } from './totp/totp.js';
@@ -49,8 +56,14 @@ export {
   addUser,
   assertPasswordAcceptable,
   assertTotpSecretAcceptable,
+  changeUserRoles,
+  createUserRecoveryCodes,
+  listUserPasskeys,
+  MAX_ROLES,
   MIN_PASSWORD_LENGTH,
+  normalizeRoles,
   removeUser,
+  removeUserPasskey,
   setUserDisabled,
   setUserPassword,
   setUserTotpSecret,

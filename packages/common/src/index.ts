@@ -1,6 +1,16 @@
 export { ConfigError, type ConfigErrorCode } from './config/config-error.js';
 export { type ListenSettings, listenConfigError } from './config/listen-config-error.js';
 export { parseEnv } from './config/parse-env.js';
+export { trustProxySetting } from './config/trust-proxy-setting.js';
+export {
+  CONNECTION_TIMEOUTS,
+  type ConnectionLimits,
+  DEFAULT_CONNECTIONS_PER_ADDRESS,
+} from './connections/connection-limits.js';
+export { DEFAULT_DESCRIPTOR_LIMIT, readDescriptorLimit } from './connections/descriptor-limit.js';
+export { type LimitConnectionsOptions, limitConnections } from './connections/limit-connections.js';
+export { maxConnectionsFor } from './connections/max-connections-for.js';
+export { type ServerTimeouts, serverTimeouts } from './connections/server-timeouts.js';
 export { randomToken } from './crypto/random-token.js';
 export { SealedBox, SealedBoxError, type SealedBoxErrorCode } from './crypto/sealed-box.js';
 export { sha256 } from './crypto/sha256.js';
@@ -18,5 +28,21 @@ export { createLogger, LOG_LEVELS, type Logger, type LogLevel, REDACT_PATHS } fr
 export { redactUrl } from './log/redact-url.js';
 export { isSensitiveKey, SENSITIVE_KEYS } from './log/sensitive-keys.js';
 export { wantsPrettyLogs } from './log/wants-pretty-logs.js';
+export { addressBucket, UNPARSEABLE_ADDRESS_BUCKET } from './net/address-bucket.js';
+export { TrustedProxies } from './net/trusted-proxies.js';
+export { readDatabaseUrl } from './postgres/database-url.js';
+export {
+  checkGatehouseSecret,
+  GatehouseSecret,
+  MIN_GATEHOUSE_SECRET_LENGTH,
+} from './postgres/gatehouse-secret.js';
+export { isDatabaseUnavailable } from './postgres/is-database-unavailable.js';
+export { migratePostgres, type PostgresMigration } from './postgres/migrate-postgres.js';
+export {
+  describePostgresError,
+  openPostgres,
+  type PostgresOptions,
+  type PostgresPool,
+} from './postgres/open-postgres.js';
 export { startExpirySweeper } from './sqlite/expiry-sweeper.js';
 export { type Migration, openDatabase, type SqliteDatabase } from './sqlite/open-database.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@gatehouse/common';
+import { ConfigError, TrustedProxies } from '@gatehouse/common';
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from './load-api-config.js';
 
@@ -43,6 +43,12 @@ describe('loadApiConfig', () => {
       loadApiConfig({ ...base, API_MAX_CONNECTIONS: '5000', API_MAX_CONNECTIONS_PER_ADDRESS: '0' })
         .connections,
     ).toMatchObject({ max: 5000, perAddress: 0 });
+    // docs/security.md 37: X-Forwarded-For is ignored unless a proxy is named.
+    expect(config.trustProxy).toBe(TrustedProxies.NONE);
+    expect(loadApiConfig({ ...base, API_TRUST_PROXY: 'true' }).trustProxy).toBe(TrustedProxies.ANY);
+    expect(String(loadApiConfig({ ...base, API_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).trustProxy)).toBe(
+      '127.0.0.1,10.0.0.0/8',
+    );
     expect(loadApiConfig({ ...base, NODE_ENV: 'production' }).flowInspector).toBe(false);
     expect(loadApiConfig({ ...base, PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
   });
@@ -73,6 +79,8 @@ describe('loadApiConfig', () => {
       [{ ...base, REFRESH_IDLE_TTL: '999999', REFRESH_ABSOLUTE_TTL: '1000' }, 'REFRESH_IDLE_TTL'],
       [{ ...base, API_MAX_CONNECTIONS: '8' }, 'API_MAX_CONNECTIONS'],
       [{ ...base, API_MAX_CONNECTIONS_PER_ADDRESS: 'many' }, 'API_MAX_CONNECTIONS_PER_ADDRESS'],
+      [{ ...base, API_TRUST_PROXY: 'yes' }, 'API_TRUST_PROXY'],
+      [{ ...base, API_TRUST_PROXY: '10.0.0.0/33' }, 'API_TRUST_PROXY'],
     ];
     for (const [env, setting] of cases) {
       const error = failure(env);

@@ -1,5 +1,14 @@
 import { resolve } from 'node:path';
-import { ConfigError, LOG_LEVELS, type LogLevel, parseEnv } from '@gatehouse/common';
+import {
+  CONNECTION_TIMEOUTS,
+  ConfigError,
+  type ConnectionLimits,
+  LOG_LEVELS,
+  type LogLevel,
+  parseEnv,
+  type TrustedProxies,
+  trustProxySetting,
+} from '@gatehouse/common';
 import { z } from 'zod';
 import { MAX_ACCESS_TOKEN_TTL } from '../tokens/access-token-lifetime.js';
 import { isLoopback } from './is-loopback.js';
@@ -52,28 +61,12 @@ export interface ApiConfig {
   spaDir: string | undefined;
   /** How many connections the API holds, and for how long (docs/security.md 50). */
   connections: ConnectionLimits;
+  /**
+   * API_TRUST_PROXY: the reverse proxy whose last X-Forwarded-For entry names the client for rate limits, and
+   * whose connections are not capped per address (docs/security.md 37); none by default.
+   */
+  trustProxy: TrustedProxies;
 }
-
-/** Bounds on client connections, so that one client cannot hold every descriptor the process has. */
-export interface ConnectionLimits {
-  /** API_MAX_CONNECTIONS; `undefined`: sized from the process's descriptor limit at start. */
-  max: number | undefined;
-  /** API_MAX_CONNECTIONS_PER_ADDRESS (an IPv6 /64 counts as one address); `0`: no per-address cap. */
-  perAddress: number;
-  /** Time to receive a request's headers (Node's default: 60 s), from the moment the connection opens. */
-  headersTimeoutMs: number;
-  /** Time to receive a whole request (Node's default: 300 s); bodies are at most 64 KiB. */
-  requestTimeoutMs: number;
-  /** How long an idle keep-alive connection is kept (Fastify's default: 72 s). */
-  keepAliveTimeoutMs: number;
-}
-
-/** The timeouts of {@link ConnectionLimits}: short, since a browser sends its headers in one go. */
-export const CONNECTION_TIMEOUTS = {
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 5_000,
-} as const;
 
 // `abort`: a value that is not a URL stops here; zod would otherwise run the next check, whose `new URL` throws
 // a TypeError with a stack instead of this one line (OIDC_ISSUER=not-a-url did).
@@ -135,6 +128,7 @@ const schema = z.object({
   SPA_DIR: z.string().min(1).optional(),
   API_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(10_000_000).optional(),
   API_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(256),
+  API_TRUST_PROXY: trustProxySetting,
 });
 
 /** What a login asks for unless OIDC_SCOPES says otherwise (plus `roles` where the provider offers it). */
@@ -221,5 +215,6 @@ export function loadApiConfig(env: Env, overrides: Env = {}): ApiConfig {
       perAddress: parsed.API_MAX_CONNECTIONS_PER_ADDRESS,
       ...CONNECTION_TIMEOUTS,
     },
+    trustProxy: parsed.API_TRUST_PROXY,
   };
 }

@@ -3,7 +3,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { ResourceServer } from '../core/resource-server.js';
 import { ApiError } from '../errors/api-error.js';
-import { clientAddress } from '../http/client-address.js';
+import { clientAddressFor } from '../http/client-address.js';
 import { registerErrorHandler } from '../http/error-handler.js';
 import { routeRateLimit } from '../http/route-rate-limit.js';
 import { hasSecurityHeaders, registerSecurityHeaders } from '../http/security-headers.js';
@@ -33,7 +33,7 @@ export async function gatehouseRoutes(
   if (!app.hasDecorator('rateLimit')) {
     await app.register(fastifyRateLimit, {
       global: false,
-      keyGenerator: clientAddress,
+      keyGenerator: clientAddressFor(server.config.trustProxy),
       errorResponseBuilder: () => new ApiError('rate_limited'),
     });
   }
@@ -54,7 +54,7 @@ export async function gatehouseRoutes(
   registerErrorHandler(app, server.logger);
 
   // RATE_LIMIT_PER_MINUTE per route and address; 0 turns limits off (benchmarks).
-  const rateLimit = routeRateLimit(server.config.rateLimitPerMinute);
+  const rateLimit = routeRateLimit(server.config.rateLimitPerMinute, server.config.trustProxy);
   registerKeyRoutes(app, server);
   registerLoginRoutes(app, server, rateLimit);
   registerSimpleFlowRoutes(app, server, rateLimit);

@@ -18,9 +18,14 @@ export interface ClientAssertionKey {
   jwks: { keys: JWK[] };
 }
 
+/** Where the API keeps its client-authentication key in DATA_DIR. */
+export function clientAssertionKeyFile(dataDir: string): string {
+  return join(dataDir, 'api', 'client-assertion-key.json');
+}
+
 /** Loads, or creates the first time (mode 0600, atomically), the API's client-authentication key. */
 export async function loadClientAssertionKey(dataDir: string): Promise<ClientAssertionKey> {
-  const file = join(dataDir, 'api', 'client-assertion-key.json');
+  const file = clientAssertionKeyFile(dataDir);
   const content = await readOrCreateFileAsync(file, async () => {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     return JSON.stringify(await exportJWK(privateKey));

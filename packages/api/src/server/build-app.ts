@@ -1,3 +1,4 @@
+import { serverTimeouts } from '@gatehouse/common';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -40,13 +41,7 @@ export async function buildApp(
     // them every connectionsCheckingInterval, 30 s by default, so that is shortened too).
     keepAliveTimeout: server.config.connections.keepAliveTimeoutMs,
     requestTimeout: server.config.connections.requestTimeoutMs,
-    http: {
-      headersTimeout: server.config.connections.headersTimeoutMs,
-      connectionsCheckingInterval: Math.min(
-        2000,
-        Math.max(50, server.config.connections.headersTimeoutMs / 5),
-      ),
-    },
+    http: serverTimeouts(server.config.connections),
     trustProxy: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },

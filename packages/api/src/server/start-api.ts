@@ -1,4 +1,4 @@
-import type { Logger } from '@gatehouse/common';
+import { type Logger, limitConnections } from '@gatehouse/common';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { isLoopback } from '../config/is-loopback.js';
 import type { ApiConfig } from '../config/load-api-config.js';
@@ -6,10 +6,6 @@ import { createResourceServer } from '../core/create-resource-server.js';
 import type { ResourceServer } from '../core/resource-server.js';
 import type { ApiStore } from '../store/api-store.js';
 import { buildApp } from './build-app.js';
-import { readDescriptorLimit } from './descriptor-limit.js';
-import { limitConnectionsPerAddress } from './limit-connections-per-address.js';
-import { maxConnectionsFor } from './max-connections-for.js';
-import { warnOnDroppedConnections } from './warn-on-dropped-connections.js';
 
 /** A running API. */
 export interface RunningApi {
@@ -86,11 +82,13 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     }
     if (built.status === 'rejected') throw built.reason;
     const app = built.value;
-    // docs/security.md 50: past this Node closes new connections at once, before accept() runs out of
-    // descriptors for every client and for the API's own files; and no one address may take them all.
-    app.server.maxConnections = config.connections.max ?? maxConnectionsFor(readDescriptorLimit());
-    limitConnectionsPerAddress(app.server, config.connections.perAddress, logger);
-    warnOnDroppedConnections(app.server, logger);
+    // docs/security.md 50: a bound on connections, and no one address may take them all (a trusted proxy's carry
+    // many clients: docs/security.md 37).
+    limitConnections([app.server], config.connections, {
+      logger,
+      settings: { max: 'API_MAX_CONNECTIONS', perAddress: 'API_MAX_CONNECTIONS_PER_ADDRESS' },
+      exempt: (peer) => config.trustProxy.trusts(peer),
+    });
     const loopback = isLoopback(new URL(config.publicUrl));
     await app.listen({ port: config.port, host: options.host ?? (loopback ? '127.0.0.1' : '0.0.0.0') });
     const address = app.server.address();

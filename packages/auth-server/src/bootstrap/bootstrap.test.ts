@@ -84,7 +84,8 @@ describe('first-start bootstrap', () => {
     expect(isValidTotpSecret(alice?.totpSecret ?? '')).toBe(true);
     expect(alice?.otpauthUri).toMatch(/^otpauth:\/\/totp\/Gatehouse:alice\?/);
     expect(bob?.totpSecret).toBeUndefined();
-    expect((await store.users.findByUsername('alice'))?.totpSecret).toBe(alice?.totpSecret);
+    const stored = await store.users.findByUsername('alice');
+    expect(await store.authenticators.totpSecret(String(stored?.id))).toBe(alice?.totpSecret);
     expect(await seedDemoUsers(store)).toBeNull();
   });
 

@@ -1,4 +1,5 @@
 import { AuthServerError } from '../errors/auth-server-error.js';
+import { ACCOUNT_CLIENT_ID } from '../oidc/account-client.js';
 import type { AuthStore, ClientAuthMethod, ClientRecord } from '../store/auth-store.js';
 
 /** Token endpoint authentication methods a client can register with. */
@@ -38,6 +39,8 @@ export async function addClient(store: AuthStore, input: AddClientInput): Promis
   if (!/^[A-Za-z0-9._:-]{1,128}$/.test(input.clientId)) {
     throw invalid('client id must be 1-128 characters: letters, digits, ".", "_", ":", "-"');
   }
+  if (input.clientId === ACCOUNT_CLIENT_ID)
+    throw invalid(`client id "${ACCOUNT_CLIENT_ID}" is the auth server's own`);
   if (input.name !== undefined && input.name !== null) assertClientName(input.name);
   if (input.redirectUris.length === 0) throw invalid('at least one redirect URI is required');
   for (const uri of [...input.redirectUris, ...(input.postLogoutRedirectUris ?? [])]) assertUri(uri);

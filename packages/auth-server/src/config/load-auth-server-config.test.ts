@@ -1,4 +1,4 @@
-import { ConfigError } from '@gatehouse/common';
+import { ConfigError, TrustedProxies } from '@gatehouse/common';
 import { describe, expect, it } from 'vitest';
 import { issuerFor, loadAuthServerConfig } from './load-auth-server-config.js';
 
@@ -9,7 +9,7 @@ describe('loadAuthServerConfig', () => {
       port: 4000,
       host: 'localhost',
       issuer: undefined,
-      trustProxy: false,
+      trustProxy: TrustedProxies.NONE,
       idTokenSigningAlg: 'RS256',
       dataDir: '.data',
       production: false,
@@ -40,7 +40,7 @@ describe('loadAuthServerConfig', () => {
       authorizationRequestsPerMinute: 0,
       port: 0,
       issuer: 'https://id.example.com',
-      trustProxy: true,
+      trustProxy: TrustedProxies.ANY,
       idTokenSigningAlg: 'ES256',
       dataDir: '/var/lib/gatehouse',
       production: true,
@@ -63,6 +63,32 @@ describe('loadAuthServerConfig', () => {
     } catch (error) {
       expect((error as ConfigError).setting).toBe(name);
       expect((error as Error).message).toMatch(new RegExp(`^Invalid ${name}: [^\\n]+$`));
+    }
+  });
+
+  // docs/security.md 37 and 50: the proxy setting and the connection bounds, the same shape as the API's.
+  it('reads the trusted proxy and the connection bounds', () => {
+    expect(loadAuthServerConfig({}).connections).toEqual({
+      max: undefined,
+      perAddress: 256,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+    });
+    const config = loadAuthServerConfig({
+      AUTH_TRUST_PROXY: '10.0.0.5, fd00::/8',
+      AUTH_MAX_CONNECTIONS: '5000',
+      AUTH_MAX_CONNECTIONS_PER_ADDRESS: '0',
+    });
+    expect(String(config.trustProxy)).toBe('10.0.0.5,fd00::/8');
+    expect(config.connections).toMatchObject({ max: 5000, perAddress: 0 });
+    for (const [name, value] of [
+      ['AUTH_TRUST_PROXY', 'yes'],
+      ['AUTH_TRUST_PROXY', '10.0.0.0/33'],
+      ['AUTH_MAX_CONNECTIONS', '8'],
+      ['AUTH_MAX_CONNECTIONS_PER_ADDRESS', 'many'],
+    ] as const) {
+      expect(() => loadAuthServerConfig({ [name]: value })).toThrow(new RegExp(`^Invalid ${name}: [^\\n]+$`));
     }
   });
 });

@@ -1,4 +1,12 @@
-import { LOG_LEVELS, parseEnv } from '@gatehouse/common';
+import {
+  CONNECTION_TIMEOUTS,
+  type ConnectionLimits,
+  DEFAULT_CONNECTIONS_PER_ADDRESS,
+  LOG_LEVELS,
+  parseEnv,
+  type TrustedProxies,
+  trustProxySetting,
+} from '@gatehouse/common';
 import { z } from 'zod';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/signing-algorithms.js';
 
@@ -17,7 +25,18 @@ const schema = z.object({
     .url({ protocol: /^https?$/ })
     .refine((value) => !/[?#]/.test(value), 'must not carry a query or fragment')
     .optional(),
-  AUTH_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  AUTH_TRUST_PROXY: trustProxySetting,
+  AUTH_RP_ID: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'must be a lower-case host name, without scheme or port')
+    .optional(),
+  AUTH_ORIGIN: z
+    .url({ protocol: /^https?$/ })
+    .refine(
+      (value) => new URL(value).origin === value.replace(/\/$/, ''),
+      'must be an origin: scheme, host, port',
+    )
+    .optional(),
   AUTH_ID_TOKEN_ALG: z.enum(SIGNING_ALGORITHMS).default('RS256'),
   AUTH_ACCESS_TOKEN_TTL: seconds(600),
   AUTH_ID_TOKEN_TTL: seconds(600),
@@ -29,6 +48,13 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  AUTH_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(10_000_000).optional(),
+  AUTH_MAX_CONNECTIONS_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000_000)
+    .default(DEFAULT_CONNECTIONS_PER_ADDRESS),
 });
 
 /** The auth server's settings, validated once at start. Durations in seconds. */
@@ -39,8 +65,16 @@ export interface AuthServerConfig {
   readonly host: string;
   /** Fixed issuer URL; when absent it is `http://localhost:<bound port>`. */
   readonly issuer: string | undefined;
-  /** Trust `X-Forwarded-*` from a TLS-terminating proxy in front (Koa `proxy`). */
-  readonly trustProxy: boolean;
+  /**
+   * The TLS-terminating proxy in front whose `X-Forwarded-*` are believed (Koa `proxy`; the client address is the
+   * last X-Forwarded-For entry): none, every peer, or listed peers (docs/security.md 37).
+   */
+  readonly trustProxy: TrustedProxies;
+  /**
+   * Passkeys (WebAuthn): the relying party id (`AUTH_RP_ID`) and the origin the pages run at (`AUTH_ORIGIN`);
+   * each defaults to the issuer's host name and origin, once the issuer is known.
+   */
+  readonly webauthn: { readonly rpId: string | undefined; readonly origin: string | undefined };
   readonly idTokenSigningAlg: SigningAlgorithm;
   readonly ttl: {
     readonly accessToken: number;
@@ -58,14 +92,17 @@ export interface AuthServerConfig {
   readonly dataDir: string;
   readonly production: boolean;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** How many connections the server holds, and for how long (docs/security.md 50). */
+  readonly connections: Readonly<ConnectionLimits>;
 }
 
 /**
  * Reads the auth server's environment: `AUTH_PORT` (4000), `AUTH_HOST` (localhost), `AUTH_ISSUER`,
- * `AUTH_TRUST_PROXY` (false), `AUTH_ID_TOKEN_ALG` (RS256), `AUTH_ACCESS_TOKEN_TTL` (600),
+ * `AUTH_TRUST_PROXY` (false), `AUTH_RP_ID` and `AUTH_ORIGIN` (the issuer's), `AUTH_ID_TOKEN_ALG` (RS256), `AUTH_ACCESS_TOKEN_TTL` (600),
  * `AUTH_ID_TOKEN_TTL` (600), `AUTH_REFRESH_TOKEN_TTL` (14 days), `AUTH_SESSION_TTL` (14 days),
  * `AUTH_CODE_TTL` (60), `AUTH_INTERACTION_TTL` (600), `RATE_LIMIT_PER_MINUTE` (60), `DATA_DIR` (.data),
- * `NODE_ENV`, `LOG_LEVEL` (info).
+ * `NODE_ENV`, `LOG_LEVEL` (info), `AUTH_MAX_CONNECTIONS` (from the descriptor limit),
+ * `AUTH_MAX_CONNECTIONS_PER_ADDRESS` (256).
  * Throws a `ConfigError` naming the first bad variable.
  */
 export function loadAuthServerConfig(env: Readonly<Record<string, string | undefined>>): AuthServerConfig {
@@ -74,7 +111,8 @@ export function loadAuthServerConfig(env: Readonly<Record<string, string | undef
     port: parsed.AUTH_PORT,
     host: parsed.AUTH_HOST,
     issuer: parsed.AUTH_ISSUER?.replace(/\/$/, ''),
-    trustProxy: parsed.AUTH_TRUST_PROXY === 'true',
+    trustProxy: parsed.AUTH_TRUST_PROXY,
+    webauthn: { rpId: parsed.AUTH_RP_ID, origin: parsed.AUTH_ORIGIN?.replace(/\/$/, '') },
     idTokenSigningAlg: parsed.AUTH_ID_TOKEN_ALG,
     ttl: {
       accessToken: parsed.AUTH_ACCESS_TOKEN_TTL,
@@ -88,6 +126,11 @@ export function loadAuthServerConfig(env: Readonly<Record<string, string | undef
     dataDir: parsed.DATA_DIR,
     production: parsed.NODE_ENV === 'production',
     logLevel: parsed.LOG_LEVEL,
+    connections: {
+      max: parsed.AUTH_MAX_CONNECTIONS,
+      perAddress: parsed.AUTH_MAX_CONNECTIONS_PER_ADDRESS,
+      ...CONNECTION_TIMEOUTS,
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { TrustedProxies } from '@gatehouse/common';
 import type { Context, Next } from 'koa';
 import { errorPage } from '../pages/error-page.js';
 
@@ -11,8 +12,8 @@ const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
  * shared cache could keep that and send clients elsewhere. Here `ctx.request.origin` and `href` are pinned to the
  * issuer for the request (cookies still follow the connection: Koa's `secure` is untouched).
  *
- * Without a trusted proxy (`AUTH_TRUST_PROXY` off), a request for another host than the issuer's is also refused
- * with 421 Misdirected Request (RFC 9110 15.5.20: this server cannot answer for that origin) rather than served
+ * Unless it came from a trusted proxy (`AUTH_TRUST_PROXY`), a request for another host than the issuer's is also
+ * refused with 421 Misdirected Request (RFC 9110 15.5.20: this server cannot answer for that origin) rather than served
  * with the issuer's URLs: nothing is served under a name that is not ours, which also defeats DNS rebinding (a
  * page at evil.example whose name is made to point at 127.0.0.1 could otherwise read every page it loads here).
  * A loopback issuer also answers at its loopback aliases (`127.0.0.1`, `[::1]`, same port), which a browser
@@ -20,7 +21,7 @@ const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
  * us (it may name its upstream, e.g. `127.0.0.1:4000`), so only the pinning applies; `X-Forwarded-Host` is never
  * used for a URL.
  */
-export function pinToIssuer(issuer: string, trustProxy: boolean) {
+export function pinToIssuer(issuer: string, trustProxy: TrustedProxies) {
   const pinned = new URL(issuer);
   const allowed = new Set([pinned.host]);
   if (LOOPBACK_NAMES.has(pinned.hostname)) {
@@ -28,7 +29,8 @@ export function pinToIssuer(issuer: string, trustProxy: boolean) {
   }
   return async function pinToIssuerMiddleware(ctx: Context, next: Next): Promise<void> {
     const target = absoluteTarget(ctx.originalUrl);
-    if (!trustProxy && !allowed.has(authorityOf(target?.host ?? ctx.req.headers.host, pinned.protocol))) {
+    const viaProxy = trustProxy.trusts(ctx.req.socket.remoteAddress);
+    if (!viaProxy && !allowed.has(authorityOf(target?.host ?? ctx.req.headers.host, pinned.protocol))) {
       misdirected(ctx);
       return;
     }

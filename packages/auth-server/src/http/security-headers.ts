@@ -2,9 +2,9 @@ import type { Context, Next } from 'koa';
 
 /**
  * The Content-Security-Policy of every page: nothing from another origin, no framing (docs/security.md 28,
- * RFC 9700 4.16), no `<base>`. `script-src 'self'` only exists so that oidc-provider's form_post page can add
- * the hash of its one auto-submit script (lib/helpers/script_src_sha.js needs the directive present); we serve
- * no scripts. Deliberately no `form-action 'self'`: Chrome applies it to the redirect chain after a POST, which
+ * RFC 9700 4.16), no `<base>`. `script-src 'self'`: the passkey pages load two scripts of this origin (never
+ * inline), and oidc-provider's form_post page adds the hash of its one auto-submit script (its
+ * lib/helpers/script_src_sha.js needs the directive present). Deliberately no `form-action 'self'`: Chrome applies it to the redirect chain after a POST, which
  * would block the 303 to the client's redirect_uri.
  */
 export const CONTENT_SECURITY_POLICY =

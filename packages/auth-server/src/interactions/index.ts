@@ -1,4 +1,8 @@
 import type { Context, Next } from 'koa';
+import { passkeyFactor } from '../factors/passkey-factor.js';
+import { recoveryCodeFactor } from '../factors/recovery-code-factor.js';
+import { totpFactor } from '../factors/totp-factor.js';
+import { isCrossSite } from '../http/is-cross-site.js';
 import { FormBodyError } from '../http/read-form-body.js';
 import { INTERACTION_PATH } from '../oidc/provider-configuration.js';
 import { errorPage } from '../pages/error-page.js';
@@ -9,17 +13,22 @@ import type { InteractionStep } from './interaction-step.js';
 import { showInteraction } from './show-interaction.js';
 import { submitConsent } from './submit-consent.js';
 import { submitLogin } from './submit-login.js';
-import { submitTotp } from './submit-totp.js';
+import { submitPasswordless } from './submit-passwordless.js';
+import { secondFactorStep } from './submit-second-factor.js';
 
 /**
- * The sign-in pipeline, in order: show the current page, then password, second factor (only for users who
- * have one), consent (third-party clients only; first-party ones get their grant in loadExistingGrant), or
- * abort. oidc-provider resumes the authorization request once a step finishes the interaction.
+ * The sign-in pipeline, in order: show the current page, then the password or a passkey alone, a second factor
+ * after the password (only for users who have one: TOTP, a passkey, or a recovery code in their place), consent
+ * (third-party clients only; first-party ones get their grant in loadExistingGrant), or abort. oidc-provider
+ * resumes the authorization request once a step finishes the interaction.
  */
 export const INTERACTION_STEPS: readonly InteractionStep[] = [
   showInteraction,
   submitLogin,
-  submitTotp,
+  submitPasswordless,
+  secondFactorStep(totpFactor),
+  secondFactorStep(passkeyFactor),
+  secondFactorStep(recoveryCodeFactor),
   submitConsent,
   abortInteraction,
 ];
@@ -43,7 +52,7 @@ export function interactionRoutes(deps: InteractionDeps) {
       ctx.body = errorPage({ error: 'method_not_allowed', back: await backLinkForInteraction(deps, uid) });
       return;
     }
-    if (ctx.method === 'POST' && isCrossOrigin(ctx.get('sec-fetch-site'))) {
+    if (ctx.method === 'POST' && isCrossSite(ctx.get('sec-fetch-site'))) {
       ctx.status = 403;
       ctx.type = 'html';
       ctx.body = errorPage({ error: 'cross_site_request', back: await backLinkForInteraction(deps, uid) });
@@ -58,17 +67,6 @@ export function interactionRoutes(deps: InteractionDeps) {
       await renderInteractionError(ctx, error, deps, uid);
     }
   };
-}
-
-/**
- * Fetch Metadata (W3C): our forms post from our own pages, so a browser labels them `same-origin`. The
- * interaction cookie is SameSite=Lax, which a page on another port of the same host (another `localhost`
- * server) still receives, since ports do not make sites; this refuses such posts too. Clients that send no
- * `Sec-Fetch-Site` rely on the cookie alone. (Not `Origin`: with `Referrer-Policy: no-referrer` browsers send
- * `Origin: null` on our own form posts.)
- */
-function isCrossOrigin(secFetchSite: string): boolean {
-  return secFetchSite === 'cross-site' || secFetchSite === 'same-site';
 }
 
 async function renderInteractionError(

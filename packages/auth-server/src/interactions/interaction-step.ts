@@ -6,6 +6,6 @@ import type { InteractionDeps } from './interaction-deps.js';
 export interface InteractionStep {
   readonly method: 'GET' | 'POST';
   /** '' for `/interaction/<uid>`, else `/interaction/<uid>/<action>`. */
-  readonly action: '' | 'login' | 'totp' | 'consent' | 'abort';
+  readonly action: string;
   handle(ctx: Context, interaction: Interaction, deps: InteractionDeps): Promise<void>;
 }

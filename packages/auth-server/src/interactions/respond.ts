@@ -13,10 +13,20 @@ export function seeOther(ctx: Context, location: string): void {
   ctx.redirect(location);
 }
 
-/** Back to the interaction's page with a message code (not secret: `credentials`, `code`, `throttled`). */
-export function backWithError(ctx: Context, uid: string, error: string, retryAfter?: number): void {
+/**
+ * Back to the interaction's page with a message code (not secret: `credentials`, `code`, `throttled`), and the
+ * factor to show again (`method`) where the person was using one.
+ */
+export function backWithError(
+  ctx: Context,
+  uid: string,
+  error: string,
+  retryAfter?: number,
+  method?: string,
+): void {
   const query = new URLSearchParams({ error });
   if (retryAfter !== undefined) query.set('retry', String(retryAfter));
+  if (method !== undefined) query.set('method', method);
   seeOther(ctx, `${interactionUrl(uid)}?${query.toString()}`);
 }
 

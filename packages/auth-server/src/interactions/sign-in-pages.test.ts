@@ -42,7 +42,23 @@ describe('sign-in pages', () => {
     expect(html).toMatch(/<label for="username">Username/);
     expect(html).toMatch(/<label for="password">Password/);
     expect(html).toContain('>Sign in</button>');
-    expect(html).not.toMatch(/<script|https?:\/\//);
+    // Scripts only from this origin, none inline (the passkey ceremony: issue 14).
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.map(([, attributes]) => attributes)).toEqual([
+      ' src="/assets/simplewebauthn-browser.js" defer',
+      ' src="/assets/passkey.js" defer',
+    ]);
+    expect(scripts.map(([, , body]) => body)).toEqual(['', '']);
+    expect(html.replace(/<script\b[^>]*><\/script>/g, '')).not.toMatch(/<script|https?:\/\//);
+    for (const [, attributes] of scripts) {
+      const script = await fetch(new URL(String(/src="([^"]+)"/.exec(String(attributes))?.[1]), auth.issuer));
+      expect(script.status).toBe(200);
+      expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+      // Nothing loaded from anywhere (the bundle's one URL is a documentation link in a console warning).
+      expect(await script.text()).not.toMatch(
+        /\bimport\s*\(|importScripts|\bfetch\s*\(|XMLHttpRequest|\.src\s*=/,
+      );
+    }
     expect(html).toContain(`href="${STYLESHEET_PATH}"`);
     const css = await fetch(new URL(STYLESHEET_PATH, auth.issuer));
     expect(css.headers.get('content-type')).toMatch(/^text\/css/);

@@ -1,8 +1,10 @@
 import type { Interaction } from 'oidc-provider';
+import { needsSecondFactor } from '../factors/second-factors.js';
 import { readFormBody } from '../http/read-form-body.js';
 import { MAX_PASSWORD_LENGTH } from '../passwords/password-hasher.js';
-import { readDeviceCookie, writeDeviceCookie } from '../throttle/device-cookie.js';
-import { readUsername, withPending, withUsername } from './interaction-state.js';
+import { readDeviceCookie } from '../throttle/device-cookie.js';
+import { completeSignIn } from './complete-sign-in.js';
+import { phishingResistantRequested, readUsername, withPending, withUsername } from './interaction-state.js';
 import type { InteractionStep } from './interaction-step.js';
 import { backWithError, interactionUrl, saveResult, seeOther } from './respond.js';
 
@@ -20,15 +22,19 @@ async function keepUsername(interaction: Interaction, username: string, now: num
 
 /**
  * POST `/interaction/<uid>/login`: username and password. Throttled before any hashing; an unknown user costs a
- * dummy hash and gets the same answer as a wrong password (docs/security.md 29, 32, 33). A user with a second factor
- * goes on to the code step in this same interaction; anyone else is signed in with amr `pwd`, and gets a renewed
- * device cookie for the account (throttle/device-cookie.ts).
+ * dummy hash and gets the same answer as a wrong password (docs/security.md 29, 32, 33). A user with a second
+ * factor (TOTP or a passkey) goes on to that step in this same interaction; anyone else is signed in with amr
+ * `pwd`. A client that asked for a phishing-resistant sign-in gets no password sign-in at all (docs/security.md
+ * 46): the page offers only a passkey, and a password posted anyway is refused before it is checked.
  */
 export const submitLogin: InteractionStep = {
   method: 'POST',
   action: 'login',
   async handle(ctx, interaction, deps) {
     if (interaction.prompt.name !== 'login') return seeOther(ctx, interactionUrl(interaction.uid));
+    if (phishingResistantRequested(interaction.params)) {
+      return backWithError(ctx, interaction.uid, 'passkey_required');
+    }
     const form = await readFormBody(ctx.req);
     const username = form.username ?? '';
     const password = form.password ?? '';
@@ -69,8 +75,8 @@ export const submitLogin: InteractionStep = {
         await keepUsername(interaction, username, now);
         return backWithError(ctx, interaction.uid, 'disabled');
       }
-      // A correct password alone is no completed sign-in: no device cookie before the code step.
-      if (user.totpSecret) {
+      // A correct password alone is no completed sign-in: no device cookie before the second factor.
+      if (await needsSecondFactor({ deps, userId: user.id })) {
         await saveResult(
           interaction,
           withPending({ accountId: user.id, username: user.username, failures: 0 }),
@@ -78,18 +84,14 @@ export const submitLogin: InteractionStep = {
         );
         return seeOther(ctx, interactionUrl(interaction.uid));
       }
-      await deps.throttle.recordSuccess(user.username, ctx.ip, now);
-      deps.logger.info({ event: 'login', uid: interaction.uid, sub: user.id, amr: ['pwd'] }, 'signed in');
-      const returnTo = await deps
-        .provider()
-        .interactionResult(
-          ctx.req,
-          ctx.res,
-          { login: { accountId: user.id, amr: ['pwd'], remember: true } },
-          { mergeWithLastSubmission: false },
-        );
-      writeDeviceCookie(ctx, deps.deviceCookies.renew(readDeviceCookie(ctx), user.id, now));
-      return seeOther(ctx, returnTo);
+      return await completeSignIn(ctx, interaction, deps, {
+        user,
+        amr: ['pwd'],
+        multiFactor: false,
+        phishingResistant: false,
+        password: true,
+        correctCode: false,
+      });
     } finally {
       deps.throttle.release(username, ctx.ip, device);
     }

@@ -1,12 +1,15 @@
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 import type { AuthStore, ClientRecord } from '../store/auth-store.js';
+import { ACCOUNT_CLIENT_ID, accountClientMetadata } from './account-client.js';
 
 /**
  * The oidc-provider storage adapter (one instance per model: Session, Grant, AuthorizationCode, AccessToken,
  * RefreshToken, Interaction, …) over the {@link AuthStore}. Clients are not stored as model rows: the `Client`
- * model reads the clients table the CLI manages, so a change there is seen on the next request.
+ * model reads the clients table the CLI manages, so a change there is seen on the next request; `/account`'s own
+ * client is made from the issuer (oidc/account-client.ts).
  */
-export function createAdapter(store: AuthStore, now: () => number): AdapterConstructor {
+export function createAdapter(store: AuthStore, now: () => number, issuer: string): AdapterConstructor {
+  const accountClient = accountClientMetadata(issuer);
   return class StoreAdapter implements Adapter {
     readonly #model: string;
 
@@ -22,6 +25,7 @@ export function createAdapter(store: AuthStore, now: () => number): AdapterConst
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.#model === 'Client') {
+        if (id === ACCOUNT_CLIENT_ID) return { ...accountClient };
         const client = await store.clients.find(id);
         return client ? toClientMetadata(client) : undefined;
       }

@@ -20,6 +20,7 @@ export function createFindAccount(users: UserStore): FindAccount {
           email_verified: user.emailVerified,
           name: user.name ?? undefined,
           preferred_username: user.username,
+          roles: [...user.roles],
         };
       },
     };

@@ -1,8 +1,9 @@
 import type { Grant, KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientStore } from '../store/auth-store.js';
+import { ACCOUNT_CLIENT_ID } from './account-client.js';
 
 /** Every scope a first-party client receives without a consent page. */
-const FIRST_PARTY_SCOPE = 'openid profile email offline_access';
+const FIRST_PARTY_SCOPE = 'openid profile email offline_access roles';
 
 /**
  * oidc-provider's `loadExistingGrant`: the grant already in the session, or, for a first-party client (the
@@ -16,11 +17,13 @@ export function createLoadExistingGrant(clients: ClientStore) {
     if (!client || !oidc.session) return undefined;
     const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(client.clientId);
     if (grantId) return oidc.provider.Grant.find(grantId);
-    const record = await clients.find(client.clientId);
     const accountId = oidc.session.accountId;
-    if (!record?.firstParty || !accountId) return undefined;
+    if (!accountId) return undefined;
+    // `/account` is this server's own page: it asks for `openid` only.
+    const own = client.clientId === ACCOUNT_CLIENT_ID;
+    if (!own && !(await clients.find(client.clientId))?.firstParty) return undefined;
     const grant = new oidc.provider.Grant({ clientId: client.clientId, accountId });
-    grant.addOIDCScope(FIRST_PARTY_SCOPE);
+    grant.addOIDCScope(own ? 'openid' : FIRST_PARTY_SCOPE);
     await grant.save();
     return grant;
   };

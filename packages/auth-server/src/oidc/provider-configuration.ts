@@ -1,14 +1,16 @@
 import type { Logger } from '@gatehouse/common';
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration, interactionPolicy, KoaContextWithOIDC } from 'oidc-provider';
 import { backLinkTo, clientDisplayName } from '../clients/client-display.js';
 import { providerClientDisplay } from '../clients/provider-client-display.js';
 import type { AuthServerConfig } from '../config/load-auth-server-config.js';
+import { PHISHING_RESISTANT_ACR } from '../interactions/interaction-state.js';
 import { SIGNING_ALGORITHMS } from '../keys/signing-algorithms.js';
 import { errorPage } from '../pages/error-page.js';
 import { loggedOutPage, logoutPage } from '../pages/logout-pages.js';
 import type { AuthStore } from '../store/auth-store.js';
 import { createAdapter } from './create-adapter.js';
 import { createFindAccount } from './find-account.js';
+import { interactionPolicyFor } from './interaction-policy.js';
 import { createLoadExistingGrant } from './load-existing-grant.js';
 import { outboundFetch } from './outbound-fetch.js';
 
@@ -22,6 +24,8 @@ export const INTERACTION_PATH = '/interaction';
  * (oidc-provider compares registered strings exactly), our own pages for everything a person sees.
  */
 export function providerConfiguration(input: {
+  issuer: string;
+  policyModule: typeof interactionPolicy;
   config: AuthServerConfig;
   store: AuthStore;
   jwks: { keys: Record<string, unknown>[] };
@@ -31,23 +35,32 @@ export function providerConfiguration(input: {
 }): Configuration {
   const { config, store } = input;
   return {
-    adapter: createAdapter(store, input.now),
+    adapter: createAdapter(store, input.now, input.issuer),
     jwks: input.jwks as Configuration['jwks'],
     cookies: { keys: input.cookieKeys },
     findAccount: createFindAccount(store.users),
     loadExistingGrant: createLoadExistingGrant(store.clients),
-    // OIDC Core 2: `amr` ("pwd", or "pwd otp": RFC 8176) goes in every ID token with the openid scope; oidc-provider
-    // adds it only for claims listed under a granted scope. acr/auth_time/sid/iss as oidc-provider's defaults.
+    // OIDC Core 2: `amr` (RFC 8176: "pwd", "otp", "hwk"/"swk", "mfa") and `acr` ("phr" after a passkey) go in
+    // every ID token with the openid scope; oidc-provider adds them only for claims listed under a granted scope.
+    // auth_time/sid/iss as oidc-provider's defaults.
+    // OpenID EAP ACR Values: `phr` (phishing-resistant: a passkey was used), set at sign-in
+    // (interactions/complete-sign-in.ts) and asked for with acr_values (docs/security.md 46).
+    acrValues: [PHISHING_RESISTANT_ACR],
     claims: {
       acr: null,
       auth_time: null,
       sid: null,
       iss: null,
-      openid: ['sub', 'amr'],
+      openid: ['sub', 'amr', 'acr'],
       profile: ['name', 'preferred_username'],
       email: ['email', 'email_verified'],
+      // Issue 12: what the account may do, a JSON array of strings, only to clients granted the `roles` scope.
+      roles: ['roles'],
     },
-    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],
+    // The claims of every granted scope go in the ID token as well as userinfo (oidc-provider's default keeps
+    // them to userinfo in the code flow): a relying party gets `roles` from the token it already validates.
+    conformIdTokenClaims: false,
     responseTypes: ['code'],
     pkce: { required: () => true },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
@@ -79,7 +92,10 @@ export function providerConfiguration(input: {
       Session: config.ttl.session,
       Grant: Math.max(config.ttl.session, config.ttl.refreshToken),
     },
-    interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
+    interactions: {
+      url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}`,
+      policy: interactionPolicyFor(input.policyModule),
+    },
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },

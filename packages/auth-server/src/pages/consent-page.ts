@@ -5,6 +5,7 @@ const SCOPE_TEXT: Record<string, string> = {
   profile: 'Your name and username',
   email: 'Your email address',
   offline_access: 'Stay signed in when you are away',
+  roles: 'Your roles (what you may do in applications)',
 };
 
 /** The consent page third-party clients get (first-party clients skip it). */

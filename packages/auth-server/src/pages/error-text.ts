@@ -32,6 +32,16 @@ const ERROR_TEXT: Readonly<Record<string, ErrorText>> = {
     title: 'Request refused',
     message: 'This form can only be sent from the sign-in page itself.',
   },
+  stale_form: {
+    title: 'This form has expired',
+    message:
+      'This form has expired, or was not sent from your account page. Open your account page and try again.',
+  },
+  reauthentication_required: {
+    title: 'Sign in again to make this change',
+    message:
+      'Changing how you sign in needs a recent sign-in, and yours was more than five minutes ago. Sign in again, then make the change.',
+  },
   request_too_large: {
     title: 'Request too large',
     message: `What was sent is far larger than any sign-in form. ${START_AGAIN}`,

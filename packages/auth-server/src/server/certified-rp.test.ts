@@ -63,7 +63,8 @@ describe('certified relying party (openid-client) against the embedded server', 
       idTokenExpected: true,
     });
     const claims = tokens.claims();
-    expect(claims?.amr).toEqual(['pwd', 'otp']);
+    // RFC 8176: a password, a one-time code, hence multiple factors.
+    expect(claims?.amr).toEqual(['pwd', 'otp', 'mfa']);
     const user = await auth.store.users.findByUsername('alice');
     expect(claims?.sub).toBe(user?.id);
 

@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
 
 /** Tries with a new free port when port 0's pick is taken on ::1 by another process. */
 const MAX_ATTEMPTS = 5;
@@ -10,13 +10,20 @@ const MAX_ATTEMPTS = 5;
  * ::1 is skipped only when IPv6 is unavailable. When ::1 is busy on that port, some other process would answer
  * every client that resolves `localhost` to ::1 (receiving its passwords and codes), so a fixed port fails to
  * start and port 0 picks another port.
+ *
+ * `options` go to every server made (`serverTimeouts`: how long a connection may take, docs/security.md 50).
  */
-export async function listen(host: string, port: number, handler: RequestListener): Promise<Server[]> {
-  if (host !== 'localhost') return [await bind(handler, host, port)];
+export async function listen(
+  host: string,
+  port: number,
+  handler: RequestListener,
+  options: ServerOptions = {},
+): Promise<Server[]> {
+  if (host !== 'localhost') return [await bind(handler, host, port, options)];
   for (let attempt = 1; ; attempt++) {
-    const v4 = await bind(handler, '127.0.0.1', port);
+    const v4 = await bind(handler, '127.0.0.1', port, options);
     try {
-      return [v4, await bind(handler, '::1', portOf(v4))];
+      return [v4, await bind(handler, '::1', portOf(v4), options)];
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') return [v4];
@@ -26,8 +33,13 @@ export async function listen(host: string, port: number, handler: RequestListene
   }
 }
 
-async function bind(handler: RequestListener, host: string, port: number): Promise<Server> {
-  const server = createServer(handler);
+async function bind(
+  handler: RequestListener,
+  host: string,
+  port: number,
+  options: ServerOptions,
+): Promise<Server> {
+  const server = createServer(options, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

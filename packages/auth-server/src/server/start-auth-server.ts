@@ -1,18 +1,25 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   createLogger,
   type Logger,
+  limitConnections,
   listenConfigError,
   randomToken,
+  serverTimeouts,
   startExpirySweeper,
 } from '@gatehouse/common';
+import type Koa from 'koa';
 import type Provider from 'oidc-provider';
+import { accountRoutes } from '../account/account-routes.js';
 import { startBackchannelDelivery } from '../backchannel/deliver-backchannel-logouts.js';
 import { type AuthServerConfig, issuerFor } from '../config/load-auth-server-config.js';
 import { discoveryCacheControl } from '../http/discovery-cache-control.js';
+import { dropUntrustedForwarding } from '../http/drop-untrusted-forwarding.js';
+import { logRequestErrors } from '../http/log-request-errors.js';
 import { pinToIssuer } from '../http/pin-to-issuer.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { interactionRoutes } from '../interactions/index.js';
+import type { InteractionDeps } from '../interactions/interaction-deps.js';
 import { loadSigningKeys } from '../keys/signing-keys.js';
 import { loadOidcProvider } from '../oidc/load-oidc-provider.js';
 import { providerConfiguration } from '../oidc/provider-configuration.js';
@@ -24,6 +31,7 @@ import { authorizationRateLimit } from '../throttle/authorization-rate-limit.js'
 import { DeviceCookies } from '../throttle/device-cookie.js';
 import { LoginThrottle, THROTTLE_POLICY } from '../throttle/login-throttle.js';
 import { SecondFactorThrottle } from '../throttle/second-factor-throttle.js';
+import { type RelyingParty, relyingPartyFor } from '../webauthn/relying-party.js';
 import { healthRoutes } from './health-routes.js';
 import { landingAndNotFound } from './landing-and-not-found.js';
 import { closeAll, listen } from './listen.js';
@@ -46,6 +54,8 @@ export interface StartAuthServerOptions {
 export interface RunningAuthServer {
   readonly issuer: string;
   readonly port: number;
+  /** Its listeners (127.0.0.1 and ::1 for `localhost`), bounded together (docs/security.md 50). */
+  readonly servers: readonly Server[];
   /** Stops listening, the sweeper and the key watcher; closes the store if it opened it. */
   close(): Promise<void>;
 }
@@ -75,20 +85,30 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   const cookieKeys = [await store.secrets.getOrCreate('cookie-key', () => randomToken(32))];
   // Its own key, not the cookie key: an oidc-provider cookie signature can never pass for a device cookie's MAC.
   const deviceCookieKey = await store.secrets.getOrCreate('device-cookie-key', () => randomToken(32));
+  const accountKeys = {
+    csrf: await store.secrets.getOrCreate('account-form-key', () => randomToken(32)),
+    totpProof: await store.secrets.getOrCreate('account-totp-proof-key', () => randomToken(32)),
+  };
 
   let provider: Provider | undefined;
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   let keySignature = '';
 
   // Loaded on start only: the CLI imports this package for its admin functions and should not load oidc-provider.
-  const { default: OidcProvider } = await loadOidcProvider(logger);
-  const deps = {
+  const { default: OidcProvider, interactionPolicy } = await loadOidcProvider(logger);
+  let relyingParty: RelyingParty | undefined;
+  const deps: InteractionDeps = {
     provider: () => {
       if (!provider) throw new Error('provider not ready');
       return provider;
     },
     store,
     verifyPassword: await verifierReady,
+    hasher: options.hasher ?? argon2idHasher,
+    relyingParty: () => {
+      if (!relyingParty) throw new Error('relying party not ready');
+      return relyingParty;
+    },
     throttle: new LoginThrottle(store.throttle),
     secondFactor: new SecondFactorThrottle(store.throttle),
     deviceCookies: new DeviceCookies(deviceCookieKey),
@@ -100,9 +120,18 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     keySignature = signatureOf(jwks.keys.map((key) => String(key.kid)));
     const next = new OidcProvider(
       issuer,
-      providerConfiguration({ config, store, jwks, cookieKeys, now: nowSeconds, logger }),
+      providerConfiguration({
+        issuer,
+        policyModule: interactionPolicy,
+        config,
+        store,
+        jwks,
+        cookieKeys,
+        now: nowSeconds,
+        logger,
+      }),
     );
-    next.proxy = config.trustProxy;
+    next.proxy = config.trustProxy.configured;
     // Behind a proxy, only the last X-Forwarded-For entry (the one our proxy appended) names the client; the
     // entries before it are whatever the client sent. Koa's default (every entry, ctx.ip = the first) let one
     // address pose as any other and slip past per-address throttling (docs/security.md 32).
@@ -121,7 +150,11 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     next.use(landingAndNotFound);
     next.use(staticAssets);
     next.use(interactionRoutes(deps));
+    next.use(accountRoutes(deps, accountKeys, issuer));
     next.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
+    // Koa's own event, which oidc-provider's typings leave out of Provider's `on`.
+    const koa: Koa = next;
+    koa.on('error', logRequestErrors(logger));
     // A sign-out's back-channel logouts (oidc-provider sends them itself): each outcome, never the token.
     next.on('backchannel.success', (_ctx, client, accountId) =>
       logger.info(
@@ -158,14 +191,20 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   };
 
   const health = healthRoutes({ providerReady: () => handler !== undefined, store });
-  const servers = await listen(config.host, config.port, (req, res) => {
-    if (health(req, res)) return;
-    if (handler) handler(req, res);
-    else {
-      res.statusCode = 503;
-      res.end();
-    }
-  }).catch(async (error: unknown) => {
+  const servers = await listen(
+    config.host,
+    config.port,
+    (req, res) => {
+      dropUntrustedForwarding(req, config.trustProxy);
+      if (health(req, res)) return;
+      if (handler) handler(req, res);
+      else {
+        res.statusCode = 503;
+        res.end();
+      }
+    },
+    serverTimeouts(config.connections),
+  ).catch(async (error: unknown) => {
     if (!options.store) await store.close();
     // A port taken or privileged, a host not this machine's: one line naming AUTH_PORT or AUTH_HOST.
     throw (
@@ -177,10 +216,18 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
       }) ?? error
     );
   });
+  // docs/security.md 50: a bound on connections, and no one address may take them all (a trusted proxy's carry
+  // many clients: docs/security.md 37).
+  limitConnections(servers, config.connections, {
+    logger,
+    settings: { max: 'AUTH_MAX_CONNECTIONS', perAddress: 'AUTH_MAX_CONNECTIONS_PER_ADDRESS' },
+    exempt: (peer) => config.trustProxy.trusts(peer),
+  });
   const address = servers[0]?.address();
   const port = address && typeof address === 'object' ? address.port : config.port;
   const issuer = issuerFor(config, port);
   try {
+    relyingParty = relyingPartyFor(issuer, config);
     await build(issuer);
   } catch (error) {
     await closeAll(servers);
@@ -194,6 +241,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
       const onError = (error: unknown) => logger.error({ err: error }, 'expiry sweep failed');
       store.models.sweepExpired(now).catch(onError);
       store.throttle.sweep(now, now - THROTTLE_POLICY.resetAfterSeconds).catch(onError);
+      store.challenges.sweep(now).catch(onError);
     },
     60_000,
     (error) => logger.error({ err: error }, 'expiry sweep failed'),
@@ -228,6 +276,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   return {
     issuer,
     port,
+    servers,
     async close() {
       clearInterval(watcher);
       stopSweeper();

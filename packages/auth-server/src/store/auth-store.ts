@@ -1,9 +1,6 @@
 import type { SigningAlgorithm } from '../keys/signing-algorithms.js';
 
-/**
- * A person who can sign in. `totpSecret` is the BASE32 secret (sealed at rest); a store may open it only when
- * the property is read, since most lookups (userinfo, tokens) never need it.
- */
+/** A person who can sign in. Their authenticators (TOTP, passkeys, recovery codes) are in {@link AuthenticatorStore}. */
 export interface UserRecord {
   /** Stable subject identifier (`sub`): random, never reused, not the username. */
   readonly id: string;
@@ -13,9 +10,10 @@ export interface UserRecord {
   readonly name: string | null;
   /** PHC string (argon2id). */
   readonly passwordHash: string;
-  readonly totpSecret: string | null;
   /** Disabled by an administrator: cannot sign in, and every token and session of it is refused. */
   readonly disabled: boolean;
+  /** What the account may do in applications, released as the `roles` claim to clients granted the `roles` scope. */
+  readonly roles: readonly string[];
   /** Epoch seconds. */
   readonly createdAt: number;
 }
@@ -27,7 +25,9 @@ export interface NewUser {
   readonly emailVerified?: boolean;
   readonly name?: string | null;
   readonly passwordHash: string;
+  /** A TOTP secret (BASE32) to enrol with the user, in the same transaction. */
   readonly totpSecret?: string | null;
+  readonly roles?: readonly string[];
 }
 
 /**
@@ -42,8 +42,8 @@ export type AccountEndReason =
   | 'second_factor_locked';
 
 /**
- * Users, with their password hash and second factor. Every method that ends the account's sessions (`remove`,
- * `setPasswordHash`, `setTotpSecret`, disabling) does it in the same transaction as the change, as
+ * Users, with their password hash. Every method that ends the account's sessions (`remove`, `setPasswordHash`,
+ * disabling, and {@link AuthenticatorStore.setTotpSecret}) does it in the same transaction as the change, as
  * {@link OidcModelStore.revokeByAccountId} does: the change and the end of the sessions (with their
  * back-channel logout notices) happen together or not at all.
  */
@@ -61,19 +61,113 @@ export interface UserStore {
    * ({@link ThrottleStore.recordSecondFactorFailure}).
    */
   setPasswordHash(username: string, passwordHash: string): Promise<boolean>;
-  /**
-   * Sets or clears the TOTP secret and ends every session of the account; either way the replay marker starts
-   * over and the account's second-factor failures are cleared (this and a new password are how an
-   * administrator lifts a second-factor lock).
-   */
-  setTotpSecret(username: string, secret: string | null): Promise<boolean>;
   /** Disables (ending every session of the account) or enables the user. False when there is no such user. */
   setDisabled(username: string, disabled: boolean): Promise<boolean>;
+  /**
+   * Replaces the user's roles (already validated, deduplicated). Sessions go on: clients see the new roles in
+   * the next ID token or userinfo answer. False when there is no such user.
+   */
+  setRoles(username: string, roles: readonly string[]): Promise<boolean>;
+}
+
+/** A passkey (a WebAuthn credential) of a user. Times in epoch seconds. */
+export interface PasskeyRecord {
+  /** The credential id, base64url. */
+  readonly id: string;
+  readonly userId: string;
+  /** The COSE public key the authenticator gave at registration. */
+  readonly publicKey: Uint8Array;
+  /** The signature counter last seen (0 for authenticators that keep none). */
+  readonly counter: number;
+  /** Transports the authenticator said it uses (`internal`, `hybrid`, `usb`…), handed back to browsers as hints. */
+  readonly transports: readonly string[];
+  /** May be synced to other devices (a multi-device passkey): its key is software-held (amr `swk`, not `hwk`). */
+  readonly backupEligible: boolean;
+  readonly backedUp: boolean;
+  /** The authenticator model (all zeros with `none` attestation from most platforms). */
+  readonly aaguid: string;
+  /** The name the user gave it ("Laptop"). */
+  readonly name: string;
+  readonly createdAt: number;
+  readonly lastUsedAt: number | null;
+}
+
+/** What {@link AuthenticatorStore.addPasskey} writes. */
+export type NewPasskey = Omit<PasskeyRecord, 'createdAt' | 'lastUsedAt'>;
+
+/** One unused recovery code: its row id and its hash (never the code). */
+export interface RecoveryCodeHash {
+  readonly id: number;
+  readonly hash: string;
+}
+
+/** Which authenticators an account has, without opening any secret. */
+export interface AuthenticatorSummary {
+  readonly totp: boolean;
+  readonly passkeys: number;
+  /** Unused recovery codes. */
+  readonly recoveryCodes: number;
+}
+
+/**
+ * A user's authenticators: the TOTP secret (sealed at rest), passkeys, recovery codes (hashed). Rows go with
+ * their user (removing a user removes them). Times in epoch seconds.
+ */
+export interface AuthenticatorStore {
+  summary(userId: string): Promise<AuthenticatorSummary>;
+  /** The TOTP secret (BASE32), opened; null when the account has none. */
+  totpSecret(userId: string): Promise<string | null>;
+  /**
+   * Sets or clears the TOTP secret and ends every session of the account (with their back-channel logout
+   * notices), in one transaction; either way the replay marker starts over and the account's second-factor
+   * failures are cleared (this and a new password are how an administrator lifts a second-factor lock). False
+   * when there is no such user.
+   */
+  setTotpSecret(userId: string, secret: string | null): Promise<boolean>;
   /**
    * Records `step` as the last accepted TOTP time step, atomically and only if it is later than the stored
    * one, so each code is accepted once (RFC 6238 5.2). Resolves to false for a replayed or older step.
    */
   acceptTotpStep(userId: string, step: number): Promise<boolean>;
+  /** Adds a passkey. Fails with `ERR_INVALID_INPUT` when its credential id is registered already. */
+  addPasskey(passkey: NewPasskey, now: number): Promise<PasskeyRecord>;
+  findPasskey(id: string): Promise<PasskeyRecord | undefined>;
+  /** The user's passkeys, oldest first. */
+  listPasskeys(userId: string): Promise<PasskeyRecord[]>;
+  /** Renames one of the user's passkeys; false when the user has no passkey `id`. */
+  renamePasskey(userId: string, id: string, name: string): Promise<boolean>;
+  /** Removes one of the user's passkeys; false when the user has no passkey `id`. */
+  removePasskey(userId: string, id: string): Promise<boolean>;
+  /**
+   * Records a sign-in with passkey `id`: its new counter, backup state and time, atomically and only while its
+   * stored counter is still `previousCounter` and `counter` is greater (or both are 0, an authenticator
+   * without a counter): two assertions with one counter value cannot both pass. False otherwise.
+   */
+  recordPasskeyUse(
+    id: string,
+    previousCounter: number,
+    counter: number,
+    backedUp: boolean,
+    now: number,
+  ): Promise<boolean>;
+  /** Replaces every recovery code of the user (used or not) with new ones, given hashed. */
+  replaceRecoveryCodes(userId: string, hashes: readonly string[], now: number): Promise<void>;
+  unusedRecoveryCodes(userId: string): Promise<RecoveryCodeHash[]>;
+  /** Marks recovery code `id` of the user used, atomically: true once, false ever after. */
+  useRecoveryCode(userId: string, id: number, now: number): Promise<boolean>;
+}
+
+/**
+ * WebAuthn challenges, each kept server-side under a key that names what it was issued to (an interaction, an
+ * `/account` session), single use and short-lived. Times in epoch seconds.
+ */
+export interface ChallengeStore {
+  /** Stores `challenge` under `key` until `expiresAt`, replacing any challenge already there. */
+  put(key: string, challenge: string, expiresAt: number): Promise<void>;
+  /** Removes the challenge under `key` and resolves to it, unless it has expired by `now` (then undefined). */
+  take(key: string, now: number): Promise<string | undefined>;
+  /** Drops challenges expired at `now`. */
+  sweep(now: number): Promise<void>;
 }
 
 /** Client authentication methods a registered client may use at the token endpoint. */
@@ -235,6 +329,8 @@ export interface BackchannelOutbox {
  */
 export interface AuthStore {
   readonly users: UserStore;
+  readonly authenticators: AuthenticatorStore;
+  readonly challenges: ChallengeStore;
   readonly clients: ClientStore;
   readonly keys: SigningKeyStore;
   readonly secrets: SecretStore;

@@ -1,3 +1,5 @@
+import type { FetchLike } from '@gatehouse/common/testing';
+
 interface StoredCookie {
   readonly value: string;
   readonly path: string;
@@ -5,10 +7,16 @@ interface StoredCookie {
 
 /**
  * A minimal browser for tests: a cookie jar that honours `Path` and deletion (single host), manual
- * redirects, and form posts. Enough to walk oidc-provider's interactions over real HTTP.
+ * redirects, and form posts. Enough to walk oidc-provider's interactions over real HTTP. Requests go out with
+ * `send`, the global `fetch` unless given another (`fetchFrom(address)`: a client at its own source address).
  */
 export class TestBrowser {
   readonly cookies = new Map<string, StoredCookie>();
+  readonly #send: FetchLike;
+
+  constructor(send: FetchLike = fetch) {
+    this.#send = send;
+  }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<Response> {
     return this.#request(url, { method: 'GET', headers });
@@ -55,7 +63,7 @@ export class TestBrowser {
     const cookie = this.cookieHeader(url);
     const headers: Record<string, string> = { ...init.headers };
     if (cookie) headers.cookie = cookie;
-    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+    const response = await this.#send(url, { ...init, headers, redirect: 'manual' });
     Object.defineProperty(response, 'url', { value: url });
     for (const line of response.headers.getSetCookie()) this.#store(line);
     return response;

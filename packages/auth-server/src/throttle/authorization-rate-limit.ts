@@ -1,9 +1,8 @@
-import type { Logger } from '@gatehouse/common';
+import { addressBucket, type Logger } from '@gatehouse/common';
 import type { Context, Next } from 'koa';
 import { errorPage } from '../pages/error-page.js';
 import { formatWait } from '../pages/format-wait.js';
 import type { ThrottleStore } from '../store/auth-store.js';
-import { addressBucket } from './address-bucket.js';
 
 /** The authorization endpoint: each request there starts a sign-in and writes an interaction row. */
 const AUTHORIZATION_PATH = '/auth';

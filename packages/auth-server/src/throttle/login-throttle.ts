@@ -1,5 +1,5 @@
+import { addressBucket, UNPARSEABLE_ADDRESS_BUCKET } from '@gatehouse/common';
 import type { ThrottleStore } from '../store/auth-store.js';
-import { addressBucket, UNPARSEABLE_ADDRESS_BUCKET } from './address-bucket.js';
 import { InFlight } from './in-flight.js';
 
 /** One counter's rule: `free` failures without delay, then 1 s, 2 s, 4 s… up to `cap` seconds. */

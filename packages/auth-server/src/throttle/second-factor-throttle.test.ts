@@ -85,7 +85,7 @@ describe('SecondFactorThrottle', () => {
     await setUserPassword(store, 'ada', `${PASSWORD} 2`);
     expect(await store.throttle.secondFactorFailures(userId)).toBeUndefined();
     await fail(20);
-    expect(await store.users.setTotpSecret('ada', TEST_TOTP_SECRET)).toBe(true);
+    expect(await store.authenticators.setTotpSecret(userId, TEST_TOTP_SECRET)).toBe(true);
     expect(await store.throttle.secondFactorFailures(userId)).toBeUndefined();
   });
 

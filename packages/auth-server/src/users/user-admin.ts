@@ -1,10 +1,19 @@
 import { AuthServerError } from '../errors/auth-server-error.js';
 import { argon2idHasher, MAX_PASSWORD_LENGTH, type PasswordHasher } from '../passwords/password-hasher.js';
-import type { AuthStore, UserRecord } from '../store/auth-store.js';
+import { createRecoveryCodes } from '../recovery/recovery-codes.js';
+import type { AuthStore, PasskeyRecord, UserRecord } from '../store/auth-store.js';
 import { isValidTotpSecret } from '../totp/totp.js';
 
 /** Usernames: 1–64 of letters, digits, `.`, `_`, `-`, `@` (no spaces, nothing that needs escaping in a URI). */
 const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
+/**
+ * A role: 1–64 printable ASCII characters, no space and no comma (roles travel comma-separated in the gateway's
+ * `X-Gatehouse-Roles` header, and a space or control character in a claim only invites confusion).
+ */
+const ROLE = /^[\x21-\x2B\x2D-\x7E]{1,64}$/;
+/** Most roles one user may have: the `roles` claim stays small in every token that carries it. */
+export const MAX_ROLES = 32;
+
 /** Minimum password length (NIST SP 800-63B 3.1.1.2: at least 8 characters). */
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -17,6 +26,28 @@ export interface AddUserInput {
   readonly emailVerified?: boolean;
   /** BASE32, at least 160 bits. */
   readonly totpSecret?: string | null;
+  /** Released as the `roles` claim; see {@link normalizeRoles}. */
+  readonly roles?: readonly string[];
+}
+
+/**
+ * Checks roles and returns them without duplicates, in the order given: each 1–64 printable ASCII characters
+ * without space or comma, at most {@link MAX_ROLES}. Throws `ERR_INVALID_INPUT` naming the first bad one.
+ */
+export function normalizeRoles(roles: readonly string[]): string[] {
+  const unique = [...new Set(roles)];
+  for (const role of unique) {
+    if (!ROLE.test(role)) {
+      throw new AuthServerError(
+        'ERR_INVALID_INPUT',
+        `role ${JSON.stringify(role)} must be 1-64 printable ASCII characters, without spaces or commas`,
+      );
+    }
+  }
+  if (unique.length > MAX_ROLES) {
+    throw new AuthServerError('ERR_INVALID_INPUT', `a user may have at most ${MAX_ROLES} roles`);
+  }
+  return unique;
 }
 
 /** Checks a new password's length; throws `ERR_INVALID_INPUT`. */
@@ -65,6 +96,7 @@ export async function addUser(
   }
   assertPasswordAcceptable(input.password);
   if (input.totpSecret) assertTotpSecretAcceptable(input.totpSecret);
+  const roles = normalizeRoles(input.roles ?? []);
   if (await store.users.findByUsername(input.username)) {
     throw new AuthServerError('ERR_USER_EXISTS', `user "${input.username}" already exists`);
   }
@@ -75,6 +107,7 @@ export async function addUser(
     name: input.name ?? null,
     passwordHash: await hasher.hash(input.password),
     totpSecret: input.totpSecret ?? null,
+    roles,
   });
 }
 
@@ -113,7 +146,8 @@ export async function setUserTotpSecret(
   secret: string | null,
 ): Promise<void> {
   if (secret !== null) assertTotpSecretAcceptable(secret);
-  if (!(await store.users.setTotpSecret(username, secret))) {
+  const user = await store.users.findByUsername(username);
+  if (!user || !(await store.authenticators.setTotpSecret(user.id, secret))) {
     throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
   }
 }
@@ -126,4 +160,55 @@ export async function setUserDisabled(store: AuthStore, username: string, disabl
   if (!(await store.users.setDisabled(username, disabled))) {
     throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
   }
+}
+
+/**
+ * Adds and removes roles of a user (removals after additions) and resolves to the roles it has then. Its sessions
+ * go on: applications see the change in the next ID token or userinfo answer. Throws `ERR_USER_NOT_FOUND` or
+ * `ERR_INVALID_INPUT`.
+ */
+export async function changeUserRoles(
+  store: AuthStore,
+  username: string,
+  change: { readonly add?: readonly string[]; readonly remove?: readonly string[] },
+): Promise<readonly string[]> {
+  const user = await store.users.findByUsername(username);
+  if (!user) throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
+  const removed = new Set(change.remove ?? []);
+  const roles = normalizeRoles([...user.roles, ...normalizeRoles(change.add ?? [])]).filter(
+    (role) => !removed.has(role),
+  );
+  if (!(await store.users.setRoles(username, roles))) {
+    throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
+  }
+  return roles;
+}
+
+/** A user's passkeys, for `gatehouse users passkeys`. Throws `ERR_USER_NOT_FOUND`. */
+export async function listUserPasskeys(store: AuthStore, username: string): Promise<PasskeyRecord[]> {
+  const user = await store.users.findByUsername(username);
+  if (!user) throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
+  return store.authenticators.listPasskeys(user.id);
+}
+
+/**
+ * Removes one of a user's passkeys (a lost device): from then on it signs in nowhere. Sessions go on. Throws
+ * `ERR_USER_NOT_FOUND` for a missing user or a passkey the user does not have.
+ */
+export async function removeUserPasskey(store: AuthStore, username: string, id: string): Promise<void> {
+  const user = await store.users.findByUsername(username);
+  if (!user) throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
+  if (!(await store.authenticators.removePasskey(user.id, id))) {
+    throw new AuthServerError('ERR_USER_NOT_FOUND', `${username} has no passkey "${id}"`);
+  }
+}
+
+/**
+ * Makes a new set of recovery codes for a user (voiding the old ones) and returns them, for an operator to hand
+ * over: the only time they exist in clear. Throws `ERR_USER_NOT_FOUND`.
+ */
+export async function createUserRecoveryCodes(store: AuthStore, username: string): Promise<string[]> {
+  const user = await store.users.findByUsername(username);
+  if (!user) throw new AuthServerError('ERR_USER_NOT_FOUND', `no user "${username}"`);
+  return createRecoveryCodes(store, user.id, Math.floor(Date.now() / 1000));
 }

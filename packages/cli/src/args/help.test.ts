@@ -20,6 +20,7 @@ const EVERY_USAGE: readonly (readonly string[])[] = [
   ['keys'],
   ['keys', 'list'],
   ['keys', 'rotate'],
+  ['doctor'],
 ];
 
 describe('gatehouse --help and --version', () => {

@@ -30,4 +30,9 @@ export const commands: readonly Command[] = [
     "list or rotate the auth server's signing keys (--api: the API's)",
     async () => (await import('./keys.js')).runKeys,
   ),
+  lazy(
+    'doctor',
+    'check the configuration against the real provider: one line per finding, with its fix',
+    async () => (await import('./doctor.js')).runDoctorCommand,
+  ),
 ];

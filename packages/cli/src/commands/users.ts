@@ -1,8 +1,12 @@
 import {
   addUser,
   assertTotpSecretAcceptable,
+  changeUserRoles,
+  createUserRecoveryCodes,
   generateTotpSecret,
+  listUserPasskeys,
   removeUser,
+  removeUserPasskey,
   setUserDisabled,
   setUserPassword,
   setUserTotpSecret,
@@ -17,13 +21,15 @@ import { table } from './users-table.js';
 import { printTotp } from './users-totp-print.js';
 
 const STATE = 'Every command works on DATA_DIR (default ./.data), while the server runs too.';
+const ROLES_NOTE =
+  'Roles: 1-64 printable ASCII characters without spaces or commas, at most 32 a user; released as the `roles` claim to clients granted the `roles` scope.';
 const PASSWORD_NOTE =
   'The password is read from standard input, never the command line: printf \'%s\' "$PASSWORD" | …';
 
 const add = subcommand({
   path: 'users add',
   synopsis:
-    '<username> --email <e> --password-stdin [--name <n>] [--email-verified] [--totp-secret <BASE32> | --totp]',
+    '<username> --email <e> --password-stdin [--name <n>] [--email-verified] [--totp-secret <BASE32> | --totp] [--role <r>]…',
   summary: 'add a user of the embedded auth server, its password read from standard input',
   operand: 'username',
   options: {
@@ -37,8 +43,14 @@ const add = subcommand({
       help: 'a second factor with this TOTP secret (at least 160 bits)',
     },
     totp: { type: 'boolean', help: 'a second factor with a new TOTP secret, printed with its QR code' },
+    role: {
+      type: 'string',
+      multiple: true,
+      value: '<r>',
+      help: 'a role (repeatable), released as the roles claim',
+    },
   },
-  notes: [PASSWORD_NOTE, STATE],
+  notes: [PASSWORD_NOTE, ROLES_NOTE, STATE],
   async run(context, { operand: username, values }) {
     const hint = ' (see gatehouse users add --help)';
     if (!values.email) throw usage(`--email is required${hint}`);
@@ -57,6 +69,7 @@ const add = subcommand({
         name: values.name ?? null,
         emailVerified: values['email-verified'] ?? false,
         totpSecret: totpSecret ?? null,
+        roles: values.role ?? [],
       }),
     );
     context.stdout.write(`Added user ${username}${totpSecret ? ' (with TOTP)' : ''}.\n`);
@@ -68,11 +81,18 @@ const add = subcommand({
 const list = subcommand({
   path: 'users list',
   synopsis: '',
-  summary: 'list the users: username, email, name, TOTP, disabled, subject',
+  summary: 'list the users: username, email, name, TOTP, disabled, roles, subject',
   options: {},
   notes: [STATE],
   async run(context) {
-    const users = await withAuthStore(context, (store) => store.users.list());
+    const users = await withAuthStore(context, async (store) =>
+      Promise.all(
+        (await store.users.list()).map(async (user) => ({
+          ...user,
+          factors: await store.authenticators.summary(user.id),
+        })),
+      ),
+    );
     if (users.length === 0) {
       context.stdout.write('No users.\n');
       return 0;
@@ -81,11 +101,12 @@ const list = subcommand({
       user.username,
       user.email,
       user.name ?? '',
-      user.totpSecret ? 'yes' : 'no',
+      user.factors.totp ? 'yes' : 'no',
       user.disabled ? 'yes' : 'no',
+      user.roles.join(','),
       user.id,
     ]);
-    context.stdout.write(table(['USERNAME', 'EMAIL', 'NAME', 'TOTP', 'DISABLED', 'SUB'], rows));
+    context.stdout.write(table(['USERNAME', 'EMAIL', 'NAME', 'TOTP', 'DISABLED', 'ROLES', 'SUB'], rows));
     return 0;
   },
 });
@@ -187,12 +208,96 @@ const enable = subcommand({
   },
 });
 
-/** `gatehouse users add|list|remove|passwd|totp|disable|enable`: the embedded auth server's accounts, in DATA_DIR. */
+const roles = subcommand({
+  path: 'users roles',
+  synopsis: '<username> [--add <r>]… [--remove <r>]…',
+  summary: "list a user's roles, or add and remove some (its sessions go on)",
+  operand: 'username',
+  options: {
+    add: { type: 'string', multiple: true, value: '<r>', help: 'add a role (repeatable)' },
+    remove: { type: 'string', multiple: true, value: '<r>', help: 'remove a role (repeatable)' },
+  },
+  notes: [ROLES_NOTE, 'Applications see the change at the next sign-in or token refresh.', STATE],
+  async run(context, { operand: username, values }) {
+    const change = { add: values.add ?? [], remove: values.remove ?? [] };
+    const changing = change.add.length > 0 || change.remove.length > 0;
+    const result = await withAuthStore(context, async (store) => {
+      if (changing) return changeUserRoles(store, username, change);
+      const user = await store.users.findByUsername(username);
+      if (!user) throw new CliError('ERR_CLI_FAILED', `no user "${username}"`);
+      return user.roles;
+    });
+    context.stdout.write(
+      result.length === 0 ? `${username} has no roles.\n` : `Roles of ${username}: ${result.join(', ')}\n`,
+    );
+    return 0;
+  },
+});
+
+const passkeys = subcommand({
+  path: 'users passkeys',
+  synopsis: '<username> [--remove <id>]',
+  summary: "list a user's passkeys (id, name, created, last used), or remove one",
+  operand: 'username',
+  options: {
+    remove: {
+      type: 'string',
+      value: '<id>',
+      help: 'remove the passkey with this id (a lost device); it signs in nowhere after',
+    },
+  },
+  notes: ["Passkeys are added by their owner, on the auth server's /account page.", STATE],
+  async run(context, { operand: username, values }) {
+    if (values.remove !== undefined) {
+      const id = values.remove;
+      await withAuthStore(context, (store) => removeUserPasskey(store, username, id));
+      context.stdout.write(`Removed passkey ${id} of ${username}.\n`);
+      return 0;
+    }
+    const list = await withAuthStore(context, (store) => listUserPasskeys(store, username));
+    if (list.length === 0) {
+      context.stdout.write(`${username} has no passkeys.\n`);
+      return 0;
+    }
+    const time = (seconds: number | null) =>
+      seconds === null ? 'never' : new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
+    const rows = list.map((passkey) => [
+      passkey.id,
+      passkey.name,
+      time(passkey.createdAt),
+      time(passkey.lastUsedAt),
+      passkey.backupEligible ? 'yes' : 'no',
+    ]);
+    context.stdout.write(table(['ID', 'NAME', 'CREATED (UTC)', 'LAST USED (UTC)', 'SYNCED'], rows));
+    return 0;
+  },
+});
+
+const recoveryCodes = subcommand({
+  path: 'users recovery-codes',
+  synopsis: '<username>',
+  summary: 'make a new set of ten recovery codes for a user (voiding the old ones) and print them',
+  operand: 'username',
+  options: {},
+  notes: [
+    'Each code signs in once, in place of the second factor. They are printed only now (stored hashed): hand them over safely.',
+    STATE,
+  ],
+  async run(context, { operand: username }) {
+    const codes = await withAuthStore(context, (store) => createUserRecoveryCodes(store, username));
+    context.stdout.write(
+      `Recovery codes for ${username} (each works once; the old ones no longer do):\n${codes.join('\n')}\n`,
+    );
+    return 0;
+  },
+});
+
+/** `gatehouse users add|list|remove|passwd|totp|disable|enable|roles|passkeys|recovery-codes`: the embedded auth server's accounts, in DATA_DIR. */
 export const runUsers: RunCommand = (context) =>
   runSubcommands(context, {
     name: 'users',
     summary: "the embedded auth server's users",
-    subcommands: [add, list, remove, passwd, totp, disable, enable],
+    subcommands: [add, list, remove, passwd, totp, disable, enable, roles, passkeys, recoveryCodes],
     notes: [STATE],
   });
 

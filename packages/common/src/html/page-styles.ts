@@ -39,4 +39,13 @@ a:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
   margin: 0 0 1rem; }
 ul.scopes { margin: 0 0 1rem; padding-left: 1.2rem; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; overflow-wrap: anywhere; }
+.alternative { display: grid; gap: 0.6rem; margin-top: 1.25rem; padding-top: 1.25rem; border-top: 1px solid var(--border); }
+h2 { font-size: 1.1rem; margin: 1.75rem 0 0.5rem; }
+section { margin-bottom: 1.25rem; }
+table { width: 100%; border-collapse: collapse; margin: 0 0 1rem; font-size: 0.9rem; }
+th, td { text-align: left; padding: 0.4rem 0.3rem; border-bottom: 1px solid var(--border); vertical-align: top; }
+ol.codes { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 1.05rem; padding-left: 1.6rem; }
+.qr svg { width: 12rem; height: 12rem; background: #fff; padding: 0.5rem; border-radius: 8px; }
+.row { display: grid; grid-template-columns: 1fr auto; gap: 0.5rem; align-items: end; }
+.row button { width: auto; }
 `;

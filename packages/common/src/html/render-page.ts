@@ -19,17 +19,21 @@ export interface PageParts {
   readonly title: string;
   readonly body: string;
   readonly assets?: PageAssets;
+  /** Scripts of this origin the page loads (`defer`, never inline: `script-src 'self'`). */
+  readonly scripts?: readonly string[];
 }
 
 /**
  * The shared HTML document of every page a person sees (the auth server's and the API's): language, viewport,
- * the icon and stylesheet, one `<main>` landmark. No script and no inline style, so it works under a CSP of
- * `default-src 'none'; style-src 'self'; img-src 'self'`.
+ * the icon and stylesheet, one `<main>` landmark. No inline script or style, so it works under a CSP of
+ * `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'`; a page may load scripts of its own
+ * origin (the auth server's passkey pages).
  *
  * @example
  * renderPage({ title: 'Signed out', body: '<h1>You are signed out</h1>' });
  */
-export function renderPage({ title, body, assets = DEFAULT_PAGE_ASSETS }: PageParts): string {
+export function renderPage({ title, body, assets = DEFAULT_PAGE_ASSETS, scripts = [] }: PageParts): string {
+  const scriptTags = scripts.map((src) => `\n<script src="${escapeHtml(src)}" defer></script>`).join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -38,7 +42,7 @@ export function renderPage({ title, body, assets = DEFAULT_PAGE_ASSETS }: PagePa
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)} · Gatehouse</title>
 <link rel="icon" href="${escapeHtml(assets.icon)}" type="image/svg+xml">
-<link rel="stylesheet" href="${escapeHtml(assets.stylesheet)}">
+<link rel="stylesheet" href="${escapeHtml(assets.stylesheet)}">${scriptTags}
 </head>
 <body>
 <main>

@@ -1,5 +1,6 @@
 import { jwtVerify } from 'jose';
 import { ApiError } from '../../errors/api-error.js';
+import { ID_TOKEN_CLOCK_TOLERANCE_S } from '../id-token-clock-tolerance.js';
 import type { CallbackCheck } from './callback-state.js';
 
 /**
@@ -21,7 +22,7 @@ export const checkIdTokenSignature: CallbackCheck = {
         issuer: discovered.issuer,
         audience: config.oidcClientId,
         currentDate: new Date(state.ctx.now()),
-        clockTolerance: 30,
+        clockTolerance: ID_TOKEN_CLOCK_TOLERANCE_S,
       });
     } catch (error) {
       throw new ApiError('id_token_invalid', {

@@ -87,4 +87,48 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   // `gatehouse users disable|enable`: a disabled account cannot sign in and has no session.
   'ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;',
+  // `gatehouse users add --role`, `users roles`: released as the `roles` claim (a JSON array of strings).
+  "ALTER TABLE users ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';",
+  // Issue 14: a user's authenticators in tables of their own, no longer columns of the user row. The TOTP secret
+  // moves as sealed (its seal is bound to the user id, which does not change); passkeys and recovery codes are
+  // new. Challenges: WebAuthn challenges, single use, minutes long, keyed by the interaction or /account session.
+  `
+  CREATE TABLE totp_authenticators (
+    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    secret_sealed TEXT NOT NULL,
+    last_step INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  INSERT INTO totp_authenticators (user_id, secret_sealed, last_step, created_at)
+    SELECT id, totp_secret_sealed, totp_last_step, created_at FROM users WHERE totp_secret_sealed IS NOT NULL;
+  ALTER TABLE users DROP COLUMN totp_secret_sealed;
+  ALTER TABLE users DROP COLUMN totp_last_step;
+  CREATE TABLE passkeys (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    public_key BLOB NOT NULL,
+    counter INTEGER NOT NULL,
+    transports TEXT NOT NULL,
+    backup_eligible INTEGER NOT NULL,
+    backed_up INTEGER NOT NULL,
+    aaguid TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER
+  );
+  CREATE INDEX passkeys_user_id ON passkeys (user_id);
+  CREATE TABLE recovery_codes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    hash TEXT NOT NULL,
+    used_at INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX recovery_codes_user_id ON recovery_codes (user_id);
+  CREATE TABLE challenges (
+    key TEXT PRIMARY KEY,
+    challenge TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, openSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ensureDataDir, openDatabase, readOrCreateFile, SealedBox } from '@gatehouse/common';
 import type { AuthStore } from '../auth-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteAccountSessions } from './sqlite-account-sessions.js';
+import { SqliteAuthenticatorStore } from './sqlite-authenticators.js';
 import { SqliteBackchannelOutbox } from './sqlite-backchannel-outbox.js';
+import { SqliteChallengeStore } from './sqlite-challenges.js';
 import { SqliteClientStore } from './sqlite-clients.js';
 import { SqliteOidcModelStore } from './sqlite-oidc-models.js';
 import { SqliteSecretStore } from './sqlite-secrets.js';
@@ -16,6 +18,14 @@ import { SqliteUserStore } from './sqlite-users.js';
 /** Options for {@link openAuthStore}; `now` (epoch seconds) is injectable for tests. */
 export interface OpenAuthStoreOptions {
   readonly now?: () => number;
+}
+
+/**
+ * The auth server's database file in `dataDir`: {@link openAuthStore} creates it, so its absence says that no
+ * auth server has used this DATA_DIR yet (`gatehouse doctor` looks before it opens anything).
+ */
+export function authStoreFile(dataDir: string): string {
+  return join(resolve(dataDir), 'auth-server', 'auth.sqlite');
 }
 
 /**
@@ -44,6 +54,8 @@ export function openAuthStore(dataDir: string, options: OpenAuthStoreOptions = {
   const accountSessions = new SqliteAccountSessions(db);
   return {
     users: new SqliteUserStore(db, box, now, accountSessions),
+    authenticators: new SqliteAuthenticatorStore(db, box, now, accountSessions),
+    challenges: new SqliteChallengeStore(db),
     clients: new SqliteClientStore(db, box, now),
     keys: new SqliteSigningKeyStore(db, box),
     secrets: new SqliteSecretStore(db, box),

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '@gatehouse/common';
+import { openDatabase, SealedBox } from '@gatehouse/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../keys/generate-signing-key.js';
 import type { AuthStore } from '../auth-store.js';
@@ -36,12 +36,43 @@ describe('sealed columns are opened on demand', () => {
       passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
       totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
     });
-    expect((await store.users.findById(created.id))?.totpSecret).toBe('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP');
+    expect(await store.authenticators.totpSecret(created.id)).toBe('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP');
 
     await reopenWithAnotherKey();
     const user = await store.users.findById(created.id);
     expect(user?.email).toBe('ada@example.test');
-    expect(() => user?.totpSecret).toThrow(/could not be opened/);
+    expect(await store.authenticators.summary(created.id)).toMatchObject({ totp: true });
+    await expect(store.authenticators.totpSecret(created.id)).rejects.toThrow(/could not be opened/);
+  });
+
+  // Issue 14: the TOTP secret moved from the user row to the authenticators' table, still sealed for its user.
+  it('moves a TOTP secret sealed on the user row of an older version to the authenticators, readable', async () => {
+    await store.close();
+    const file = join(dir, 'auth-server', 'auth.sqlite');
+    rmSync(file);
+    const before = MIGRATIONS.findIndex(
+      (step) => typeof step === 'string' && step.includes('totp_authenticators'),
+    );
+    const old = openDatabase(file, MIGRATIONS.slice(0, before));
+    const box = new SealedBox(readFileSync(join(dir, 'auth-server', 'secrets.key')));
+    old
+      .prepare(
+        `INSERT INTO users (id, username, email, password_hash, totp_secret_sealed, totp_last_step, created_at)
+         VALUES ('u-1', 'ada', 'ada@example.test', 'x', ?, 1000, 1), ('u-2', 'bob', 'bob@example.test', 'x', NULL, NULL, 1)`,
+      )
+      .run(box.seal('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 'totp:u-1'));
+    old.close();
+
+    store = openAuthStore(dir);
+    expect(await store.authenticators.totpSecret('u-1')).toBe('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP');
+    expect(await store.authenticators.totpSecret('u-2')).toBeNull();
+    // The last accepted step came along: a code of step 1000 or before is still refused.
+    expect(await store.authenticators.acceptTotpStep('u-1', 1000)).toBe(false);
+    expect(await store.authenticators.acceptTotpStep('u-1', 1001)).toBe(true);
+    const columns = openDatabase(file, MIGRATIONS)
+      .prepare<[], { name: string }>('PRAGMA table_info(users)')
+      .all();
+    expect(columns.map((column) => column.name)).not.toContain('totp_secret_sealed');
   });
 
   it('lists signing key ids without opening the private keys', async () => {
@@ -109,15 +140,15 @@ describe('sealed columns are opened on demand', () => {
     const db = openDatabase(join(dir, 'auth-server', 'auth.sqlite'), MIGRATIONS);
     try {
       db.prepare(
-        "UPDATE users SET totp_secret_sealed = (SELECT totp_secret_sealed FROM users WHERE username = 'ada') WHERE username = 'grace'",
-      ).run();
+        `UPDATE totp_authenticators SET secret_sealed = (SELECT secret_sealed FROM totp_authenticators
+           WHERE user_id = (SELECT id FROM users WHERE username = 'ada')) WHERE user_id = ?`,
+      ).run(grace.id);
     } finally {
       db.close();
     }
     // Sealed for `totp:<ada's id>`: under grace's id it must not open, or whoever can write one column could
     // give grace ada's second factor.
-    const moved = await store.users.findById(grace.id);
-    expect(moved?.email).toBe('grace@example.test');
-    expect(() => moved?.totpSecret).toThrow(/could not be opened/);
+    expect((await store.users.findById(grace.id))?.email).toBe('grace@example.test');
+    await expect(store.authenticators.totpSecret(grace.id)).rejects.toThrow(/could not be opened/);
   });
 });

@@ -33,7 +33,7 @@ export class SqliteAccountSessions {
     this.#delete = db.prepare<{ account: string }>(
       `DELETE FROM oidc_models WHERE json_extract(payload, '$.accountId') = @account
          OR (model = 'Interaction' AND (json_extract(payload, '$.result.login.accountId') = @account
-           OR json_extract(payload, '$.result.gatehouse_pending_totp.accountId') = @account))`,
+           OR json_extract(payload, '$.result.gatehouse_second_factor.accountId') = @account))`,
     );
   }
 

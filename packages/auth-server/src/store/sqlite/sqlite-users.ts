@@ -3,6 +3,7 @@ import type { SealedBox, SqliteDatabase } from '@gatehouse/common';
 import { AuthServerError } from '../../errors/auth-server-error.js';
 import type { NewUser, UserRecord, UserStore } from '../auth-store.js';
 import type { SqliteAccountSessions } from './sqlite-account-sessions.js';
+import { INSERT_TOTP, totpContext } from './sqlite-authenticators.js';
 import { CLEAR_SECOND_FACTOR_FAILURES } from './sqlite-throttle.js';
 
 interface UserRow {
@@ -12,12 +13,12 @@ interface UserRow {
   email_verified: number;
   name: string | null;
   password_hash: string;
-  totp_secret_sealed: string | null;
   disabled: number;
+  roles: string;
   created_at: number;
 }
 
-/** {@link UserStore} on SQLite; TOTP secrets sealed with the data directory's key, bound to the user id. */
+/** {@link UserStore} on SQLite (a new user's TOTP secret goes to the authenticators' table, sealed). */
 export class SqliteUserStore implements UserStore {
   readonly #box: SealedBox;
   readonly #now: () => number;
@@ -28,10 +29,10 @@ export class SqliteUserStore implements UserStore {
   readonly #count;
   readonly #delete;
   readonly #setPassword;
-  readonly #setTotp;
-  readonly #acceptStep;
+  readonly #insertTotp;
   readonly #clearSecondFactor;
   readonly #setDisabled;
+  readonly #setRoles;
   readonly #transaction;
   readonly #sessions: SqliteAccountSessions;
 
@@ -41,8 +42,8 @@ export class SqliteUserStore implements UserStore {
     this.#transaction = <T>(run: () => T): T => db.transaction(run)();
     this.#now = now;
     this.#insert = db.prepare(
-      `INSERT INTO users (id, username, email, email_verified, name, password_hash, totp_secret_sealed, created_at)
-       VALUES (@id, @username, @email, @email_verified, @name, @password_hash, @totp_secret_sealed, @created_at)`,
+      `INSERT INTO users (id, username, email, email_verified, name, password_hash, roles, created_at)
+       VALUES (@id, @username, @email, @email_verified, @name, @password_hash, @roles, @created_at)`,
     );
     this.#byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
     this.#byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
@@ -50,28 +51,28 @@ export class SqliteUserStore implements UserStore {
     this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
     this.#delete = db.prepare<[string]>('DELETE FROM users WHERE username = ?');
     this.#setPassword = db.prepare<[string, string]>('UPDATE users SET password_hash = ? WHERE username = ?');
-    this.#setTotp = db.prepare<[string | null, string]>(
-      'UPDATE users SET totp_secret_sealed = ?, totp_last_step = NULL WHERE id = ?',
-    );
-    this.#acceptStep = db.prepare<[number, string, number]>(
-      'UPDATE users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)',
-    );
+    this.#insertTotp = db.prepare<[string, string, number]>(INSERT_TOTP);
     this.#clearSecondFactor = db.prepare<[string]>(CLEAR_SECOND_FACTOR_FAILURES);
     this.#setDisabled = db.prepare<[number, string]>('UPDATE users SET disabled = ? WHERE id = ?');
+    this.#setRoles = db.prepare<[string, string]>('UPDATE users SET roles = ? WHERE username = ?');
   }
 
   async create(user: NewUser): Promise<UserRecord> {
     const id = randomUUID();
+    const now = this.#now();
     try {
-      this.#insert.run({
-        id,
-        username: user.username,
-        email: user.email,
-        email_verified: user.emailVerified ? 1 : 0,
-        name: user.name ?? null,
-        password_hash: user.passwordHash,
-        totp_secret_sealed: user.totpSecret ? this.#box.seal(user.totpSecret, totpContext(id)) : null,
-        created_at: this.#now(),
+      this.#transaction(() => {
+        this.#insert.run({
+          id,
+          username: user.username,
+          email: user.email,
+          email_verified: user.emailVerified ? 1 : 0,
+          name: user.name ?? null,
+          password_hash: user.passwordHash,
+          roles: JSON.stringify(user.roles ?? []),
+          created_at: now,
+        });
+        if (user.totpSecret) this.#insertTotp.run(id, this.#box.seal(user.totpSecret, totpContext(id)), now);
       });
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
@@ -121,18 +122,6 @@ export class SqliteUserStore implements UserStore {
     });
   }
 
-  async setTotpSecret(username: string, secret: string | null): Promise<boolean> {
-    return this.#transaction(() => {
-      const row = this.#byUsername.get(username);
-      if (!row) return false;
-      const sealed = secret === null ? null : this.#box.seal(secret, totpContext(row.id));
-      if (this.#setTotp.run(sealed, row.id).changes !== 1) return false;
-      this.#clearSecondFactor.run(row.id);
-      this.#sessions.end(row.id, 'totp_changed', this.#now());
-      return true;
-    });
-  }
-
   async setDisabled(username: string, disabled: boolean): Promise<boolean> {
     return this.#transaction(() => {
       const row = this.#byUsername.get(username);
@@ -142,14 +131,12 @@ export class SqliteUserStore implements UserStore {
     });
   }
 
-  async acceptTotpStep(userId: string, step: number): Promise<boolean> {
-    return this.#acceptStep.run(step, userId, step).changes === 1;
+  async setRoles(username: string, roles: readonly string[]): Promise<boolean> {
+    return this.#setRoles.run(JSON.stringify(roles), username).changes === 1;
   }
 
   #toRecord(row: UserRow | undefined): UserRecord {
     if (!row) throw new AuthServerError('ERR_USER_NOT_FOUND', 'user not found');
-    const box = this.#box;
-    let totpSecret: string | null | undefined;
     return {
       id: row.id,
       username: row.username,
@@ -158,16 +145,14 @@ export class SqliteUserStore implements UserStore {
       name: row.name,
       passwordHash: row.password_hash,
       disabled: row.disabled === 1,
-      // Opened on first read only: userinfo and token requests look users up by id and never need it.
-      get totpSecret(): string | null {
-        totpSecret ??= row.totp_secret_sealed ? box.open(row.totp_secret_sealed, totpContext(row.id)) : null;
-        return totpSecret;
-      },
+      roles: parseRoles(row.roles),
       createdAt: row.created_at,
     };
   }
 }
 
-function totpContext(userId: string): string {
-  return `totp:${userId}`;
+/** The stored JSON array of roles; anything else (never written by this store) reads as none. */
+function parseRoles(text: string): string[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value.filter((role): role is string => typeof role === 'string') : [];
 }

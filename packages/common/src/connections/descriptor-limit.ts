@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-/** What the API assumes where it cannot read the limit (not Linux): a common soft limit. */
+/** What a server assumes where it cannot read the limit (not Linux): a common soft limit. */
 export const DEFAULT_DESCRIPTOR_LIMIT = 1024;
 
 /**

@@ -16,6 +16,8 @@ describe('addressBucket', () => {
     expect(addressBucket('2001:db8:0:1:a::%eth0')).toBe(bucket);
     expect(addressBucket('2001:db8:0:2::1')).not.toBe(bucket);
     expect(addressBucket('::1')).toBe('0:0:0:0::/64');
+    expect(addressBucket('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(addressBucket('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
   });
 
   // docs/security.md 32: a proxy that writes `ip:port` into X-Forwarded-For must not make a new bucket per

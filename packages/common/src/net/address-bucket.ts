@@ -7,8 +7,9 @@ import { isIPv4, isIPv6 } from 'node:net';
 export const UNPARSEABLE_ADDRESS_BUCKET = 'unparseable';
 
 /**
- * The throttling bucket of a client address: an IPv4 address as is (IPv4-mapped IPv6 `::ffff:a.b.c.d`
- * included), an IPv6 address by its /64 prefix. One IPv6 subscriber usually holds a whole /64 (RFC 6177,
+ * The bucket a client address is counted under, by both servers' rate limits, throttles and per-address
+ * connection caps: an IPv4 address as is (IPv4-mapped IPv6 `::ffff:a.b.c.d` included), an IPv6 address by its
+ * /64 prefix. One IPv6 subscriber usually holds a whole /64 (RFC 6177,
  * RFC 8981 privacy addresses rotate inside it), so counting per full address let one attacker try from
  * 2^64 "addresses" and never reach a per-address limit. A port (`a.b.c.d:port`, `[v6]:port`, as some proxies
  * write X-Forwarded-For) is dropped, since the client picks it anew for every connection; anything still not an
