@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiClient, type OidcProviderFixture, spaSignIn, startOidcProvider } from '@gatehouse/api/testing';
 import { freePort } from '@gatehouse/common/testing';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthServerAlone, type TestAuthServer } from './support/auth-alone.js';
 import { launchBrowser, snap } from './support/browser.js';
@@ -100,6 +100,10 @@ describe.each(['fastify', 'express'] as const)('examples/%s-api', (name) => {
         'a long passphrase of ada',
       );
       await auth.cli(
+        ['users', 'add', 'grace', '--email', 'grace@example.test', '--role', 'admin', '--password-stdin'],
+        'a long passphrase of grace',
+      );
+      await auth.cli(
         [
           'clients',
           'add',
@@ -134,25 +138,35 @@ describe.each(['fastify', 'express'] as const)('examples/%s-api', (name) => {
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it('signs a user in through the simple flow, then 200, 401 and 403 as promised, and logout ends it at once', async () => {
+    /** Signs `username` in through the simple flow in a fresh context; the refresh cookie buys the API's token. */
+    async function signIn(username: string): Promise<{
+      context: BrowserContext;
+      page: Page;
+      answer: { access_token: string; user: { sub: string; roles?: string[] } };
+    }> {
       const context = await browser.newContext();
       const page = await context.newPage();
-      try {
-        await page.goto(`${url}/authorization-code/login`);
-        await page.getByLabel('Username').fill('ada');
-        await page.getByLabel('Password').fill('a long passphrase of ada');
-        await page.getByRole('button', { name: 'Sign in' }).click();
-        await page.waitForURL((landed) => landed.origin === new URL(url).origin && landed.pathname === '/');
-        await snap(page, `example-${name}`, 'signed-in');
-        // What the README says to run in the browser's console: the refresh cookie buys the API's token.
-        const answer = await page.evaluate(async () => {
-          const response = await fetch('/api/refresh', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: '{}',
-          });
-          return (await response.json()) as { access_token: string; user: { sub: string } };
+      await page.goto(`${url}/authorization-code/login`);
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(`a long passphrase of ${username}`);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.waitForURL((landed) => landed.origin === new URL(url).origin && landed.pathname === '/');
+      await snap(page, `example-${name}`, `signed-in-${username}`);
+      // What the README says to run in the browser's console.
+      const answer = await page.evaluate(async () => {
+        const response = await fetch('/api/refresh', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
         });
+        return (await response.json()) as { access_token: string; user: { sub: string; roles?: string[] } };
+      });
+      return { context, page, answer };
+    }
+
+    it('signs a user in through the simple flow, then 200, 401 and 403 as promised, and logout ends it at once', async () => {
+      const { context, page, answer } = await signIn('ada');
+      try {
         await expectGuards(url, answer.access_token, answer.user.sub, false);
 
         const logout = await page.evaluate(async () => {
@@ -168,6 +182,16 @@ describe.each(['fastify', 'express'] as const)('examples/%s-api', (name) => {
           headers: { authorization: `Bearer ${answer.access_token}` },
         });
         expect(after.status).toBe(401);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('gives /api/admin to a user given the role with `gatehouse users add --role admin`', async () => {
+      const { context, answer } = await signIn('grace');
+      try {
+        expect(answer.user.roles).toEqual(['admin']);
+        await expectGuards(url, answer.access_token, answer.user.sub, true);
       } finally {
         await context.close();
       }
