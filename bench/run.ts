@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,8 +6,10 @@ import { performance } from 'node:perf_hooks';
 import { SoftAuthenticator } from '@gatehouse/auth-server/testing';
 import { freePort } from '@gatehouse/common/testing';
 import { decodeJwt } from 'jose';
+import { addClient } from './gatehouse/add-client.js';
 import { addUser } from './gatehouse/add-user.js';
 import { type Credentials, GatehouseClient } from './gatehouse/gatehouse-client.js';
+import { type RunningExample, startExample } from './gatehouse/start-example.js';
 import { startGatehouse } from './gatehouse/start-gatehouse.js';
 import { newTotpSecret } from './gatehouse/totp.js';
 import { resultsDir } from './harness/paths.js';
@@ -77,6 +80,7 @@ async function attempt<T>(name: string, measure: () => Promise<T>): Promise<T | 
 
 const workDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
 const mainDir = join(workDir, 'main');
+const exampleDir = join(workDir, 'example');
 const memoryDir = join(workDir, 'memory');
 const password = 'correct horse battery staple';
 const passwordUsers: Credentials[] = Array.from({ length: settings.passwordUsers }, (_, index) => ({
@@ -131,18 +135,50 @@ try {
         return token;
       };
 
-      results.meComparison = await attempt('GET /api/me comparison', () =>
-        measureMeComparison({
-          publicUrl,
-          serverPid: gatehouse.pid,
-          token: currentToken,
-          connections: settings.connections,
-          rounds: settings.rounds,
-          roundSeconds: settings.roundSeconds,
-          warmUpSeconds: settings.warmUpSeconds,
-          log,
-        }),
-      );
+      // A team's own app on the plugin beside the demo: the Fastify example, registered at the same auth server.
+      const example: RunningExample | undefined = await attempt('starting the Fastify example', async () => {
+        const port = await freePort();
+        const client = { id: 'bench-example', secret: randomBytes(32).toString('base64url') };
+        await addClient(mainDir, { ...client, publicUrl: `http://localhost:${port}` });
+        return startExample({
+          port,
+          issuer: gatehouse.authUrl,
+          clientId: client.id,
+          clientSecret: client.secret,
+          dataDir: exampleDir,
+          env: gatehouseEnv,
+        });
+      });
+      try {
+        const exampleClient = example === undefined ? undefined : new GatehouseClient(example.url);
+        let exampleToken: string | undefined;
+        const currentExampleToken = async (): Promise<string> => {
+          if (exampleClient === undefined) throw new Error('the Fastify example did not start');
+          const expiresAt = exampleToken === undefined ? 0 : (decodeJwt(exampleToken).exp ?? 0) * 1000;
+          if (exampleToken === undefined)
+            exampleToken = (await exampleClient.signIn(passwordUsers[0] ?? memoryUser)).tokens.access_token;
+          else if (expiresAt - Date.now() < 30_000)
+            exampleToken = (await exampleClient.refresh()).access_token;
+          return exampleToken;
+        };
+        results.meComparison = await attempt('GET /api/me comparison', () =>
+          measureMeComparison({
+            publicUrl,
+            serverPid: gatehouse.pid,
+            token: currentToken,
+            connections: settings.connections,
+            rounds: settings.rounds,
+            roundSeconds: settings.roundSeconds,
+            warmUpSeconds: settings.warmUpSeconds,
+            ...(example === undefined
+              ? {}
+              : { guarded: { url: example.url, pid: example.pid, token: currentExampleToken } }),
+            log,
+          }),
+        );
+      } finally {
+        await example?.stop();
+      }
 
       results.signInsPassword = await attempt('password sign-ins', () =>
         measureSignIns({

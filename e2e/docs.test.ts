@@ -250,15 +250,60 @@ describe('the dependency rules of docs/architecture.md', () => {
     const serverSide = (specifier: string) =>
       specifier.startsWith('node:') ||
       nodeOnly.has(specifier) ||
-      /^@gatehouse\/(?:api|auth-server|common|cli)\b/.test(specifier) ||
-      /\.\.\/(?:api|auth-server|common|cli)\//.test(specifier);
+      /^@gatehouse\/(?:api|auth-server|common|cli|demo-api)\b/.test(specifier) ||
+      /\.\.\/(?:api|auth-server|common|cli|demo-api)\//.test(specifier);
     const testsOnly = /\.test\.tsx?$|\/test-support\//;
     expect(imports('packages/browser/src/', serverSide, testsOnly)).toEqual([]);
     expect(imports('packages/spa/src/', serverSide, testsOnly)).toEqual([]);
     for (const pkg of ['packages/browser', 'packages/spa']) {
       expect(
-        dependsOn(pkg).filter((name) => /^@gatehouse\/(?:api|auth-server|common|cli)$/.test(name)),
+        dependsOn(pkg).filter((name) => /^@gatehouse\/(?:api|auth-server|common|cli|demo-api)$/.test(name)),
       ).toEqual([]);
+    }
+  });
+
+  it('keeps the contract free of dependencies, of Node and of every other part', () => {
+    const nodeOnly = new Set(builtinModules);
+    expect(imports('packages/contract/', (specifier) => !specifier.startsWith('.'))).toEqual([]);
+    expect(
+      imports('packages/contract/', (specifier) => specifier.startsWith('node:') || nodeOnly.has(specifier)),
+    ).toEqual([]);
+    expect(dependsOn('packages/contract')).toEqual([]);
+  });
+
+  it('keeps the demo out of the reusable packages: the demo depends on the API, never the reverse', () => {
+    for (const pkg of ['packages/api', 'packages/contract', 'packages/common', 'packages/browser']) {
+      expect(imports(`${pkg}/`, (specifier) => /demo-api/.test(specifier))).toEqual([]);
+      expect(dependsOn(pkg)).not.toContain('@gatehouse/demo-api');
+    }
+    expect(
+      imports('packages/demo-api/', (specifier) =>
+        /^@gatehouse\/(?:auth-server|cli)\b|auth-server\//.test(specifier),
+      ),
+    ).toEqual([]);
+  });
+
+  it('builds the examples on the public entry points of @gatehouse/api only, as a team would', () => {
+    const allowed = /^(?:\.|@gatehouse\/api(?:\/express)?$|fastify$|express$)/;
+    expect(imports('examples/', (specifier) => !allowed.test(specifier))).toEqual([]);
+  });
+});
+
+describe("the README's Protect your own API", () => {
+  /** The lines of a file between `// #region readme` and `// #endregion readme`. */
+  function readmeRegion(file: string): string {
+    const text = read(file);
+    const start = text.indexOf('// #region readme\n');
+    const end = text.indexOf('// #endregion readme');
+    expect(start, `${file} has no readme region`).toBeGreaterThanOrEqual(0);
+    expect(end, `${file} has no end to its readme region`).toBeGreaterThan(start);
+    return text.slice(start + '// #region readme\n'.length, end).replace(/\n+$/, '');
+  }
+
+  it('shows each example as its file holds it', () => {
+    const blocks = new MarkdownFile('README.md', read('README.md')).code;
+    for (const file of ['examples/fastify-api/src/server.ts', 'examples/express-api/src/server.ts']) {
+      expect(blocks, file).toContain(readmeRegion(file));
     }
   });
 });

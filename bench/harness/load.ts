@@ -18,6 +18,9 @@ export interface LoadResult {
 /** One bounded load run: a URL, its headers, how many connections, for how long. */
 export interface LoadOptions {
   url: string;
+  /** `GET` unless given, with `body` for a POST. */
+  method?: 'GET' | 'POST';
+  body?: string;
   headers?: Record<string, string>;
   connections: number;
   durationSeconds: number;
@@ -30,6 +33,8 @@ export interface LoadOptions {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
+    method: options.method ?? 'GET',
+    ...(options.body === undefined ? {} : { body: options.body }),
     headers: options.headers ?? {},
     connections: options.connections,
     duration: options.durationSeconds,

@@ -36,7 +36,21 @@ export interface MeComparison {
     meOverNodeJose: number;
     meOverFastifyJwt: number;
     meOverExpressJwtBearer: number;
+    /** The plugin-guarded route of a team's app (the Fastify example's /api/hello), as /api/me's above. */
+    helloOverOpen: number;
+    helloOverNodeJose: number;
+    helloOverFastifyJwt: number;
+    helloOverExpressJwtBearer: number;
+    helloOverMe: number;
   };
+}
+
+/** A team's own app on the plugin: its guarded `/api/hello`, and its open `/` (what routing alone costs there). */
+export interface GuardedApp {
+  url: string;
+  pid: number;
+  /** One valid access token of that app (its own keys and audience). */
+  token: () => Promise<string>;
 }
 
 /** How to run the comparison. `token()` must return one valid API access token, the same for every target. */
@@ -49,6 +63,8 @@ export interface MeComparisonOptions {
   rounds: number;
   roundSeconds: number;
   warmUpSeconds: number;
+  /** The Fastify example, when it started: its guarded route is measured beside /api/me. */
+  guarded?: GuardedApp;
   log: (line: string) => void;
 }
 
@@ -57,11 +73,15 @@ const HEALTHZ = 'gatehouse /healthz';
 const NODE_JOSE = 'node:http + jose';
 const FASTIFY_JWT = 'fastify + @fastify/jwt';
 const EXPRESS = 'express + express-oauth2-jwt-bearer';
+const HELLO = 'example /api/hello (plugin guard)';
+const OPEN = 'example / (no guard)';
 
 /**
  * `GET /api/me` with a valid bearer against the API's own `/healthz` and three alternatives verifying the
  * same token with the same key, issuer and audience, each in its own process; autocannon in this process.
- * Rounds alternate (A B C D E, A B C D E, …) after one warm-up each, and the summary keeps medians.
+ * Beside them, a team's app on the gatehouse plugin (the Fastify example): its guarded `/api/hello` with a token
+ * of its own, and its open `/`. Rounds alternate (A B C D E …, A B C D E …) after one warm-up each, and the
+ * summary keeps medians.
  */
 export async function measureMeComparison(options: MeComparisonOptions): Promise<MeComparison> {
   const firstToken = await options.token();
@@ -91,18 +111,36 @@ export async function measureMeComparison(options: MeComparisonOptions): Promise
     }
   }
   try {
+    const guarded = options.guarded;
     const urls = new Map<string, string>([
       [ME, `${options.publicUrl}/api/me`],
       [HEALTHZ, `${options.publicUrl}/healthz`],
+      ...(guarded === undefined
+        ? []
+        : ([
+            [HELLO, `${guarded.url}/api/hello`],
+            [OPEN, `${guarded.url}/`],
+          ] as [string, string][])),
       ...servers.map((server): [string, string] => [server.name, `${server.url}/api/me`]),
     ]);
     const pids = new Map<string, number>([
       [ME, options.serverPid],
       [HEALTHZ, options.serverPid],
+      ...(guarded === undefined
+        ? []
+        : ([
+            [HELLO, guarded.pid],
+            [OPEN, guarded.pid],
+          ] as [string, number][])),
       ...servers.map((server): [string, number] => [server.name, server.pid]),
     ]);
+    // Each app verifies its own tokens: the example's come from signing in through the example.
+    const tokens = new Map<string, () => Promise<string>>(
+      guarded === undefined ? [] : [HELLO, OPEN].map((name) => [name, guarded.token] as const),
+    );
+    const tokenFor = (name: string) => (tokens.get(name) ?? options.token)();
     for (const [name, url] of urls) {
-      const status = await probe(url, firstToken);
+      const status = await probe(url, await tokenFor(name));
       if (status !== 200) failures.set(name, `answered ${status} to the token before the run`);
     }
     const measurable = [...urls].filter(([name]) => !failures.has(name));
@@ -110,7 +148,7 @@ export async function measureMeComparison(options: MeComparisonOptions): Promise
       measurable.map(([name, url]) => ({
         name,
         run: async (seconds: number) => {
-          const authorization = `Bearer ${await options.token()}`;
+          const authorization = `Bearer ${await tokenFor(name)}`;
           const cpu = startCpuShare(pids.get(name) ?? 0);
           const load = await runLoad({
             url,
@@ -167,6 +205,11 @@ export async function measureMeComparison(options: MeComparisonOptions): Promise
         meOverNodeJose: ratio(rps(ME), rps(NODE_JOSE)),
         meOverFastifyJwt: ratio(rps(ME), rps(FASTIFY_JWT)),
         meOverExpressJwtBearer: ratio(rps(ME), rps(EXPRESS)),
+        helloOverOpen: ratio(rps(HELLO), rps(OPEN)),
+        helloOverNodeJose: ratio(rps(HELLO), rps(NODE_JOSE)),
+        helloOverFastifyJwt: ratio(rps(HELLO), rps(FASTIFY_JWT)),
+        helloOverExpressJwtBearer: ratio(rps(HELLO), rps(EXPRESS)),
+        helloOverMe: ratio(rps(HELLO), rps(ME)),
       },
     };
   } finally {

@@ -107,4 +107,52 @@ describe('renderReport', () => {
     expect(text).toMatch(/MB of the whole instance, 10,000 sessions\s+210.0\s+<= 150\s+NO/);
     expect(text).toContain('instance 210.0 MB (own pages 95.0 + 70.0');
   });
+
+  it('gives the plugin-guarded route of the example its own column and the same goals as /api/me', () => {
+    const target = (name: string, requestsPerSecond: number) => ({
+      name,
+      url: 'http://127.0.0.1/x',
+      requestsPerSecond,
+      p50Ms: 1,
+      p99Ms: 5,
+      non2xx: 0,
+      errors: 0,
+      serverCores: 1,
+      benchCores: 0.5,
+      rounds: [],
+    });
+    const text = renderReport({
+      ...base,
+      meComparison: {
+        connections: 32,
+        rounds: 5,
+        roundSeconds: 3,
+        warmUpSeconds: 1,
+        alg: 'ES256',
+        targets: [
+          target('gatehouse /api/me', 12_000),
+          target('gatehouse /healthz', 13_000),
+          target('example /api/hello (plugin guard)', 11_000),
+          target('example / (no guard)', 12_100),
+          target('node:http + jose', 4_000),
+        ],
+        ratios: {
+          meOverHealthz: 12 / 13,
+          meOverNodeJose: 3,
+          meOverFastifyJwt: 4,
+          meOverExpressJwtBearer: 5,
+          helloOverOpen: 11 / 12.1,
+          helloOverNodeJose: 2.75,
+          helloOverFastifyJwt: 2.4,
+          helloOverExpressJwtBearer: 4.5,
+          helloOverMe: 11 / 12,
+        },
+      },
+    });
+    expect(text).toMatch(/\/api\/me ÷ it\s+\/api\/hello ÷ it/);
+    expect(text).toMatch(/node:http \+ jose\s+4,000 .* 3\.00\s+2\.75/);
+    expect(text).toMatch(/plugin-guarded \/api\/hello ÷ its app's open \/\s+0\.91\s+>= 0\.75\s+yes/);
+    expect(text).toMatch(/plugin-guarded \/api\/hello ÷ fastify \+ @fastify\/jwt\s+2\.40\s+>= 2\.5\s+NO/);
+    expect(text).toMatch(/plugin-guarded \/api\/hello non-2xx\s+0\s+0\s+yes/);
+  });
 });

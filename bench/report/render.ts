@@ -27,9 +27,22 @@ export function renderReport(results: BenchResults): string {
         `${me.rounds} alternating rounds x ${me.roundSeconds} s after a ${me.warmUpSeconds} s warm-up; medians`,
     );
     const meRps = me.targets[0]?.requestsPerSecond ?? Number.NaN;
+    // The plugin-guarded route of a team's app (the Fastify example), when it ran: its own ratio column.
+    const hello = me.targets.find((target) => target.name.includes('/api/hello'));
+    const helloRps = hello?.requestsPerSecond ?? Number.NaN;
     out.push(
       formatTable(
-        ['target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'cpu srv/bench', '/api/me ÷ it'],
+        [
+          'target',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'non-2xx',
+          'errors',
+          'cpu srv/bench',
+          '/api/me ÷ it',
+          ...(hello ? ['/api/hello ÷ it'] : []),
+        ],
         me.targets.map((target) => [
           target.name,
           target.failure ? `failed: ${target.failure.slice(0, 60)}` : fmt(target.requestsPerSecond),
@@ -39,6 +52,7 @@ export function renderReport(results: BenchResults): string {
           fmt(target.errors),
           `${fmt(target.serverCores, 2)}/${fmt(target.benchCores, 2)}`,
           fmt(ratio(meRps, target.requestsPerSecond), 2),
+          ...(hello ? [fmt(ratio(helloRps, target.requestsPerSecond), 2)] : []),
         ]),
       ),
     );
@@ -197,6 +211,24 @@ function targetRows(results: BenchResults): string[][] {
   add('/api/me ÷ fastify + @fastify/jwt', ratios?.meOverFastifyJwt, '>= 2.5', (v) => v >= 2.5);
   add('/api/me ÷ express-oauth2-jwt-bearer', ratios?.meOverExpressJwtBearer, '>= 3', (v) => v >= 3);
   add('/api/me non-2xx', results.meComparison?.targets[0]?.non2xx, '0', (v) => v === 0, 0);
+  // The same goals for a route of a team's own app guarded by the plugin (the Fastify example's /api/hello),
+  // against its app's open route where /api/me has /healthz.
+  add("plugin-guarded /api/hello ÷ its app's open /", ratios?.helloOverOpen, '>= 0.75', (v) => v >= 0.75);
+  add('plugin-guarded /api/hello ÷ node:http + jose', ratios?.helloOverNodeJose, '>= 2', (v) => v >= 2);
+  add(
+    'plugin-guarded /api/hello ÷ fastify + @fastify/jwt',
+    ratios?.helloOverFastifyJwt,
+    '>= 2.5',
+    (v) => v >= 2.5,
+  );
+  add(
+    'plugin-guarded /api/hello ÷ express-oauth2-jwt-bearer',
+    ratios?.helloOverExpressJwtBearer,
+    '>= 3',
+    (v) => v >= 3,
+  );
+  const helloTarget = results.meComparison?.targets.find((target) => target.name.includes('/api/hello'));
+  add('plugin-guarded /api/hello non-2xx', helloTarget?.non2xx, '0', (v) => v === 0, 0);
   const limit = results.hashLimit?.limitPerSecond ?? Number.NaN;
   add(
     'password sign-ins ÷ hash limit',

@@ -1,6 +1,6 @@
+import { API_ROUTES, type FlowStep, LOGIN_TRANSACTION_ERRORS, type User } from '@gatehouse/contract';
 import { safeReturnTo } from './callback/safe-return-to.js';
 import { takeCallbackParams } from './callback/take-callback-params.js';
-import type { FlowStep, User } from './contract-types.js';
 import { saveFlowTrail, takeFlowTrail } from './flow/flow-trail.js';
 import { spaFlowSteps } from './flow/spa-flow-steps.js';
 import type { CallbackResult, Gatehouse, LoginOptions } from './gatehouse.js';
@@ -16,12 +16,7 @@ import { type Session, SessionStore } from './session/session-store.js';
 import { parseTabMessage, type TabMessage } from './session/tab-messages.js';
 
 const OAUTH_ERROR = /^[a-z_]{1,64}$/;
-const STATE_ERRORS = new Set([
-  'state_mismatch',
-  'login_transaction_not_found',
-  'login_transaction_expired',
-  'login_transaction_used',
-]);
+const STATE_ERRORS: ReadonlySet<string> = new Set(LOGIN_TRANSACTION_ERRORS);
 
 function httpUrl(value: unknown): URL | null {
   if (typeof value !== 'string') return null;
@@ -175,7 +170,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     const headers = await loginChallengeHeaders(storage);
     const answer = await api({
       method: 'GET',
-      path: '/api/login',
+      path: API_ROUTES.login,
       query: { return_to: returnTo === undefined ? undefined : safeReturnTo(returnTo) },
       headers,
     });
@@ -208,7 +203,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
       // along: RFC 9207 2.4 has the API check it on error responses too.
       await api({
         method: 'GET',
-        path: '/api/callback',
+        path: API_ROUTES.callback,
         query: { error: serverError, state: params.state, iss: params.iss },
         headers,
       }).catch(() => undefined);
@@ -232,7 +227,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     }
     const answer = await api({
       method: 'GET',
-      path: '/api/callback',
+      path: API_ROUTES.callback,
       query: { code: params.code, state: params.state, iss: params.iss },
       headers,
     });
@@ -269,7 +264,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     try {
       // Under the refresh lock: the logout sends the current cookie, never one a refresh is rotating.
       answer = await coordinator.exclusive(() =>
-        api({ method: 'POST', path: '/api/logout', bearer: store.session?.accessToken }),
+        api({ method: 'POST', path: API_ROUTES.logout, bearer: store.session?.accessToken }),
       );
     } catch (cause) {
       signOutEverywhere();

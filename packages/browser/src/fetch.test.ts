@@ -3,7 +3,7 @@ import { GatehouseError } from './gatehouse-error.js';
 import { CookieJar } from './test-support/cookie-jar.js';
 import { FakeClock } from './test-support/fake-browser.js';
 import { MemoryLocks } from './test-support/memory-locks.js';
-import { startTestApiServer, TEST_USER, type TestApiServer } from './test-support/test-api-server.js';
+import { startTestApiServer, TEST_ME, type TestApiServer } from './test-support/test-api-server.js';
 import { nextChange, openTab, signIn, type TestTab } from './test-support/test-tab.js';
 
 let api: TestApiServer;
@@ -32,7 +32,7 @@ describe('fetch()', () => {
     await signIn(t);
     const response = await t.gatehouse.fetch('/api/me');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual(TEST_USER);
+    expect(await response.json()).toEqual(TEST_ME);
   });
 
   it('on a 401 refreshes once and retries once, with the same body', async () => {

@@ -1,4 +1,4 @@
-import type { FlowStep, User } from './contract-types.js';
+import type { FlowStep, User } from '@gatehouse/contract';
 
 /** Why the signed-in state changed. */
 export type ChangeReason = 'signed-in' | 'refreshed' | 'signed-out';

@@ -1,4 +1,4 @@
-export type { FlowParty, FlowStep, User } from './contract-types.js';
+export type { ApiErrorCode, FlowParty, FlowStep, User } from '@gatehouse/contract';
 export { createGatehouse } from './create-gatehouse.js';
 export type { CallbackResult, ChangeListener, ChangeReason, Gatehouse, LoginOptions } from './gatehouse.js';
 export { GatehouseError, type GatehouseErrorCode, type GatehouseErrorDetails } from './gatehouse-error.js';

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 /** The repository root: this file is packages/cli/bin/ensure-built.js. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** What `gatehouse` runs, built by `tsc -b packages/cli` (which builds the packages it references first). */
-const SERVER_PACKAGES = ['common', 'auth-server', 'api', 'cli'];
-/** Where the sources of the demo app are (the SDK's included: Vite bundles it from source). */
+const SERVER_PACKAGES = ['common', 'contract', 'auth-server', 'api', 'demo-api', 'cli'];
+/** Where the sources of the demo app are (the SDK's and the contract's included: Vite bundles them from source). */
 const APP_INPUTS = [
   'packages/spa/src',
   'packages/spa/public',
@@ -18,6 +18,8 @@ const APP_INPUTS = [
   'packages/spa/package.json',
   'packages/browser/src',
   'packages/browser/package.json',
+  'packages/contract/src',
+  'packages/contract/package.json',
 ];
 const APP_OUTPUT = 'packages/spa/dist/index.html';
 /** Another `gatehouse` building at the same time is waited for, this long at most. */

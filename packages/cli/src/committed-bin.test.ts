@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 /** What a fresh clone holds that the command needs (e2e and bench are workspaces too, but not its concern). */
-const PACKAGES = ['common', 'auth-server', 'api', 'cli', 'browser', 'spa'];
+const PACKAGES = ['common', 'contract', 'auth-server', 'api', 'demo-api', 'cli', 'browser', 'spa'];
 const BUILD_LINE =
   /^gatehouse: building the server packages from source \(first run, or the sources changed\)… done in \d+\.\d s\n$/;
 

@@ -28,7 +28,19 @@ export interface ApiConfig {
   oidcClientSecret: string | undefined;
   oidcTokenAuthMethod: TokenAuthMethod;
   oidcHttpTimeoutMs: number;
+  /** OIDC_SCOPES: what the login asks for. */
   oidcScopes: string;
+  /**
+   * False when OIDC_SCOPES was not set: the login then also asks for `roles` when the provider advertises it in
+   * `scopes_supported` (the embedded auth server does), so roles arrive with no extra setting.
+   */
+  oidcScopesExplicit: boolean;
+  /**
+   * OIDC_ROLES_CLAIM: the claim of the ID token or userinfo that holds the user's roles (docs/security.md 36): a
+   * top-level name, or a dotted path into nested objects (`realm_access.roles`); a name that exists as it is
+   * (`https://example.com/roles`) is read as it is.
+   */
+  oidcRolesClaim: string;
   oidcIdTokenAlg: string;
   dataDir: string;
   nodeEnv: 'development' | 'production' | 'test';
@@ -78,7 +90,16 @@ const schema = z.object({
   OIDC_SCOPES: z
     .string()
     .refine((value) => value.split(/\s+/).includes('openid'), 'must include "openid"')
-    .default('openid profile email'),
+    .optional(),
+  OIDC_ROLES_CLAIM: z
+    .string()
+    .min(1)
+    .max(256)
+    .refine(
+      (value) => !value.split('.').includes(''),
+      'must be a claim name or a dotted path without empty parts',
+    )
+    .default('roles'),
   OIDC_ID_TOKEN_ALG: z
     .enum([
       'RS256',
@@ -109,6 +130,9 @@ const schema = z.object({
   API_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(256),
   API_TRUST_PROXY: trustProxySetting,
 });
+
+/** What a login asks for unless OIDC_SCOPES says otherwise (plus `roles` where the provider offers it). */
+export const DEFAULT_SCOPES = 'openid profile email';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -170,7 +194,9 @@ export function loadApiConfig(env: Env, overrides: Env = {}): ApiConfig {
     oidcClientSecret: parsed.OIDC_CLIENT_SECRET,
     oidcTokenAuthMethod: parsed.OIDC_TOKEN_AUTH_METHOD,
     oidcHttpTimeoutMs: parsed.OIDC_HTTP_TIMEOUT_MS,
-    oidcScopes: parsed.OIDC_SCOPES,
+    oidcScopes: parsed.OIDC_SCOPES ?? DEFAULT_SCOPES,
+    oidcScopesExplicit: parsed.OIDC_SCOPES !== undefined,
+    oidcRolesClaim: parsed.OIDC_ROLES_CLAIM,
     oidcIdTokenAlg: parsed.OIDC_ID_TOKEN_ALG,
     dataDir: resolve(parsed.DATA_DIR),
     nodeEnv: parsed.NODE_ENV,

@@ -14,18 +14,27 @@ export class ApiError extends Error {
   readonly expose: boolean;
   /** Extra detail for the operator's log line; never sent to the client. */
   readonly detail: string | undefined;
+  /** For `insufficient_scope`: the scopes the route requires, space-separated (RFC 6750 3's `scope`). */
+  readonly requirement: string | undefined;
 
   constructor(
     code: ApiErrorCode,
-    options: { description?: string; detail?: string; cause?: unknown; expose?: boolean } = {},
+    options: {
+      description?: string;
+      detail?: string;
+      cause?: unknown;
+      expose?: boolean;
+      requirement?: string;
+    } = {},
   ) {
-    const [status, fallback] = ERROR_CODES[code];
-    super(options.description ?? fallback, { cause: options.cause });
+    const { status, description } = ERROR_CODES[code];
+    super(options.description ?? description, { cause: options.cause });
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
     this.expose = options.expose ?? status < 500;
     this.detail = options.detail;
+    this.requirement = options.requirement;
   }
 
   /** The OAuth-style `error` member (same as `code`). */

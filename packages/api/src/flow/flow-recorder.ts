@@ -1,16 +1,8 @@
 import { redactUrl } from '@gatehouse/common';
 
-/** One step of the flow inspector (numbers as in docs/architecture.md). */
-export interface FlowStep {
-  step: number;
-  from: 'spa' | 'api' | 'auth';
-  to: 'spa' | 'api' | 'auth';
-  label: string;
-  started_at: number;
-  duration_ms: number;
-  status: 'ok' | 'error';
-  detail: string;
-}
+import type { FlowStep } from '@gatehouse/contract';
+
+export type { FlowStep };
 
 /**
  * Collects the steps the API takes part in (1, 2, 7–10) for the flow inspector. Details go through

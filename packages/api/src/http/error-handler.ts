@@ -1,39 +1,45 @@
-import { redactUrl } from '@gatehouse/common';
+import { type Logger, redactUrl } from '@gatehouse/common';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
-import { ERROR_CODES } from '../errors/error-codes.js';
-import { bearerChallenge } from './www-authenticate.js';
+import { errorAnswer } from './error-answer.js';
 
 /**
- * One place that turns every failure into `{"error","error_description"}` with the right status, adds the
- * RFC 6750 challenge on 401, and writes one redacted line for the operator (never a code, token or secret:
- * URLs go through redactUrl, and only our own detail strings are logged).
+ * One place that turns every failure into `{"error","error_description"}` with the right status and RFC 6750
+ * challenge ({@link errorAnswer}), and writes one redacted line for the operator (never a code, token or
+ * secret: URLs go through redactUrl, and only our own detail strings are logged). Lines go to `logger` when
+ * given, else to the request's logger.
  */
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(app: FastifyInstance, logger?: Logger): void {
   app.setErrorHandler((raw: FastifyError | ApiError | Error, request, reply) => {
     const error = toApiError(raw);
-    const line = {
-      reqId: request.id,
-      error: error.code,
-      status: error.status,
-      method: request.method,
-      url: redactUrl(request.url),
-      detail: error.detail,
-    };
-    if (error.status >= 500)
-      request.log.error(
-        { ...line, err: error.code === 'internal_error' ? raw : undefined },
-        'request failed',
-      );
-    else request.log.warn(line, 'request refused');
-    if (error.status === 401)
-      reply.header('www-authenticate', bearerChallenge('invalid_token', error.message));
-    const description = error.expose ? error.message : ERROR_CODES[error.code][1];
-    return reply.status(error.status).send({ error: error.code, error_description: description });
+    logFailure(logger ?? request.log, request, error, raw);
+    const answer = errorAnswer(error);
+    return reply.status(answer.status).headers(answer.headers).send(answer.body);
   });
 }
 
-function toApiError(error: FastifyError | ApiError | Error): ApiError {
+/** The operator's one line for a refused or failed request: warn below 500, error (with the cause) from 500. */
+export function logFailure(
+  logger: Pick<Logger, 'warn' | 'error'>,
+  request: { readonly id?: unknown; readonly method?: string | undefined; readonly url?: string | undefined },
+  error: ApiError,
+  raw: unknown = error,
+): void {
+  const line = {
+    reqId: request.id,
+    error: error.code,
+    status: error.status,
+    method: request.method,
+    url: redactUrl(request.url ?? ''),
+    detail: error.detail,
+  };
+  if (error.status >= 500)
+    logger.error({ ...line, err: error.code === 'internal_error' ? raw : undefined }, 'request failed');
+  else logger.warn(line, 'request refused');
+}
+
+/** Any error as the API's own: Fastify's 4xx (validation, body limits, rate limits) by their meaning, else 500. */
+export function toApiError(error: FastifyError | ApiError | Error): ApiError {
   if (error instanceof ApiError) return error;
   const status = (error as FastifyError).statusCode;
   if (

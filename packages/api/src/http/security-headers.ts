@@ -20,14 +20,23 @@ const NOT_STORED: Readonly<Record<string, string>> = Object.freeze({
   pragma: 'no-cache',
 });
 
+/** Marks an app whose every response already gets these headers (so the plugin does not add them twice). */
+const kSecurityHeaders = Symbol('gatehouse.securityHeaders');
+
+/** True when {@link registerSecurityHeaders} already covers this app's responses (from an enclosing context). */
+export function hasSecurityHeaders(app: FastifyInstance): boolean {
+  return app.hasDecorator(kSecurityHeaders);
+}
+
 /**
- * Adds the security headers to every response: nosniff, no referrer (the callback URL carries a code),
+ * Adds the security headers to every response of `app` (and the contexts it encloses): nosniff, no referrer (the callback URL carries a code),
  * no framing, the CSP, and `Cache-Control: no-store` (RFC 6749 5.1, BBA) on every response whose route did not
  * choose a cache policy of its own: only the SPA's files (@fastify/static sets theirs on the raw response) and
  * the public JWKS do. No CORS header is ever set (docs/security.md 23).
  * A synchronous hook: it runs on every request, and an async one costs a promise per response.
  */
 export function registerSecurityHeaders(app: FastifyInstance): void {
+  app.decorate(kSecurityHeaders, true);
   app.addHook('onSend', (_request, reply, payload, done) => {
     // Decided on the response, never on `request.url`: the router percent-decodes the path and accepts
     // absolute-form targets, so `/%61pi/callback` or `http://host/api/callback` reach the token-issuing

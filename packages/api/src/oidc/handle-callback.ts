@@ -1,15 +1,17 @@
 import type {} from '@fastify/cookie';
+import { LOGIN_VERIFIER_HEADER } from '@gatehouse/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { FlowRecorder } from '../flow/flow-recorder.js';
 import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookie-names.js';
-import { LOGIN_VERIFIER_HEADER } from '../http/login-binding-headers.js';
 import type { ApiContext } from '../server/api-context.js';
 import { openSession } from '../sessions/refresh-sessions.js';
 import type { StoredUser } from '../store/api-store.js';
 import { mintSessionAccessToken } from '../tokens/mint-access-token.js';
 import type { CallbackState } from './callback-checks/callback-state.js';
 import { runCallbackPipeline } from './callback-checks/index.js';
+import { grantedScope } from './granted-scope.js';
+import { loginScope } from './login-scope.js';
 import { clearTransactionCookie } from './transaction-cookie.js';
 
 /** A completed login: the API's own token for the SPA, never the provider's. */
@@ -57,13 +59,15 @@ export async function handleCallback(
   const tx = state.transaction;
   if (user === undefined || tx === undefined) throw new Error('callback pipeline ended without a user');
   const providerSid = typeof state.claims?.sid === 'string' ? state.claims.sid : undefined;
+  const asked = loginScope(ctx.config, ctx.provider.provider.config.serverMetadata().scopes_supported);
+  const scope = grantedScope(state.tokens?.scope, asked);
   const { accessToken, expiresIn, refreshToken } = await recorder.run(
     { step: 10, from: 'api', to: 'spa', label: 'API token minted; refresh session opened' },
     () =>
       `at+jwt ${ctx.keys.signing.alg} kid=${ctx.keys.signing.kid}, expires in ${ctx.config.accessTokenTtl} s; refresh cookie ${REFRESH_COOKIE} HttpOnly SameSite=Strict`,
     async () => {
-      const issued = await openSession(ctx, user, { sid: providerSid, idToken: state.idToken });
-      const minted = await mintSessionAccessToken(ctx, user, issued.session.id);
+      const issued = await openSession(ctx, user, { sid: providerSid, idToken: state.idToken, scope });
+      const minted = await mintSessionAccessToken(ctx, user, issued.session);
       return { accessToken: minted.token, expiresIn: minted.expiresIn, refreshToken: issued.refreshToken };
     },
   );

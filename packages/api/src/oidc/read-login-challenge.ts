@@ -1,6 +1,6 @@
+import { LOGIN_CHALLENGE_HEADER } from '@gatehouse/contract';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
-import { LOGIN_CHALLENGE_HEADER } from '../http/login-binding-headers.js';
 
 // A base64url SHA-256: 32 bytes, 43 characters without padding.
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;

@@ -8,6 +8,7 @@ import {
 } from 'openid-client';
 import { transactionCookieName } from '../http/cookie-names.js';
 import type { ApiContext } from '../server/api-context.js';
+import { loginScope } from './login-scope.js';
 
 /** Lifetime of a login transaction (step 2 → step 7). */
 export const LOGIN_TRANSACTION_TTL_MS = 10 * 60 * 1000;
@@ -50,7 +51,7 @@ export async function startLogin(
   });
   const url = buildAuthorizationUrl(config, {
     redirect_uri: redirectUriFor(ctx.config.publicUrl, flow),
-    scope: ctx.config.oidcScopes,
+    scope: loginScope(ctx.config, config.serverMetadata().scopes_supported),
     response_type: 'code',
     state,
     nonce,

@@ -30,7 +30,7 @@ export function registerSessionRoutes(
       clearRefreshCookie(reply);
       throw error;
     }
-    const minted = await mintSessionAccessToken(ctx, rotated.user, rotated.session.id);
+    const minted = await mintSessionAccessToken(ctx, rotated.user, rotated.session);
     setRefreshCookie(ctx, reply, rotated.refreshToken);
     return {
       access_token: minted.token,

@@ -8,7 +8,7 @@ import type { ApiStore } from '../store/api-store.js';
 import type { RevokedSessions } from '../tokens/revoked-sessions.js';
 import type { BearerVerifier } from '../tokens/verify-bearer.js';
 
-/** Everything the routes share, built once by startApi. */
+/** Everything the routes share, built once by `createResourceServer` (the `ResourceServer` is one). */
 export interface ApiContext {
   config: ApiConfig;
   logger: Logger;

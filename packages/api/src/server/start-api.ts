@@ -1,26 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import {
-  createLogger,
-  ensureDataDir,
-  type Logger,
-  limitConnections,
-  readOrCreateFile,
-  SealedBox,
-  startExpirySweeper,
-} from '@gatehouse/common';
-import type { FastifyInstance } from 'fastify';
+import { type Logger, limitConnections } from '@gatehouse/common';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { isLoopback } from '../config/is-loopback.js';
 import type { ApiConfig } from '../config/load-api-config.js';
-import { ApiKeyRing } from '../keys/api-key-ring.js';
-import { loadClientAssertionKey } from '../keys/client-assertion-key.js';
-import { ProviderClient } from '../oidc/provider-client.js';
-import { RefreshTokens } from '../sessions/refresh-token.js';
-import { apiDatabaseFile, SqliteApiStore } from '../store/sqlite-api-store.js';
-import { LONGEST_TOKEN_LIFE_MS } from '../tokens/access-token-lifetime.js';
-import { RevokedSessions } from '../tokens/revoked-sessions.js';
-import { BearerVerifier } from '../tokens/verify-bearer.js';
-import type { ApiContext } from './api-context.js';
+import { createResourceServer } from '../core/create-resource-server.js';
+import type { ResourceServer } from '../core/resource-server.js';
+import type { ApiStore } from '../store/api-store.js';
 import { buildApp } from './build-app.js';
 
 /** A running API. */
@@ -29,6 +13,8 @@ export interface RunningApi {
   url: string;
   port: number;
   app: FastifyInstance;
+  /** The core the app runs on. */
+  server: ResourceServer;
   /** True once the provider has been discovered, while it is not known to be down (what `/readyz` says). */
   readonly providerReady: boolean;
   /** Resolves when the provider is first discovered (at once if it already was; never if it never is). */
@@ -36,28 +22,21 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** How often revocations made by another process and rotated keys are picked up. */
-const POLL_INTERVAL_MS = 2000;
-
-/** How often expired rows (login transactions, logout jtis, refresh tokens, old sessions) are deleted. */
-const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
-
-/**
- * Starts the resource server: opens `DATA_DIR/api/api.sqlite` and the keys, discovers the provider (an issuer
- * mismatch rejects with a ConfigError; an unreachable provider is retried in the background), and listens.
- * `port: 0` picks a free port; PUBLIC_URL then follows it unless it was set explicitly.
- *
- * @example
- * const api = await startApi({ config: loadApiConfig(process.env) });
- * console.log(`API on ${api.url}`);
- */
-export async function startApi(options: {
+/** What {@link startApi} runs. */
+export interface StartApiOptions {
   config: ApiConfig;
   logger?: Logger;
   /** Injectable clock (epoch ms), for tests. */
   now?: () => number;
   /** Listen address; loopback unless told otherwise. */
   host?: string;
+  /** Another store than the SQLite one in `DATA_DIR/api` (yours to close). */
+  store?: ApiStore;
+  /**
+   * The app's own routes, registered after Gatehouse's, so that they can be guarded with `app.gatehouse` (the
+   * demo's contacts are registered this way).
+   */
+  routes?: FastifyPluginAsync;
   /**
    * The first discovery waits for this, the app being built meanwhile: an embedded provider whose process is
    * still starting (`gatehouse start`). If it rejects, so does `startApi`.
@@ -68,50 +47,34 @@ export async function startApi(options: {
    * its embedded auth server): while false, `/readyz` and the login routes answer 503 `provider_unavailable`.
    */
   providerUp?: () => boolean;
-}): Promise<RunningApi> {
-  const config: ApiConfig = { ...options.config };
-  const now = options.now ?? Date.now;
-  const logger = options.logger ?? createLogger({ name: 'gatehouse-api', level: config.logLevel });
-  const dataDir = ensureDataDir(config.dataDir);
-  config.dataDir = dataDir;
-  // The API's own folder (database, keys): created 0700, or tightened if an older version left it wider.
-  ensureDataDir(join(dataDir, 'api'));
+}
 
-  const store = new SqliteApiStore(apiDatabaseFile(dataDir));
-  const timers: NodeJS.Timeout[] = [];
-  let provider: ProviderClient | undefined;
+/**
+ * Starts the resource server as a server of its own: the core (`DATA_DIR/api`, keys, store), discovery of the
+ * provider (an issuer mismatch rejects with a ConfigError; an unreachable provider is retried in the
+ * background), the `gatehouse` plugin with `/healthz`, `/readyz`, the app's `routes` and the SPA, bounded
+ * connections, and it listens. `port: 0` picks a free port; PUBLIC_URL then follows it unless it was set
+ * explicitly.
+ *
+ * @example
+ * const api = await startApi({ config: loadApiConfig(process.env) });
+ * console.log(`API on ${api.url}`);
+ */
+export async function startApi(options: StartApiOptions): Promise<RunningApi> {
+  const server = await createResourceServer({
+    config: options.config,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.providerUp === undefined ? {} : { providerUp: options.providerUp }),
+  });
+  const { config, logger } = server;
   try {
-    const keys = await ApiKeyRing.open(dataDir, now);
-    const clientKey =
-      config.oidcTokenAuthMethod === 'private_key_jwt' ? await loadClientAssertionKey(dataDir) : undefined;
-    const sealingKey = readOrCreateFile(join(dataDir, 'api', 'sealing.key'), () => randomBytes(32));
-    const box = new SealedBox(sealingKey);
-    const revoked = new RevokedSessions(LONGEST_TOKEN_LIFE_MS);
-    await revoked.poll(store, now());
-    const available = options.providerUp ?? (() => true);
-    provider = new ProviderClient(
-      clientKey === undefined
-        ? { config, logger, now, available }
-        : { config, logger, now, clientKey, available },
-    );
-    const ctx: ApiContext = {
-      config,
-      logger,
-      store,
-      keys,
-      clientKey,
-      provider,
-      revoked,
-      bearer: new BearerVerifier({ keys, expected: config, revoked, now }),
-      box,
-      refreshTokens: new RefreshTokens(sealingKey),
-      now,
-    };
     // Discovery (network) and building the app (plugins, compiled schemas) do not depend on each other; a
     // provider that is still starting is waited for while the app is built.
     const [built, discovered] = await Promise.allSettled([
-      buildApp(ctx),
-      Promise.resolve(options.providerReady).then(() => ctx.provider.start()),
+      buildApp(server, options.routes),
+      server.start(options.providerReady === undefined ? {} : { providerReady: options.providerReady }),
     ]);
     if (discovered.status === 'rejected') {
       if (built.status === 'fulfilled') await built.value.close();
@@ -135,43 +98,22 @@ export async function startApi(options: {
       config.publicUrl = `http://localhost:${port}`;
       if (!config.apiAudienceExplicit) config.apiAudience = config.publicUrl;
     }
-
-    const poll = setInterval(() => {
-      Promise.all([revoked.poll(store, now()), keys.reload()]).catch((error: unknown) => {
-        logger.error({ err: error }, 'revocation/key poll failed');
-      });
-    }, POLL_INTERVAL_MS);
-    poll.unref();
-    timers.push(poll);
-    const onSweepError = (error: unknown) => logger.error({ err: error }, 'sweep failed');
-    // Also once now, so that a process restarted more often than the interval still sweeps.
-    const stopSweeper = startExpirySweeper(
-      () => store.sweep(now()).catch(onSweepError),
-      SWEEP_INTERVAL_MS,
-      onSweepError,
-    );
-
-    const started = provider;
     return {
       url: config.publicUrl,
       port,
       app,
+      server,
       get providerReady() {
-        return started.ready;
+        return server.ready;
       },
-      whenProviderDiscovered: () => started.whenDiscovered(),
+      whenProviderDiscovered: () => server.whenDiscovered(),
       async close() {
-        for (const timer of timers) clearInterval(timer);
-        stopSweeper();
-        started.close();
         await app.close();
-        await store.close();
+        await server.close();
       },
     };
   } catch (error) {
-    for (const timer of timers) clearInterval(timer);
-    provider?.close();
-    await store.close();
+    await server.close();
     throw error;
   }
 }

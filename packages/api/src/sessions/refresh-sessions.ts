@@ -17,7 +17,7 @@ export interface IssuedSession {
 export async function openSession(
   ctx: ApiContext,
   user: StoredUser,
-  provider: { sid: string | undefined; idToken: string | undefined },
+  provider: { sid: string | undefined; idToken: string | undefined; scope: string | null },
 ): Promise<IssuedSession> {
   const now = ctx.now();
   const id = randomToken(16);
@@ -26,6 +26,7 @@ export async function openSession(
     sub: user.sub,
     providerSid: provider.sid ?? null,
     idTokenSealed: provider.idToken === undefined ? null : ctx.box.seal(provider.idToken, `id_token:${id}`),
+    scope: provider.scope,
     createdAt: now,
     absoluteExpiresAt: now + ctx.config.refreshAbsoluteTtl * 1000,
     revokedAt: null,

@@ -1,3 +1,5 @@
+import type { User } from '@gatehouse/contract';
+
 /** A pending login (steps 1–2 → 7), keyed by the hash of its state. */
 export interface LoginTransaction {
   stateHash: string;
@@ -22,13 +24,11 @@ export type ConsumeResult =
   | { status: 'ok'; transaction: LoginTransaction }
   | { status: 'used' | 'not_found' };
 
-/** A user as the API knows it (from the ID token and userinfo). */
-export interface StoredUser {
-  sub: string;
-  email?: string;
-  email_verified?: boolean;
-  name?: string;
-}
+/**
+ * A user as the API knows it (from the ID token and userinfo): the contract's `User`, `roles` included (those
+ * the provider asserted at the last sign-in, bounded; absent when it asserted none).
+ */
+export type StoredUser = User;
 
 /** An API session: one sign-in, many rotated refresh tokens, one `sid` in every access token. */
 export interface ApiSession {
@@ -37,6 +37,8 @@ export interface ApiSession {
   providerSid: string | null;
   /** The provider's ID token, sealed (AES-GCM), kept only for `id_token_hint` at logout. */
   idTokenSealed: string | null;
+  /** The scopes the provider granted at sign-in (space-separated, bounded), carried by every access token. */
+  scope: string | null;
   createdAt: number;
   absoluteExpiresAt: number;
   revokedAt: number | null;
@@ -47,25 +49,6 @@ export type RefreshResult =
   | { status: 'ok'; session: ApiSession; generation: number; user: StoredUser | undefined }
   | { status: 'reused'; sessionId: string }
   | { status: 'expired' | 'revoked' | 'not_found' };
-
-/** A contact as stored and returned by the API. */
-export interface Contact {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  notes: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-/** Fields a caller may set on a contact. */
-export interface ContactInput {
-  name?: string;
-  email?: string | null;
-  phone?: string | null;
-  notes?: string | null;
-}
 
 /**
  * Everything the API persists, behind a small async interface so that a PostgreSQL implementation can replace
@@ -113,16 +96,6 @@ export interface ApiStore {
   ): Promise<{ cursor: number; sessions: { id: string; revokedAt: number }[] }>;
   /** Records a back-channel logout `jti`; false when it was seen before (replay). */
   rememberLogoutJti(jti: string, expiresAt: number): Promise<boolean>;
-
-  listContacts(owner: string): Promise<Contact[]>;
-  /**
-   * Adds a contact unless `owner` already has `limit` of them, atomically (two creates racing for the last place:
-   * one gets it); `undefined` when the limit is reached.
-   */
-  createContact(owner: string, input: ContactInput, now: number, limit: number): Promise<Contact | undefined>;
-  getContact(owner: string, id: string): Promise<Contact | undefined>;
-  updateContact(owner: string, id: string, input: ContactInput, now: number): Promise<Contact | undefined>;
-  deleteContact(owner: string, id: string): Promise<boolean>;
 
   /** Deletes expired rows (transactions, logout jtis, ended sessions, old revocations). */
   sweep(now: number): Promise<void>;

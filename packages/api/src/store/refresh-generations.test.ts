@@ -16,6 +16,7 @@ describe('SqliteApiStore refresh generations', () => {
     sub: 'dana',
     providerSid: null,
     idTokenSealed: null,
+    scope: null,
     createdAt: now,
     absoluteExpiresAt: now + 7 * 86_400_000,
     revokedAt: null,

@@ -1,17 +1,19 @@
 import { join } from 'node:path';
-import { type Migration, openDatabase, randomToken, type SqliteDatabase } from '@gatehouse/common';
+import { type Migration, openDatabase, type SqliteDatabase } from '@gatehouse/common';
 import type {
   ApiSession,
   ApiStore,
   ConsumeResult,
-  Contact,
-  ContactInput,
   LoginTransaction,
   RefreshResult,
   StoredUser,
 } from './api-store.js';
 
-/** The schema, one step per release: append only, never edit a step once released (exported for upgrade tests). */
+/**
+ * The schema, one step per release: append only, never edit a step once released (exported for upgrade tests).
+ * The `contacts` table of step 1 belonged to the demo, which now keeps its own database (`DATA_DIR/demo`) and
+ * copies the rows from here once; the table is left in place so that an upgrade loses nothing.
+ */
 export const API_MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE login_transactions (
      state_hash TEXT PRIMARY KEY,
@@ -97,6 +99,11 @@ export const API_MIGRATIONS: readonly Migration[] = [
   // 4: an SPA login is also bound to a verifier its page keeps in sessionStorage (docs/security.md 51). SPA
   // transactions pending at the upgrade have none and are refused at their callback: the user logs in again.
   'ALTER TABLE login_transactions ADD COLUMN login_challenge TEXT;',
+  // 5: roles the provider asserted (a JSON array, docs/security.md 36) and the scopes it granted, carried by every
+  // access token of the session, refreshed ones included. Sessions from before have none: their tokens carry
+  // neither until the user signs in again.
+  `ALTER TABLE users ADD COLUMN roles TEXT;
+   ALTER TABLE sessions ADD COLUMN scope TEXT;`,
 ];
 
 interface TransactionRow {
@@ -122,6 +129,7 @@ interface SessionRow {
   revoked_at: number | null;
   refresh_generation: number;
   idle_expires_at: number;
+  scope: string | null;
 }
 
 interface UserRow {
@@ -129,6 +137,7 @@ interface UserRow {
   email: string | null;
   email_verified: number | null;
   name: string | null;
+  roles: string | null;
 }
 
 /** Path of the API's database inside DATA_DIR. */
@@ -171,16 +180,17 @@ export class SqliteApiStore implements ApiStore {
         'SELECT used_at FROM login_transactions WHERE state_hash = ?',
       ),
       upsertUser: db.prepare(
-        `INSERT INTO users (sub, email, email_verified, name, updated_at) VALUES (@sub, @email, @email_verified, @name, @now)
+        `INSERT INTO users (sub, email, email_verified, name, roles, updated_at)
+         VALUES (@sub, @email, @email_verified, @name, @roles, @now)
          ON CONFLICT (sub) DO UPDATE SET email = excluded.email, email_verified = excluded.email_verified,
-           name = excluded.name, updated_at = excluded.updated_at`,
+           name = excluded.name, roles = excluded.roles, updated_at = excluded.updated_at`,
       ),
       getUser: db.prepare<[string], UserRow>(
-        'SELECT sub, email, email_verified, name FROM users WHERE sub = ?',
+        'SELECT sub, email, email_verified, name, roles FROM users WHERE sub = ?',
       ),
       insertSession: db.prepare(
-        `INSERT INTO sessions (id, sub, provider_sid, id_token_sealed, created_at, absolute_expires_at, refresh_generation, idle_expires_at)
-         VALUES (@id, @sub, @providerSid, @idTokenSealed, @createdAt, @absoluteExpiresAt, 0, @idleExpiresAt)`,
+        `INSERT INTO sessions (id, sub, provider_sid, id_token_sealed, scope, created_at, absolute_expires_at, refresh_generation, idle_expires_at)
+         VALUES (@id, @sub, @providerSid, @idTokenSealed, @scope, @createdAt, @absoluteExpiresAt, 0, @idleExpiresAt)`,
       ),
       advanceRefresh: db.prepare<[number, string, number]>(
         `UPDATE sessions SET refresh_generation = refresh_generation + 1, idle_expires_at = ?
@@ -209,23 +219,6 @@ export class SqliteApiStore implements ApiStore {
         'SELECT session_id, revoked_at FROM session_revocations WHERE seq > ? AND seq <= ? AND revoked_at >= ?',
       ),
       insertJti: db.prepare('INSERT OR IGNORE INTO logout_jtis (jti, expires_at) VALUES (?, ?)'),
-      listContacts: db.prepare<[string], Contact & { owner: string }>(
-        'SELECT id, name, email, phone, notes, created_at, updated_at FROM contacts WHERE owner = ? ORDER BY created_at, id',
-      ),
-      getContact: db.prepare<[string, string], Contact>(
-        'SELECT id, name, email, phone, notes, created_at, updated_at FROM contacts WHERE owner = ? AND id = ?',
-      ),
-      // One statement counts and inserts, so it is atomic across processes sharing the file too.
-      insertContact: db.prepare(
-        `INSERT INTO contacts (id, owner, name, email, phone, notes, created_at, updated_at)
-         SELECT @id, @owner, @name, @email, @phone, @notes, @created_at, @updated_at
-         WHERE (SELECT count(*) FROM contacts WHERE owner = @owner) < @limit`,
-      ),
-      updateContact: db.prepare(
-        `UPDATE contacts SET name = @name, email = @email, phone = @phone, notes = @notes, updated_at = @updated_at
-         WHERE owner = @owner AND id = @id`,
-      ),
-      deleteContact: db.prepare('DELETE FROM contacts WHERE owner = ? AND id = ?'),
       sweepTx: db.prepare('DELETE FROM login_transactions WHERE expires_at < ?'),
       sweepJti: db.prepare('DELETE FROM logout_jtis WHERE expires_at < ?'),
       sweepSessions: db.prepare<[number, number]>(
@@ -278,6 +271,7 @@ export class SqliteApiStore implements ApiStore {
       email: user.email ?? null,
       email_verified: user.email_verified === undefined ? null : Number(user.email_verified),
       name: user.name ?? null,
+      roles: user.roles === undefined || user.roles.length === 0 ? null : JSON.stringify(user.roles),
       now,
     });
   }
@@ -288,6 +282,7 @@ export class SqliteApiStore implements ApiStore {
       sub: session.sub,
       providerSid: session.providerSid,
       idTokenSealed: session.idTokenSealed,
+      scope: session.scope,
       createdAt: session.createdAt,
       absoluteExpiresAt: session.absoluteExpiresAt,
       idleExpiresAt: Math.min(idleExpiresAt, session.absoluteExpiresAt),
@@ -366,56 +361,6 @@ export class SqliteApiStore implements ApiStore {
     return this.#s.insertJti.run(jti, expiresAt).changes === 1;
   }
 
-  async listContacts(owner: string): Promise<Contact[]> {
-    return this.#s.listContacts.all(owner).map(({ owner: _owner, ...contact }) => contact);
-  }
-
-  async createContact(
-    owner: string,
-    input: ContactInput,
-    now: number,
-    limit: number,
-  ): Promise<Contact | undefined> {
-    const at = new Date(now).toISOString();
-    const contact: Contact = {
-      id: randomToken(12),
-      name: input.name ?? '',
-      email: input.email ?? null,
-      phone: input.phone ?? null,
-      notes: input.notes ?? null,
-      created_at: at,
-      updated_at: at,
-    };
-    return this.#s.insertContact.run({ ...contact, owner, limit }).changes === 1 ? contact : undefined;
-  }
-
-  async getContact(owner: string, id: string): Promise<Contact | undefined> {
-    return this.#s.getContact.get(owner, id);
-  }
-
-  async updateContact(
-    owner: string,
-    id: string,
-    input: ContactInput,
-    now: number,
-  ): Promise<Contact | undefined> {
-    return this.#db.transaction(() => {
-      const current = this.#s.getContact.get(owner, id);
-      if (current === undefined) return undefined;
-      const next: Contact = { ...current, updated_at: new Date(now).toISOString() };
-      if (input.name !== undefined) next.name = input.name;
-      if (input.email !== undefined) next.email = input.email;
-      if (input.phone !== undefined) next.phone = input.phone;
-      if (input.notes !== undefined) next.notes = input.notes;
-      this.#s.updateContact.run({ ...next, owner });
-      return next;
-    })();
-  }
-
-  async deleteContact(owner: string, id: string): Promise<boolean> {
-    return this.#s.deleteContact.run(owner, id).changes === 1;
-  }
-
   async sweep(now: number): Promise<void> {
     this.#db.transaction(() => {
       this.#s.sweepTx.run(now - 3_600_000);
@@ -439,6 +384,7 @@ function toSession(row: SessionRow): ApiSession {
     sub: row.sub,
     providerSid: row.provider_sid,
     idTokenSealed: row.id_token_sealed,
+    scope: row.scope,
     createdAt: row.created_at,
     absoluteExpiresAt: row.absolute_expires_at,
     revokedAt: row.revoked_at,
@@ -450,5 +396,17 @@ function toUser(row: UserRow): StoredUser {
   if (row.email !== null) user.email = row.email;
   if (row.email_verified !== null) user.email_verified = row.email_verified === 1;
   if (row.name !== null) user.name = row.name;
+  const roles = row.roles === null ? undefined : parseRoles(row.roles);
+  if (roles !== undefined && roles.length > 0) user.roles = roles;
   return user;
+}
+
+/** The stored JSON array of roles; a row that is not one (edited by hand) is read as no roles at all. */
+function parseRoles(text: string): string[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((role) => typeof role === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }

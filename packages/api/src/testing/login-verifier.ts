@@ -1,5 +1,5 @@
 import { randomToken, sha256 } from '@gatehouse/common';
-import { LOGIN_CHALLENGE_HEADER, LOGIN_VERIFIER_HEADER } from '../http/login-binding-headers.js';
+import { LOGIN_CHALLENGE_HEADER, LOGIN_VERIFIER_HEADER } from '@gatehouse/contract';
 
 /** A page's login verifier, as the SDK keeps it in `sessionStorage`, and the headers it sends with it. */
 export interface LoginVerifier {

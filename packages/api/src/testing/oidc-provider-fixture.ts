@@ -17,14 +17,18 @@ export interface OidcProviderFixture {
   close(): Promise<void>;
 }
 
-const ACCOUNTS: Record<string, { email: string; name: string }> = {
+/** The fixture's accounts; only carol has roles (released as the `roles` claim for the `roles` scope). */
+const ACCOUNTS: Record<string, { email: string; name: string; roles?: string[] }> = {
   alice: { email: 'alice@example.com', name: 'Alice Example' },
   bob: { email: 'bob@example.com', name: 'Bob Example' },
+  carol: { email: 'carol@example.com', name: 'Carol Example', roles: ['admin', 'auditor'] },
 };
 
 /**
  * Starts oidc-provider (the certified OpenID Provider) with one confidential client for the API, its
- * development interactions for sign-in over plain HTTP, and first-party consent granted automatically.
+ * development interactions for sign-in over plain HTTP, and first-party consent granted automatically. Like
+ * the embedded auth server, it offers a `roles` scope (in `scopes_supported`) and releases the `roles` claim
+ * for it, in the ID token and userinfo.
  */
 export async function startOidcProvider(client: {
   clientId: string;
@@ -59,7 +63,7 @@ export async function startOidcProvider(client: {
       ],
     },
     cookies: { keys: ['test-cookie-key-not-secret'] },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], roles: ['roles'] },
     features: {
       devInteractions: { enabled: true },
       backchannelLogout: { enabled: true },
@@ -76,7 +80,14 @@ export async function startOidcProvider(client: {
       return {
         accountId: sub,
         async claims() {
-          return { sub, email: account?.email, email_verified: true, name: account?.name };
+          const claims: Record<string, unknown> = {
+            sub,
+            email: account?.email,
+            email_verified: true,
+            name: account?.name,
+          };
+          if (account?.roles !== undefined) claims.roles = account.roles;
+          return claims as { sub: string };
         },
       };
     },
@@ -89,7 +100,7 @@ export async function startOidcProvider(client: {
       if (existing !== undefined) return oidc.provider.Grant.find(existing);
       // First-party client: consent is implied.
       const grant = new oidc.provider.Grant({ clientId, accountId });
-      grant.addOIDCScope('openid profile email');
+      grant.addOIDCScope('openid profile email roles');
       await grant.save();
       return grant;
     },

@@ -1,6 +1,6 @@
 import { CookieJar } from './cookie-jar.js';
 import { newLoginVerifier } from './login-verifier.js';
-import type { TestApi } from './test-api.js';
+import type { ApiClient } from './test-api.js';
 
 /**
  * A whole SPA sign-in over HTTP, as the SDK makes it (a login verifier of the tab, the transaction cookie):
@@ -11,7 +11,7 @@ import type { TestApi } from './test-api.js';
  * const { accessToken, jar } = await spaSignIn(t, (url) => op.authorize(url));
  */
 export async function spaSignIn(
-  t: TestApi,
+  t: ApiClient,
   authorize: (loginUrl: string) => URLSearchParams | Promise<URLSearchParams>,
   jar = new CookieJar(),
 ): Promise<{ jar: CookieJar; accessToken: string }> {

@@ -19,18 +19,40 @@ export function fakeClock(start = Date.now()): FakeClock {
   return { now: () => current, advance: (ms) => (current += ms) };
 }
 
-/** An API started for a test against `issuer`, with a temp DATA_DIR, a captured log and a browser-like client. */
-export interface TestApi {
-  api: RunningApi;
+/** A browser-like client of an API at `url`: fetch with an optional cookie jar, and the SPA's POSTs. */
+export interface ApiClient {
   url: string;
-  dataDir: string;
-  logs: ReturnType<typeof captureLogs>;
-  clock: FakeClock;
-  /** fetch against the API with a cookie jar and a same-origin Origin header by default. */
+  /** fetch against the API (no redirects followed), sending and storing the jar's cookies when given one. */
   request(path: string, init?: RequestInit & { jar?: CookieJar }): Promise<Response>;
   /** A same-origin JSON POST with an empty body, as the SPA sends to /api/refresh and /api/logout. */
   postFromSpa(path: string, jar: CookieJar): Promise<Response>;
+}
+
+/** An API started for a test against `issuer`, with a temp DATA_DIR, a captured log and a browser-like client. */
+export interface TestApi extends ApiClient {
+  api: RunningApi;
+  dataDir: string;
+  logs: ReturnType<typeof captureLogs>;
+  clock: FakeClock;
   close(): Promise<void>;
+}
+
+/** An {@link ApiClient} for any API (a team's app on the plugin, an example) at `url`. */
+export function apiClient(url: string): ApiClient {
+  const request: ApiClient['request'] = async (path, init = {}) => {
+    const { jar, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (jar !== undefined && !headers.has('cookie')) headers.set('cookie', jar.header());
+    const response = await fetch(`${url}${path}`, { redirect: 'manual', ...rest, headers });
+    jar?.store(response);
+    return response;
+  };
+  return {
+    url,
+    request,
+    postFromSpa: (path, jar) =>
+      request(path, { method: 'POST', jar, headers: sameOriginJson(url), body: '{}' }),
+  };
 }
 
 /** Picks the API's port in advance (the provider must know the redirect URIs before the API starts). */
@@ -65,24 +87,12 @@ export async function startTestApi(options: {
   });
   options.configure?.(config);
   const api = await startApi({ config, logger: logs.logger, now: clock.now });
-  const url = options.publicUrl;
-  const request: TestApi['request'] = async (path, init = {}) => {
-    const { jar, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    if (jar !== undefined && !headers.has('cookie')) headers.set('cookie', jar.header());
-    const response = await fetch(`${url}${path}`, { redirect: 'manual', ...rest, headers });
-    jar?.store(response);
-    return response;
-  };
   return {
+    ...apiClient(options.publicUrl),
     api,
-    url,
     dataDir,
     logs,
     clock,
-    request,
-    postFromSpa: (path, jar) =>
-      request(path, { method: 'POST', jar, headers: sameOriginJson(url), body: '{}' }),
     async close() {
       await api.close();
       if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });

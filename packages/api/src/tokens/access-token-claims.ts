@@ -10,4 +10,8 @@ export interface AccessTokenClaims {
   exp: number;
   email?: string;
   name?: string;
+  /** The roles the provider asserted at sign-in (docs/security.md 36); absent when it asserted none. */
+  roles?: string[];
+  /** The scopes the provider granted at sign-in, space-separated (RFC 9068 2.2.3). */
+  scope?: string;
 }

@@ -19,6 +19,8 @@ export async function mintAccessToken(options: {
   audience: string;
   user: StoredUser;
   sessionId: string;
+  /** The scopes granted at sign-in (space-separated), or null. */
+  scope?: string | null;
   ttlSeconds: number;
   now: number;
 }): Promise<{ token: string; expiresIn: number }> {
@@ -29,7 +31,8 @@ export async function mintAccessToken(options: {
   const token = await sign(options, profile);
   // The profile is capped where it comes from the provider (profileFromClaims), but a name of characters that
   // JSON escapes six bytes each, or one stored before that cap, could still overflow: never hand out a token
-  // our own verifier refuses (docs/security.md 19). `email` and `name` are conveniences; `sub` and `sid` are not.
+  // our own verifier refuses (docs/security.md 19). `email` and `name` are conveniences; `sub`, `sid`, the
+  // roles and the scope are not (they are bounded so that they always fit).
   if (token.length > MAX_TOKEN_LENGTH)
     return { token: await sign(options, {}), expiresIn: options.ttlSeconds };
   return { token, expiresIn: options.ttlSeconds };
@@ -41,7 +44,11 @@ function sign(
 ): Promise<string> {
   const iat = Math.floor(options.now / 1000);
   const signing = options.keys.signing;
-  return new SignJWT({ sid: options.sessionId, ...profile })
+  const authorization: { roles?: string[]; scope?: string } = {};
+  if (options.user.roles !== undefined && options.user.roles.length > 0)
+    authorization.roles = options.user.roles;
+  if (options.scope) authorization.scope = options.scope;
+  return new SignJWT({ sid: options.sessionId, ...profile, ...authorization })
     .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'at+jwt' })
     .setIssuer(options.issuer)
     .setAudience(options.audience)
@@ -59,14 +66,15 @@ function sign(
 export function mintSessionAccessToken(
   ctx: ApiContext,
   user: StoredUser,
-  sessionId: string,
+  session: { readonly id: string; readonly scope: string | null },
 ): Promise<{ token: string; expiresIn: number }> {
   return mintAccessToken({
     keys: ctx.keys,
     issuer: ctx.config.publicUrl,
     audience: ctx.config.apiAudience,
     user,
-    sessionId,
+    sessionId: session.id,
+    scope: session.scope,
     ttlSeconds: ctx.config.accessTokenTtl,
     now: ctx.now(),
   });

@@ -114,6 +114,11 @@ export class BearerVerifier {
         throw invalid('token issued in the future');
       if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string')
         throw invalid('token claims malformed');
+      // Ours, signed: still, a guard must never read roles or scopes of the wrong shape.
+      const { roles, scope } = payload;
+      if (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === 'string')))
+        throw invalid('token claims malformed');
+      if (scope !== undefined && typeof scope !== 'string') throw invalid('token claims malformed');
       return payload as unknown as AccessTokenClaims;
     } catch (error) {
       if (error instanceof ApiError) throw error;

@@ -1,4 +1,4 @@
-import type { FlowStep } from '../contract-types.js';
+import type { FlowStep } from '@gatehouse/contract';
 import { parseFlow } from '../http/parse-answers.js';
 import type { StorageLike } from '../options.js';
 

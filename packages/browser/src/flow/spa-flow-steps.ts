@@ -1,4 +1,4 @@
-import type { FlowStep } from '../contract-types.js';
+import type { FlowStep } from '@gatehouse/contract';
 import type { FlowTrail } from './flow-trail.js';
 
 /** What the SDK saw of steps 3–6: the trail from before the navigation, and the callback's arrival. */

@@ -1,4 +1,4 @@
-import type { FlowStep, User } from '../contract-types.js';
+import { FLOW_PARTIES, type FlowStep, type User } from '@gatehouse/contract';
 
 /** A token answer of `/api/callback` or `/api/refresh`, checked. */
 export interface TokenAnswer {
@@ -20,10 +20,14 @@ export function parseUser(value: unknown): User | null {
   if (typeof value.email === 'string') user.email = value.email;
   if (typeof value.email_verified === 'boolean') user.email_verified = value.email_verified;
   if (typeof value.name === 'string') user.name = value.name;
+  if (Array.isArray(value.roles)) {
+    const roles = value.roles.filter((role): role is string => typeof role === 'string' && role !== '');
+    if (roles.length > 0) user.roles = roles;
+  }
   return user;
 }
 
-const PARTIES = new Set(['spa', 'api', 'auth']);
+const PARTIES: ReadonlySet<string> = new Set(FLOW_PARTIES);
 
 function parseFlowStep(value: unknown): FlowStep | null {
   if (!isRecord(value)) return null;

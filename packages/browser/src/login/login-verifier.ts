@@ -1,10 +1,8 @@
+import { LOGIN_CHALLENGE_HEADER, LOGIN_VERIFIER_HEADER } from '@gatehouse/contract';
 import { GatehouseError } from '../gatehouse-error.js';
 import type { StorageLike } from '../options.js';
 
 const KEY = 'gatehouse:login-verifier';
-// The API reads the same header names.
-const CHALLENGE_HEADER = 'gatehouse-login-challenge';
-const VERIFIER_HEADER = 'gatehouse-login-verifier';
 
 /**
  * The login verifier binds a login to the tab that started it (docs/security.md 51). Cookies are not separated
@@ -38,7 +36,7 @@ export async function loginChallengeHeaders(storage: StorageLike | null): Promis
     );
   }
   const digest = await subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return { [CHALLENGE_HEADER]: base64url(new Uint8Array(digest)) };
+  return { [LOGIN_CHALLENGE_HEADER]: base64url(new Uint8Array(digest)) };
 }
 
 /**
@@ -54,7 +52,7 @@ export function takeLoginVerifierHeaders(storage: StorageLike | null): Record<st
   } catch {
     verifier = null;
   }
-  return verifier === null ? {} : { [VERIFIER_HEADER]: verifier };
+  return verifier === null ? {} : { [LOGIN_VERIFIER_HEADER]: verifier };
 }
 
 function base64url(bytes: Uint8Array): string {

@@ -1,3 +1,4 @@
+import { API_ROUTES } from '@gatehouse/contract';
 import { GatehouseError } from '../gatehouse-error.js';
 import { type ApiClient, errorFromAnswer } from '../http/api-client.js';
 import { parseTokenAnswer } from '../http/parse-answers.js';
@@ -44,7 +45,7 @@ export function createRefreshCoordinator(deps: RefreshCoordinatorDeps): RefreshC
       : task();
 
   async function spend(epoch: number): Promise<Session | null> {
-    const answer = await api({ method: 'POST', path: '/api/refresh' });
+    const answer = await api({ method: 'POST', path: API_ROUTES.refresh });
     // A sign-out (here or in another tab) while the request was in flight wins: the API revoked the session.
     if (store.epoch !== epoch) return null;
     if (answer.status === 200) {

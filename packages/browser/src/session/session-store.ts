@@ -1,4 +1,4 @@
-import type { User } from '../contract-types.js';
+import type { User } from '@gatehouse/contract';
 import type { ChangeListener, ChangeReason } from '../gatehouse.js';
 
 /** The session as this tab holds it: in memory only, never in web storage or a script-readable cookie. */

@@ -1,4 +1,4 @@
-import type { User } from '../contract-types.js';
+import type { User } from '@gatehouse/contract';
 import { parseUser } from '../http/parse-answers.js';
 
 /**

@@ -43,7 +43,7 @@ export interface StartStackOptions {
 /**
  * Starts Gatehouse as `npm start` does. Without `OIDC_ISSUER`: the embedded auth server in a supervised child
  * process (its client for the API ensured and demo users seeded on an empty store outside production), and the
- * API in this process against it. With `OIDC_ISSUER` (or `only: 'api'`): the API alone against that provider.
+ * demo's API (the resource server with the demo's contacts, `@gatehouse/demo-api`) in this process against it. With `OIDC_ISSUER` (or `only: 'api'`): the API alone against that provider.
  * Every setting is checked before anything listens: a bad one throws a `ConfigError` (one line naming it) and
  * nothing is left running. Logs go to `logger`, by default to standard output at `LOG_LEVEL`: JSON lines, or
  * pretty lines for a person at a terminal outside production.
@@ -58,8 +58,9 @@ export async function startStack(
   const withSpa = spaDir === undefined ? env : { ...env, SPA_DIR: spaDir };
 
   if (options.only === 'api' || (env.OIDC_ISSUER !== undefined && env.OIDC_ISSUER.trim() !== '')) {
-    const [{ loadApiConfig, startApi }, { preflight }, { startFailure }] = await Promise.all([
+    const [{ loadApiConfig }, { startDemo }, { preflight }, { startFailure }] = await Promise.all([
       import('@gatehouse/api'),
+      import('@gatehouse/demo-api'),
       import('./preflight.js'),
       import('./start-failure.js'),
     ]);
@@ -70,7 +71,7 @@ export async function startStack(
       api: { port: config.port, publicUrl: config.publicUrl },
     });
     const log = logger ?? (await gatehouseLogger(config.logLevel, env));
-    const api = await startApi({
+    const api = await startDemo({
       config,
       logger: log,
       ...(apiHost === undefined ? {} : { host: apiHost }),
@@ -148,8 +149,8 @@ export async function startStack(
     // checks that the provider's issuer is this one) waits for it.
     const issuer =
       authConfig.issuer === undefined && authConfig.port === 0 ? (await auth.ready).issuer : expectedIssuer;
-    const { startApi } = await import('@gatehouse/api');
-    const api = await startApi({
+    const { startDemo } = await import('@gatehouse/demo-api');
+    const api = await startDemo({
       config: loadApiConfig(withSpa, { OIDC_ISSUER: issuer, OIDC_CLIENT_SECRET: clientSecret }),
       logger: log.child({ part: 'api' }),
       providerReady: auth.ready,

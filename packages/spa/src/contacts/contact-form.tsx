@@ -1,3 +1,4 @@
+import { CONTACT_FIELD_LIMITS } from '@gatehouse/contract/demo';
 import { type FormEvent, useId, useState } from 'react';
 import type { Contact, ContactInput } from './contact';
 
@@ -47,7 +48,13 @@ export function ContactForm({ contact, onSubmit, onCancel }: ContactFormProps) {
       <h2 id={`${id}-title`}>{editing ? `Edit ${contact.name}` : 'Add a contact'}</h2>
       <div className="field">
         <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} name="name" required maxLength={200} defaultValue={contact?.name ?? ''} />
+        <input
+          id={`${id}-name`}
+          name="name"
+          required
+          maxLength={CONTACT_FIELD_LIMITS.name}
+          defaultValue={contact?.name ?? ''}
+        />
       </div>
       <div className="field">
         <label htmlFor={`${id}-email`}>Email</label>
@@ -55,7 +62,7 @@ export function ContactForm({ contact, onSubmit, onCancel }: ContactFormProps) {
           id={`${id}-email`}
           name="email"
           type="email"
-          maxLength={254}
+          maxLength={CONTACT_FIELD_LIMITS.email}
           defaultValue={contact?.email ?? ''}
         />
       </div>
@@ -65,7 +72,7 @@ export function ContactForm({ contact, onSubmit, onCancel }: ContactFormProps) {
           id={`${id}-phone`}
           name="phone"
           type="tel"
-          maxLength={32}
+          maxLength={CONTACT_FIELD_LIMITS.phone}
           aria-describedby={`${id}-phone-hint`}
           defaultValue={contact?.phone ?? ''}
         />
@@ -79,7 +86,7 @@ export function ContactForm({ contact, onSubmit, onCancel }: ContactFormProps) {
           id={`${id}-notes`}
           name="notes"
           rows={3}
-          maxLength={2000}
+          maxLength={CONTACT_FIELD_LIMITS.notes}
           defaultValue={contact?.notes ?? ''}
         />
       </div>

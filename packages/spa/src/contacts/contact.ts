@@ -1,18 +1,6 @@
-/** A contact as the API returns it. */
-export interface Contact {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  notes: string | null;
-  created_at: string;
-  updated_at: string;
-}
+import type { ContactInput as WireContactInput } from '@gatehouse/contract/demo';
 
-/** What the form sends: empty fields become `null` (cleared). */
-export interface ContactInput {
-  name: string;
-  email: string | null;
-  phone: string | null;
-  notes: string | null;
-}
+export type { Contact } from '@gatehouse/contract/demo';
+
+/** What the form sends: every field, an empty one as `null` (cleared). */
+export type ContactInput = Required<WireContactInput>;

@@ -1,3 +1,4 @@
+import type { ContactList } from '@gatehouse/contract/demo';
 import { gatehouse } from '../gatehouse';
 import type { Contact, ContactInput } from './contact';
 
@@ -15,7 +16,7 @@ async function call(path: string, init: RequestInit = {}): Promise<Response> {
 
 /** `GET /api/contacts`. */
 export async function listContacts(): Promise<Contact[]> {
-  const body = (await (await call('/api/contacts')).json()) as { contacts: Contact[] };
+  const body = (await (await call('/api/contacts')).json()) as ContactList;
   return body.contacts;
 }
 

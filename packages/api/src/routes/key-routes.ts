@@ -1,15 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../server/api-context.js';
 
-/** Health, readiness and public keys. */
-export function registerMetaRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
-
-  app.get('/readyz', async (_request, reply) => {
-    if (ctx.provider.ready) return { status: 'ready' };
-    return reply.status(503).send({ status: 'provider_unavailable' });
-  });
-
+/** The API's public keys: its token keys, and its client-authentication key when it uses private_key_jwt. */
+export function registerKeyRoutes(app: FastifyInstance, ctx: ApiContext): void {
   // The API's token keys, current and recently retired (RFC 7517).
   app.get('/.well-known/jwks.json', async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=60');

@@ -1,0 +1,2 @@
+export type { ExpressGuard, GuardedRequest } from './express-guards.js';
+export { type GatehouseExpress, gatehouseExpress } from './gatehouse-express.js';

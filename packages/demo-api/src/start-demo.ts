@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { type RunningApi, type StartApiOptions, startApi } from '@gatehouse/api';
+import { ensureDataDir } from '@gatehouse/common';
+import { contactsRoutes } from './contacts/contacts-routes.js';
+import type { ContactsStore } from './contacts/contacts-store.js';
+import {
+  contactsDatabaseFile,
+  legacyContactsFile,
+  SqliteContactsStore,
+} from './contacts/sqlite-contacts-store.js';
+
+/** What {@link startDemo} runs: the API's options, and another contacts store for tests. */
+export interface StartDemoOptions extends Omit<StartApiOptions, 'routes'> {
+  /** By default the SQLite store in `DATA_DIR/demo/contacts.sqlite`. */
+  contacts?: ContactsStore;
+}
+
+/**
+ * The demo's API, as `npm start` runs it: `startApi` (Gatehouse's routes, `/healthz`, `/readyz`, the built
+ * SPA) with the demo's contacts as the app's own routes, guarded by the `gatehouse` plugin, their data in a
+ * database of their own under `DATA_DIR/demo`.
+ *
+ * @example
+ * const demo = await startDemo({ config: loadApiConfig(process.env) });
+ */
+export async function startDemo(options: StartDemoOptions): Promise<RunningApi> {
+  const { contacts: given, ...apiOptions } = options;
+  let store = given;
+  if (store === undefined) {
+    const dataDir = ensureDataDir(options.config.dataDir);
+    ensureDataDir(join(dataDir, 'demo'));
+    store = new SqliteContactsStore(contactsDatabaseFile(dataDir), legacyContactsFile(dataDir));
+  }
+  const contacts = store;
+  const now = options.now ?? Date.now;
+  let api: RunningApi;
+  try {
+    api = await startApi({ ...apiOptions, routes: (app) => contactsRoutes(app, { store: contacts, now }) });
+  } catch (error) {
+    if (given === undefined) await contacts.close();
+    throw error;
+  }
+  return {
+    ...api,
+    get providerReady() {
+      return api.providerReady;
+    },
+    async close() {
+      await api.close();
+      if (given === undefined) await contacts.close();
+    },
+  };
+}
