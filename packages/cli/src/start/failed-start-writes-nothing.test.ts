@@ -148,6 +148,10 @@ describe('a start that fails writes nothing, and a DATA_DIR runs one Gatehouse',
     expect(next.output()).toMatch(/alice\s+password: \S{16,}/);
     expect(next.output()).toMatch(/bob\s+password: \S{16,}/);
     expect(next.output()).toContain(RESET);
+    // Finding 4: the banner linked http://localhost:3001/api, a 404. Every link it shows answers.
+    const links = next.output().match(/http:\/\/localhost:\d+[^\s)]*/g) ?? [];
+    expect(links.length).toBeGreaterThanOrEqual(2);
+    for (const link of links) expect((await fetch(link)).status, link).toBe(200);
     next.child.kill('SIGINT');
     expect(await next.exited).toBe(0);
   }, 60_000);
