@@ -3,7 +3,11 @@
 // The `gatehouse` command as npm links it (node_modules/.bin/gatehouse) and as `npm start` runs it. A committed
 // file, not a build output, so that it exists as soon as `npm install` links it on a fresh clone: it builds
 // what is missing or older than its sources (saying so in one line), then runs the built command.
+import { fileURLToPath } from 'node:url';
+import { defaultDataDir } from './default-data-dir.js';
 import { ensureBuilt } from './ensure-built.js';
 
+const dataDir = defaultDataDir(process.env, fileURLToPath(new URL('../../../', import.meta.url)));
+if (dataDir !== undefined) process.env.DATA_DIR = dataDir;
 await ensureBuilt(process.argv.slice(2));
 await import('../dist/bin.js');

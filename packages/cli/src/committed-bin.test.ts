@@ -47,10 +47,16 @@ function freshClone(): string {
 }
 
 function gatehouse(clone: string, ...args: string[]) {
+  return gatehouseIn(clone, clone, ...args);
+}
+
+/** The same, run from the folder `cwd`. */
+function gatehouseIn(clone: string, cwd: string, ...args: string[]) {
   const result = spawnSync(
     process.execPath,
     [join(clone, 'packages', 'cli', 'bin', 'gatehouse.js'), ...args],
     {
+      cwd,
       env: { PATH: process.env.PATH ?? '' },
       encoding: 'utf8',
       timeout: 120_000,
@@ -118,6 +124,46 @@ describe('the gatehouse bin npm links', () => {
     expect(changed.stderr).toMatch(BUILD_LINE);
     expect(gatehouse(clone, '--version')).toMatchObject({ code: 0, stderr: '' });
   }, 180_000);
+
+  // Issue 11, finding 3: from a subfolder, `npx gatehouse users list` used a new, empty packages/api/.data.
+  it("uses the checkout's .data from any folder of it when DATA_DIR is not set", () => {
+    const subfolder = join(clone, 'packages', 'api');
+    const added = spawnSync(
+      process.execPath,
+      [
+        join(clone, 'packages', 'cli', 'bin', 'gatehouse.js'),
+        'users',
+        'add',
+        'carol',
+        '--email',
+        'carol@example.com',
+        '--password-stdin',
+      ],
+      {
+        cwd: clone,
+        env: { PATH: process.env.PATH ?? '' },
+        input: 'a long enough passphrase\n',
+        encoding: 'utf8',
+      },
+    );
+    expect(added.status, added.stderr).toBe(0);
+    const listed = gatehouseIn(clone, subfolder, 'users', 'list');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('carol');
+    expect(existsSync(join(subfolder, '.data'))).toBe(false);
+    // A DATA_DIR that is set is the user's: relative to where the command runs.
+    const own = spawnSync(
+      process.execPath,
+      [join(clone, 'packages', 'cli', 'bin', 'gatehouse.js'), 'users', 'list'],
+      {
+        cwd: subfolder,
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: 'mine' },
+        encoding: 'utf8',
+      },
+    );
+    expect(own.stdout).toBe('No users.\n');
+    expect(existsSync(join(subfolder, 'mine'))).toBe(true);
+  });
 
   it('is run by .ci/run right after npm ci, before the tests', () => {
     const steps = readFileSync(join(REPO, '.ci', 'run'), 'utf8')

@@ -7,7 +7,8 @@ import { readStdinSecret } from '../read-stdin.js';
 import { withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 
-const STATE = 'Every command works on DATA_DIR (default ./.data), while the server runs too.';
+const STATE =
+  'Every command works on DATA_DIR (default: .data at the top of this checkout), while the server runs too.';
 
 const add = subcommand({
   path: 'clients add',
