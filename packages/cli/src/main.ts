@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { CliError } from './cli-error.js';
 import type { Command, CommandContext } from './command.js';
 import { commands } from './commands/index.js';
@@ -38,6 +39,13 @@ export async function main(argv: readonly string[], context: Omit<CommandContext
     const { ConfigError } = await import('@gatehouse/common');
     if (error instanceof ConfigError) {
       context.stderr.write(`gatehouse ${name}: ${error.message}\n`);
+      return 1;
+    }
+    // A damaged or foreign store in DATA_DIR: the same line `gatehouse start` gives.
+    const { dataDirFailure } = await import('./start/data-dir-failure.js');
+    const stored = dataDirFailure(error, resolve(context.env.DATA_DIR?.trim() || '.data'));
+    if (stored !== undefined) {
+      context.stderr.write(`gatehouse ${name}: ${stored.message}\n`);
       return 1;
     }
     const message = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0];
