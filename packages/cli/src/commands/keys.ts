@@ -59,7 +59,7 @@ const rotate = subcommand({
   path: 'keys rotate',
   synopsis: `[--api] [--alg ${SIGNING_ALGORITHMS.join('|')}]`,
   summary:
-    'make new signing keys current; the previous ones stay published until the tokens they signed expire',
+    'make new signing keys active; the previous ones stay published until the tokens they signed expire',
   options: {
     api: { type: 'boolean', help: "rotate the API's access token key instead of the auth server's" },
     alg: {
