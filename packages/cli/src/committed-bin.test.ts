@@ -101,6 +101,30 @@ describe('the gatehouse bin npm links', () => {
     );
   });
 
+  // Issue 11, finding 5: on a fresh clone `PORT=abc npm start` said so only after building everything.
+  it('refuses a bad setting on a fresh clone before building anything', () => {
+    const bin = join(clone, 'packages', 'cli', 'bin', 'gatehouse.js');
+    for (const [env, line] of [
+      [{ PORT: 'abc' }, 'gatehouse start: Invalid PORT: must be a number (got "abc")\n'],
+      [
+        { LOG_LEVEL: 'loud' },
+        'gatehouse start: Invalid LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")\n',
+      ],
+    ] as const) {
+      const result = spawnSync(process.execPath, [bin, 'start'], {
+        cwd: clone,
+        env: { PATH: process.env.PATH ?? '', ...env },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(result.stderr).toBe(line);
+      expect(result.status).toBe(1);
+    }
+    // Refused before anything was built.
+    expect(existsSync(join(clone, 'packages', 'cli', 'dist'))).toBe(false);
+    expect(existsSync(join(clone, 'packages', 'spa', 'dist'))).toBe(false);
+  }, 120_000);
+
   it('builds once on a fresh clone, saying so in one line, then runs without building again', () => {
     expect(existsSync(join(clone, 'packages', 'cli', 'dist'))).toBe(false);
     const first = gatehouse(clone, '--help');
