@@ -331,6 +331,34 @@ describe('the README', () => {
     expect(unknown).toEqual([]);
   });
 
+  // Issue 11, finding 9: the Node requirement came after the commands (with two paragraphs on crash loops and npm
+  // warnings between), the own-provider line named one redirect URI of the three a provider needs, and the QR
+  // code was promised where only a terminal shows it.
+  it('has a quick start that says what it needs first and what a provider needs in full', () => {
+    const readme = read('README.md');
+    const quick = readme.slice(
+      readme.indexOf('## Quick start\n'),
+      readme.indexOf('\n## ', readme.indexOf('## Quick start\n') + 1),
+    );
+    expect(quick.indexOf('Node.js 20.19')).toBeGreaterThan(-1);
+    expect(quick.indexOf('Node.js 20.19')).toBeLessThan(quick.indexOf('npm install\nnpm start'));
+    for (const uri of [
+      'http://localhost:3001/callback',
+      'http://localhost:3001/authorization-code/callback',
+      'http://localhost:3001/',
+    ])
+      expect(quick).toContain(`\`${uri}\``);
+    expect(quick).not.toMatch(/EBADENGINE|Restart=on-failure/);
+    expect(quick).toMatch(/QR code\s+when the output is a terminal/);
+    // The lost-password line is the one the banner prints (packages/cli/src/start/print-banner.ts).
+    expect(read('packages/cli/src/start/print-banner.ts')).toContain(
+      "printf '%s' 'a new passphrase' | npx gatehouse users passwd alice --password-stdin",
+    );
+    expect(quick).toContain(
+      "printf '%s' 'a new passphrase' | npx gatehouse users passwd alice --password-stdin",
+    );
+  });
+
   it('documents every environment variable the servers read', () => {
     const readme = new MarkdownFile('README.md', read('README.md')).codeSpans;
     const variables = new Set<string>();

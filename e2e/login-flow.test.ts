@@ -89,9 +89,31 @@ describe('the whole flow in Chromium', () => {
     expect(await page.locator('ol.sequence__steps').textContent()).not.toContain(accessToken);
     await snap(page, 'login-flow', '04-flow-inspector');
 
+    // Issue 11, finding 10: after a reload the link and the steps stayed gone ("No sign-in recorded in this
+    // tab"); and step 9 lists every check of the ID token.
+    await page.reload();
+    await expect.poll(() => steps.count()).toBe(10);
+    await expect
+      .poll(() => page.getByRole('link', { name: 'Flow inspector' }).first().isVisible())
+      .toBe(true);
+    const diagram = String(await page.locator('ol.sequence__steps').textContent());
+    for (const check of ['nonce', 'iat', 'azp', 'signature', 'userinfo']) expect(diagram).toContain(check);
+    expect(diagram).not.toContain(accessToken);
+
     await page.reload();
     await expect.poll(() => page.getByText(alice.email).first().isVisible()).toBe(true);
     await snap(page, 'login-flow', '05-after-reload');
+  });
+
+  // Issue 11, finding 11: signed out, /no/such/page showed the welcome page; and the welcome page promised every
+  // account "a one-time code", which bob (password only) has not.
+  it('says "Page not found" for an unknown path when signed out, and promises a code only to accounts with one', async () => {
+    const page = await (await newContext()).newPage();
+    await page.goto(`${gatehouse.url}/no/such/page`);
+    await expect.poll(() => page.getByRole('heading', { name: 'Page not found' }).isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Go to the start page' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Log in' }).isVisible()).toBe(true);
+    expect(await page.locator('main').textContent()).toContain('a one-time code, if your account has one');
   });
 
   it('shows a message for a wrong password and for a wrong code, then signs in and keeps a device cookie', async () => {

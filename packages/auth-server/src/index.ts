@@ -68,3 +68,4 @@ export {
   setUserPassword,
   setUserTotpSecret,
 } from './users/user-admin.js';
+export { type RelyingParty, relyingPartyFor } from './webauthn/relying-party.js';

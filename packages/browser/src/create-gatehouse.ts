@@ -176,7 +176,14 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     });
     const body = answer.body as { login_url?: unknown; flow?: unknown } | null;
     const loginUrl = answer.status === 200 ? httpUrl(body?.login_url) : null;
-    if (!loginUrl) throw errorFromAnswer('login_failed', 'The sign-in could not be started.', answer);
+    if (!loginUrl) {
+      // 503: the provider does not answer (down, or restarting); a person can only wait, so say that.
+      const message =
+        answer.status === 503
+          ? 'The sign-in service is not answering right now; please retry shortly.'
+          : 'The sign-in could not be started.';
+      throw errorFromAnswer('login_failed', message, answer);
+    }
     const loginAnsweredAt = now();
     const apiSteps = parseFlow(body?.flow);
     // Only when the API has the inspector on; timestamps and redacted steps, never a token or the full URL.

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGatehouse } from './create-gatehouse.js';
 import { GatehouseError } from './gatehouse-error.js';
@@ -71,6 +73,34 @@ describe('login()', () => {
     expect(error).toBeInstanceOf(GatehouseError);
     expect(error).toMatchObject({ code: 'login_failed', status: 401, serverError: 'invalid_token' });
     expect((error as GatehouseError).message).toBe('The sign-in could not be started. (invalid_token)');
+  });
+
+  // Issue 11, finding 11: with the provider down the app said "could not be started. (provider_unavailable)".
+  it('says to retry shortly when the API answers that the provider is unavailable', async () => {
+    const down = createServer((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ error: 'provider_unavailable', error_description: 'The provider does not answer' }),
+      );
+    });
+    await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));
+    const tab = openTab({
+      apiBase: `http://127.0.0.1:${(down.address() as AddressInfo).port}`,
+      jar: new CookieJar(),
+      clock: new FakeClock(),
+      locks: null,
+      channelName: null,
+    });
+    try {
+      const error = await tab.gatehouse.login().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'login_failed', status: 503, serverError: 'provider_unavailable' });
+      expect((error as GatehouseError).message).toBe(
+        'The sign-in service is not answering right now; please retry shortly. (provider_unavailable)',
+      );
+    } finally {
+      tab.close();
+      down.close();
+    }
   });
 
   it('throws network_error when the API is unreachable', async () => {

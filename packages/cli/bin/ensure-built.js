@@ -55,6 +55,16 @@ export async function ensureBuilt(args) {
 }
 
 /**
+ * True when the server packages have never been built here (a fresh clone): nothing of the command can run
+ * before {@link ensureBuilt} has built them.
+ *
+ * @returns {boolean}
+ */
+export function neverBuilt() {
+  return !SERVER_PACKAGES.every(isBuilt);
+}
+
+/**
  * @param {readonly string[]} args
  * @returns {boolean} true for `gatehouse start` and `gatehouse start api` (not their --help)
  */

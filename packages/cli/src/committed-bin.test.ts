@@ -47,10 +47,16 @@ function freshClone(): string {
 }
 
 function gatehouse(clone: string, ...args: string[]) {
+  return gatehouseIn(clone, clone, ...args);
+}
+
+/** The same, run from the folder `cwd`. */
+function gatehouseIn(clone: string, cwd: string, ...args: string[]) {
   const result = spawnSync(
     process.execPath,
     [join(clone, 'packages', 'cli', 'bin', 'gatehouse.js'), ...args],
     {
+      cwd,
       env: { PATH: process.env.PATH ?? '' },
       encoding: 'utf8',
       timeout: 120_000,
@@ -95,6 +101,30 @@ describe('the gatehouse bin npm links', () => {
     );
   });
 
+  // Issue 11, finding 5: on a fresh clone `PORT=abc npm start` said so only after building everything.
+  it('refuses a bad setting on a fresh clone before building anything', () => {
+    const bin = join(clone, 'packages', 'cli', 'bin', 'gatehouse.js');
+    for (const [env, line] of [
+      [{ PORT: 'abc' }, 'gatehouse start: Invalid PORT: must be a number (got "abc")\n'],
+      [
+        { LOG_LEVEL: 'loud' },
+        'gatehouse start: Invalid LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")\n',
+      ],
+    ] as const) {
+      const result = spawnSync(process.execPath, [bin, 'start'], {
+        cwd: clone,
+        env: { PATH: process.env.PATH ?? '', ...env },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(result.stderr).toBe(line);
+      expect(result.status).toBe(1);
+    }
+    // Refused before anything was built.
+    expect(existsSync(join(clone, 'packages', 'cli', 'dist'))).toBe(false);
+    expect(existsSync(join(clone, 'packages', 'spa', 'dist'))).toBe(false);
+  }, 120_000);
+
   it('builds once on a fresh clone, saying so in one line, then runs without building again', () => {
     expect(existsSync(join(clone, 'packages', 'cli', 'dist'))).toBe(false);
     const first = gatehouse(clone, '--help');
@@ -118,6 +148,46 @@ describe('the gatehouse bin npm links', () => {
     expect(changed.stderr).toMatch(BUILD_LINE);
     expect(gatehouse(clone, '--version')).toMatchObject({ code: 0, stderr: '' });
   }, 180_000);
+
+  // Issue 11, finding 3: from a subfolder, `npx gatehouse users list` used a new, empty packages/api/.data.
+  it("uses the checkout's .data from any folder of it when DATA_DIR is not set", () => {
+    const subfolder = join(clone, 'packages', 'api');
+    const added = spawnSync(
+      process.execPath,
+      [
+        join(clone, 'packages', 'cli', 'bin', 'gatehouse.js'),
+        'users',
+        'add',
+        'carol',
+        '--email',
+        'carol@example.com',
+        '--password-stdin',
+      ],
+      {
+        cwd: clone,
+        env: { PATH: process.env.PATH ?? '' },
+        input: 'a long enough passphrase\n',
+        encoding: 'utf8',
+      },
+    );
+    expect(added.status, added.stderr).toBe(0);
+    const listed = gatehouseIn(clone, subfolder, 'users', 'list');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('carol');
+    expect(existsSync(join(subfolder, '.data'))).toBe(false);
+    // A DATA_DIR that is set is the user's: relative to where the command runs.
+    const own = spawnSync(
+      process.execPath,
+      [join(clone, 'packages', 'cli', 'bin', 'gatehouse.js'), 'users', 'list'],
+      {
+        cwd: subfolder,
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: 'mine' },
+        encoding: 'utf8',
+      },
+    );
+    expect(own.stdout).toBe('No users.\n');
+    expect(existsSync(join(subfolder, 'mine'))).toBe(true);
+  });
 
   it('is run by .ci/run right after npm ci, before the tests', () => {
     const steps = readFileSync(join(REPO, '.ci', 'run'), 'utf8')

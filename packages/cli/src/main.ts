@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { CliError } from './cli-error.js';
 import type { Command, CommandContext } from './command.js';
 import { commands } from './commands/index.js';
@@ -40,6 +41,13 @@ export async function main(argv: readonly string[], context: Omit<CommandContext
       context.stderr.write(`gatehouse ${name}: ${error.message}\n`);
       return 1;
     }
+    // A damaged or foreign store in DATA_DIR: the same line `gatehouse start` gives.
+    const { dataDirFailure } = await import('./start/data-dir-failure.js');
+    const stored = dataDirFailure(error, resolve(context.env.DATA_DIR?.trim() || '.data'));
+    if (stored !== undefined) {
+      context.stderr.write(`gatehouse ${name}: ${stored.message}\n`);
+      return 1;
+    }
     const message = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0];
     const verbose = /^(debug|trace)$/.test(context.env.LOG_LEVEL?.trim() ?? '');
     context.stderr.write(
@@ -63,7 +71,8 @@ function helpText(list: readonly Command[]): string {
     ...lines,
     '',
     'gatehouse <command> --help shows the usage of a command (and of a subcommand: gatehouse users add --help).',
-    'gatehouse --version prints the version. Every command keeps its state in DATA_DIR (default ./.data).',
+    'gatehouse --version prints the version. Every command keeps its state in DATA_DIR (default: .data at the',
+    'top of this checkout, whichever folder you run it from).',
     '',
   ].join('\n');
 }

@@ -16,6 +16,7 @@ export { SealedBox, SealedBoxError, type SealedBoxErrorCode } from './crypto/sea
 export { sha256 } from './crypto/sha256.js';
 export { timingSafeEqual } from './crypto/timing-safe-equal.js';
 export { ensureDataDir } from './data-dir/ensure-data-dir.js';
+export { type DataDirLock, type DataDirPart, lockDataDir } from './data-dir/lock-data-dir.js';
 export { readOrCreateFile, readOrCreateFileAsync, writePrivateFile } from './data-dir/read-or-create-file.js';
 export { escapeHtml } from './html/escape-html.js';
 export { FAVICON_PATH, FAVICON_SVG } from './html/favicon.js';

@@ -19,6 +19,8 @@ function Main() {
       </p>
     );
   }
+  // Signed out, the app's own pages show the welcome page (with its sign-in button); any other path is not found.
+  if (!KNOWN_PATHS.has(path)) return <NotFoundPage />;
   if (session.status === 'signed-out')
     return <WelcomePage restoreError={session.error} notice={session.notice} />;
   switch (path) {
@@ -36,6 +38,9 @@ function Main() {
       return <NotFoundPage />;
   }
 }
+
+/** The paths the app serves (besides /callback). */
+const KNOWN_PATHS = new Set(['/', '/contacts', '/inspector']);
 
 /** The demo app: a header, then the page for the current path and session. */
 export function App() {

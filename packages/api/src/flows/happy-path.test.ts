@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CALLBACK_PIPELINE } from '../oidc/callback-checks/index.js';
 import { CookieJar } from '../testing/cookie-jar.js';
 import { newLoginVerifier } from '../testing/login-verifier.js';
 import { type OidcProviderFixture, startOidcProvider } from '../testing/oidc-provider-fixture.js';
@@ -59,6 +60,16 @@ describe('the flow against a plain oidc-provider', () => {
     const flow = body.flow as { step: number; status: string }[];
     expect(flow.map((step) => step.step)).toEqual([7, 8, 9, 10]);
     expect(flow.every((step) => step.status === 'ok')).toBe(true);
+    // Issue 11, finding 10: step 9 lists every check of the ID token, those openid-client made as the token
+    // response arrived included (it listed signature, audience, azp, subject and userinfo only).
+    const validated = flow.find((step) => step.step === 9) as unknown as { detail: string };
+    for (const check of CALLBACK_PIPELINE.filter((each) => each.step === 9)) {
+      expect(check.inspects, check.name).toBeDefined();
+      expect(validated.detail).toContain(check.inspects);
+    }
+    for (const claim of ['alg', 'iss', 'aud', 'azp', 'exp', 'iat', 'nonce', 'sub', 'signature', 'userinfo']) {
+      expect(validated.detail).toContain(claim);
+    }
     // The refresh cookie, never the provider's tokens; the spent transaction's __Host- cookie cleared validly.
     const setCookie = callback.headers.getSetCookie().join('\n');
     expect(setCookie).toMatch(/^__Host-gh_tx_[\w-]+=;.*Path=\/;.*Secure/m);

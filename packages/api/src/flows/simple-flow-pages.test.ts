@@ -83,6 +83,22 @@ describe('the simple flow shows people a page, not JSON', () => {
     }
   });
 
+  // Issue 11, finding 11: a bare callback said "This sign-in link has expired", where the SPA's /callback says it
+  // was opened without a sign-in response.
+  it('answers a callback opened without a sign-in response with a page saying exactly that', async () => {
+    const page = await t.request('/authorization-code/callback', { headers: { accept: BROWSER_ACCEPT } });
+    const html = await page.text();
+    expect(page.status).toBe(400);
+    expectPage(page, html);
+    expect(html).toContain('<h1>No sign-in response here</h1>');
+    expect(html).toContain('opened without a sign-in response');
+    // With only a state (a truncated link), it is the stale-link page as before.
+    const truncated = await t.request('/authorization-code/callback?state=abc', {
+      headers: { accept: BROWSER_ACCEPT },
+    });
+    expect(await truncated.text()).toContain('<h1>This sign-in link has expired</h1>');
+  });
+
   it('never reflects what the link carries, and never the provider’s error text', async () => {
     const forged = await t.request(
       `/authorization-code/callback?code=${encodeURIComponent(XSS)}&state=${encodeURIComponent(XSS)}`,

@@ -12,6 +12,12 @@ const STALE = {
   message:
     'This sign-in link was already used, has expired, or was opened in another browser, so you are not signed in. Start the sign-in again from the application.',
 };
+/** The callback opened with none of a sign-in response's parameters (a bookmark, a typed address). */
+const NO_RESPONSE = {
+  title: 'No sign-in response here',
+  message:
+    'This page was opened without a sign-in response, so you are not signed in. Start the sign-in from the application.',
+};
 const PROVIDER_DOWN = {
   title: 'The sign-in service is not answering',
   message: 'The sign-in service did not answer, so you are not signed in. Try again in a moment.',
@@ -51,12 +57,19 @@ const TEXT: Partial<Record<ApiErrorCode, { readonly title: string; readonly mess
 /**
  * The page a person sees when `/authorization-code/login` or `/authorization-code/callback` fails: what happened
  * in plain words, the error code, and a link back to the application (`PUBLIC_URL`). `code` is the API's own
- * error code (from its JSON answer), never request input; an unknown one gets the generic text.
+ * error code (from its JSON answer), never request input; an unknown one gets the generic text. `bareCallback`:
+ * the callback was opened with none of `code`, `state`, `error` (said as such, not as an expired link).
  */
-export function loginErrorPage(code: string | undefined, publicUrl: string): string {
+export function loginErrorPage(
+  code: string | undefined,
+  publicUrl: string,
+  options: { readonly bareCallback?: boolean } = {},
+): string {
   const ours = code !== undefined && Object.hasOwn(ERROR_CODES, code) ? (code as ApiErrorCode) : undefined;
+  // A refused callback that carried no response at all is not a stale link: say what the SPA's /callback says.
+  const text = options.bareCallback === true && ours === 'state_mismatch' ? NO_RESPONSE : undefined;
   return renderErrorPage({
-    ...((ours && TEXT[ours]) ?? UNEXPECTED),
+    ...(text ?? (ours && TEXT[ours]) ?? UNEXPECTED),
     ...(ours ? { code: ours } : {}),
     back: { href: `${publicUrl}/`, label: 'Back to the application' },
     assets: LOGIN_PAGE_ASSETS,

@@ -18,15 +18,20 @@ describe('rotateApiSigningKey / listApiSigningKeys', () => {
   it('creates a private key file, rotates, keeps the retired key 15 minutes, then drops it', async () => {
     await readSigningKeys(dir); // as the API does on its first start
     const [first] = await listApiSigningKeys(dir);
-    expect(first).toMatchObject({ alg: 'ES256', status: 'current', retired_at: null });
+    expect(first).toMatchObject({ alg: 'ES256', status: 'active', retired_at: null });
     expect(statSync(signingKeyFile(dir)).mode & 0o777).toBe(0o600);
 
     const t0 = Date.now();
     const second = await rotateApiSigningKey(dir, t0);
     const listed = await listApiSigningKeys(dir);
+    // Issue 11, finding 11: said "retired" while still served; the auth server's words now, for both.
     expect(listed.map((key) => [key.kid, key.status])).toEqual([
-      [first?.kid, 'retired'],
-      [second.kid, 'current'],
+      [first?.kid, 'published'],
+      [second.kid, 'active'],
+    ]);
+    expect((await listApiSigningKeys(dir, t0 + 16 * 60 * 1000)).map((key) => key.status)).toEqual([
+      'expired',
+      'active',
     ]);
 
     const third = await rotateApiSigningKey(dir, t0 + 16 * 60 * 1000);

@@ -10,7 +10,12 @@ import {
 export interface ApiSigningKeyInfo {
   kid: string;
   alg: string;
-  status: 'current' | 'retired';
+  /**
+   * The auth server's words (`gatehouse keys list` says the same of both): active, it signs new tokens;
+   * published, rotated out but still in the JWKS and verifying the tokens it signed; expired, no longer either
+   * (dropped at the next rotation).
+   */
+  status: 'active' | 'published' | 'expired';
   created_at: string;
   retired_at: string | null;
 }
@@ -27,27 +32,25 @@ export async function rotateApiSigningKey(dataDir: string, now = Date.now()): Pr
     .map((key) => (key.retired_at === null ? { ...key, retired_at: now } : key))
     .filter((key) => now < keyUsableUntil(key));
   writeSigningKeys(dataDir, [...kept, next]);
-  return describe(next);
+  return describe(next, now);
 }
 
 /**
  * Lists the API's signing keys, the current one last; none before the API's first start. Listing creates
  * nothing: a key made here would be one no running API knows about yet.
  */
-export async function listApiSigningKeys(dataDir: string): Promise<ApiSigningKeyInfo[]> {
-  return (readExistingSigningKeys(dataDir) ?? []).map(describe);
+export async function listApiSigningKeys(dataDir: string, now = Date.now()): Promise<ApiSigningKeyInfo[]> {
+  return (readExistingSigningKeys(dataDir) ?? []).map((key) => describe(key, now));
 }
 
-function describe(key: {
-  kid: string;
-  alg: string;
-  created_at: number;
-  retired_at: number | null;
-}): ApiSigningKeyInfo {
+function describe(
+  key: { kid: string; alg: string; created_at: number; retired_at: number | null },
+  now: number,
+): ApiSigningKeyInfo {
   return {
     kid: key.kid,
     alg: key.alg,
-    status: key.retired_at === null ? 'current' : 'retired',
+    status: key.retired_at === null ? 'active' : now < keyUsableUntil(key) ? 'published' : 'expired',
     created_at: new Date(key.created_at).toISOString(),
     retired_at: key.retired_at === null ? null : new Date(key.retired_at).toISOString(),
   };

@@ -59,7 +59,11 @@ function errorPageForBrowsers(publicUrl: string): onSendHookHandler {
     reply.header('vary', 'Accept');
     if (typeof payload !== 'string' || !prefersHtml(request.headers.accept)) return done(null, payload);
     reply.type('text/html; charset=utf-8');
-    done(null, loginErrorPage(errorCodeOf(payload), publicUrl));
+    const query = request.query as Record<string, unknown> | undefined;
+    const bareCallback =
+      request.routeOptions.url === '/authorization-code/callback' &&
+      ['code', 'state', 'error'].every((name) => query?.[name] === undefined);
+    done(null, loginErrorPage(errorCodeOf(payload), publicUrl, { bareCallback }));
   };
 }
 

@@ -139,7 +139,12 @@ describe('second factor (TOTP)', () => {
     now = base + 10_000;
     const second = new TestBrowser();
     const two = await passwordStep(second);
-    expect(await submitCode(second, two.action, totpCode(TEST_TOTP_SECRET, now))).toMatch(/error=code/);
+    const location = await submitCode(second, two.action, totpCode(TEST_TOTP_SECRET, now));
+    expect(location).toMatch(/\?error=code_used$/);
     expect(await signedIn(second)).toBe(false);
+    // Issue 11, finding 7: said as what it is, not "Invalid code".
+    const page = await (await second.get(new URL(location, auth.issuer).href)).text();
+    expect(page).toContain('This code was already used; wait for the next one.');
+    expect(page).not.toContain('Invalid code');
   });
 });

@@ -27,6 +27,8 @@ import { interactionUrl } from './respond.js';
 const MESSAGES: Record<string, string> = {
   credentials: 'Invalid username or password',
   code: 'Invalid code',
+  // The right code, used already in its 30 s step (RFC 6238 5.2): the person waits for the next, not retypes it.
+  code_used: 'This code was already used; wait for the next one.',
   recovery: 'Invalid recovery code',
   passkey: 'That passkey could not be used to sign in. Try again, or sign in another way.',
   passkey_required: 'A password is not enough for this application: sign in with a passkey.',

@@ -114,7 +114,14 @@ async function check(
     'second factor refused',
   );
   if (!factor.guessable) return backWithError(ctx, interaction.uid, 'passkey', undefined, factor.action);
-  await wrongGuess(ctx, interaction, deps, { pending, userId: user.id, device, now, factor });
+  await wrongGuess(ctx, interaction, deps, {
+    pending,
+    userId: user.id,
+    device,
+    now,
+    factor,
+    replayed: outcome.reason === 'replayed_code',
+  });
 }
 
 /** A wrong (or replayed) code: counted on both throttles; the lock ends every session of the account. */
@@ -128,6 +135,8 @@ async function wrongGuess(
     device: string | undefined;
     now: number;
     factor: SecondFactor;
+    /** The right code, used already: still counted (a replay is no proof of anything), but said as such. */
+    replayed: boolean;
   },
 ): Promise<void> {
   const { pending, userId, now } = input;
@@ -154,5 +163,5 @@ async function wrongGuess(
   // The recovery form is shown again for a wrong recovery code; TOTP's form is the default anyway.
   return input.factor.action === 'recovery'
     ? backWithError(ctx, interaction.uid, 'recovery', undefined, 'recovery')
-    : backWithError(ctx, interaction.uid, 'code');
+    : backWithError(ctx, interaction.uid, input.replayed ? 'code_used' : 'code');
 }

@@ -51,6 +51,30 @@ describe('gatehouse --help and --version', () => {
     }
   });
 
+  // Issue 11, finding 11: the users line left out disable and enable (and the rest users does).
+  it('names every users subcommand in the command list', async () => {
+    const cli = cliHarness();
+    try {
+      const line =
+        (await cli.run(['--help'])).stdout.split('\n').find((each) => /^ {2}users /.test(each)) ?? '';
+      for (const word of [
+        'add',
+        'list',
+        'remove',
+        'disable',
+        'enable',
+        'password',
+        'TOTP',
+        'roles',
+        'passkeys',
+        'recovery codes',
+      ])
+        expect(line).toContain(word);
+    } finally {
+      cli.cleanup();
+    }
+  });
+
   it('prints the version anywhere on the line', async () => {
     const cli = cliHarness();
     try {

@@ -61,7 +61,10 @@ describe('gatehouse clients', () => {
   it('refuses an id that is registered already with one line and exit 1, unless --replace', async () => {
     const add = (uri: string, ...more: string[]) =>
       cli.run(['clients', 'add', 'app', '--secret-stdin', '--redirect-uri', uri, ...more], SECRET);
-    expect((await add('https://app.example/cb')).code).toBe(0);
+    expect(await add('https://app.example/cb')).toMatchObject({
+      code: 0,
+      stdout: 'Registered client app (client_secret_basic).\n',
+    });
     const again = await add('https://evil.example/cb');
     expect(again).toEqual({
       code: 1,
@@ -72,7 +75,29 @@ describe('gatehouse clients', () => {
     try {
       expect((await store.clients.find('app'))?.redirectUris).toEqual(['https://app.example/cb']);
       const replaced = await add('https://app.example/cb2', '--replace');
-      expect(replaced).toMatchObject({ code: 0, stderr: '' });
+      // Issue 11, finding 11: it said "Registered (replacing any previous registration) client app".
+      expect(replaced).toEqual({
+        code: 0,
+        stdout: 'Replaced client app (client_secret_basic).\n',
+        stderr: '',
+      });
+      // --replace of an id that did not exist registers it, and says so.
+      expect(
+        (
+          await cli.run(
+            [
+              'clients',
+              'add',
+              'new',
+              '--secret-stdin',
+              '--redirect-uri',
+              'https://n.example/cb',
+              '--replace',
+            ],
+            SECRET,
+          )
+        ).stdout,
+      ).toBe('Registered client new (client_secret_basic).\n');
       expect((await store.clients.find('app'))?.redirectUris).toEqual(['https://app.example/cb2']);
     } finally {
       await store.close();

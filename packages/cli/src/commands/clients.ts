@@ -7,7 +7,8 @@ import { readStdinSecret } from '../read-stdin.js';
 import { withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 
-const STATE = 'Every command works on DATA_DIR (default ./.data), while the server runs too.';
+const STATE =
+  'Every command works on DATA_DIR (default: .data at the top of this checkout), while the server runs too.';
 
 const add = subcommand({
   path: 'clients add',
@@ -70,15 +71,16 @@ const add = subcommand({
     if (needsSecret && !values['secret-stdin']) throw usage(`--secret-stdin is required for ${authMethod}`);
     if (!needsSecret && values['secret-stdin']) throw usage('private_key_jwt clients have no secret');
     const secret = needsSecret ? await readStdinSecret(context.stdin, 'the client secret') : null;
-    await withAuthStore(context, async (store) => {
+    const replaced = await withAuthStore(context, async (store) => {
+      const existed = (await store.clients.find(clientId)) !== undefined;
       // Registering is an upsert underneath: without --replace, a typo'd id must not overwrite another client.
-      if (!values.replace && (await store.clients.find(clientId)) !== undefined) {
+      if (!values.replace && existed) {
         throw new CliError(
           'ERR_CLI_FAILED',
           `client "${clientId}" already exists; add --replace to overwrite its registration`,
         );
       }
-      return addClient(store, {
+      await addClient(store, {
         clientId,
         name: values.name ?? null,
         secret,
@@ -89,9 +91,11 @@ const add = subcommand({
         jwksUri: values['jwks-uri'] ?? null,
         firstParty: values['first-party'] ?? false,
       });
+      return existed;
     });
+    // Says what happened: --replace of a client that did not exist registers it.
     context.stdout.write(
-      `${values.replace ? 'Registered (replacing any previous registration)' : 'Registered'} client ${clientId} (${authMethod}${values['first-party'] ? ', first-party' : ''}).\n`,
+      `${replaced ? 'Replaced' : 'Registered'} client ${clientId} (${authMethod}${values['first-party'] ? ', first-party' : ''}).\n`,
     );
     return 0;
   },

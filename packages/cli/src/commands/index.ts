@@ -17,7 +17,7 @@ export const commands: readonly Command[] = [
   ),
   lazy(
     'users',
-    'add, list and remove users; set a password; turn TOTP on or off',
+    'add, list, remove, disable and enable users; passwords, TOTP, roles, passkeys, recovery codes',
     async () => (await import('./users.js')).runUsers,
   ),
   lazy(

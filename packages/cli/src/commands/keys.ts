@@ -11,7 +11,8 @@ import type { RunCommand } from '../command.js';
 import { dataDirOf, withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 
-const STATE = 'Keys live in DATA_DIR (default ./.data); a running server picks up a rotation within seconds.';
+const STATE =
+  'Keys live in DATA_DIR (default: .data at the top of this checkout); a running server picks up a rotation within seconds.';
 
 const list = subcommand({
   path: 'keys list',
@@ -58,7 +59,7 @@ const rotate = subcommand({
   path: 'keys rotate',
   synopsis: `[--api] [--alg ${SIGNING_ALGORITHMS.join('|')}]`,
   summary:
-    'make new signing keys current; the previous ones stay published until the tokens they signed expire',
+    'make new signing keys active; the previous ones stay published until the tokens they signed expire',
   options: {
     api: { type: 'boolean', help: "rotate the API's access token key instead of the auth server's" },
     alg: {

@@ -45,14 +45,18 @@ export const runStart: RunCommand = async (context) => {
   const started = Date.now();
   if (mode === 'auth') {
     const auth = await startAuthAlone(context.env);
+    // Listening for Ctrl-C before the banner says to press it: a signal before that would kill the process.
+    const stopped = untilStopped(context);
     printAuthBanner(context.stdout, auth, Date.now() - started);
-    await untilStopped(context);
+    await stopped;
     await auth.close();
     context.stdout.write('Stopped.\n');
     return 0;
   }
 
   const stack = await startStack(context.env, undefined, mode === 'api' ? { only: 'api' } : {});
+  // Listening for Ctrl-C before the banner says to press it: a signal before that would kill the process.
+  const stopped = untilStopped(context, stack.failed);
   await printBanner(context.stdout, stack, Date.now() - started);
   if (!stack.providerReady) {
     stack.whenProviderReady().then(
@@ -60,7 +64,7 @@ export const runStart: RunCommand = async (context) => {
       () => undefined,
     );
   }
-  const failure = await untilStopped(context, stack.failed);
+  const failure = await stopped;
   await stack.close();
   if (failure !== undefined) throw failure;
   context.stdout.write('Stopped.\n');

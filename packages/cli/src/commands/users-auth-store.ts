@@ -26,7 +26,7 @@ export async function withAuthStore<T>(
   }
 }
 
-/** `DATA_DIR` from the command's environment, `.data` by default (relative to the working directory). */
+/** `DATA_DIR` from the command's environment (the bin sets it to the checkout's `.data` when unset), else `.data`. */
 export function dataDirOf(context: CommandContext): string {
   const value = context.env.DATA_DIR?.trim();
   return value ? value : '.data';

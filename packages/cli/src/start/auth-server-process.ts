@@ -151,7 +151,8 @@ export function forkAuthServer(
   function onCrash(code: number | null, signal: NodeJS.Signals | null): void {
     // Exit code 0 is a requested stop (Ctrl-C reaches the whole process group); only failures restart.
     if (closing || code === 0) return;
-    logger?.error({ code, signal }, 'auth server exited unexpectedly; restarting it');
+    // `exitCode`, not `code`: the logger redacts every key named `code` (an authorization code's name).
+    logger?.error({ exitCode: code, signal }, 'auth server exited unexpectedly; restarting it');
     restart(`it exited unexpectedly (${signal ?? `code ${code}`})`);
   }
 

@@ -58,6 +58,12 @@ describe('a crashing embedded auth server', () => {
       expect(reason.message).toMatch(
         /^the embedded auth server failed 3 times within 60 s \(last: Invalid AUTH_PORT: /,
       );
+      // Issue 11, finding 8: the exit was logged as "code", which the logger redacts (authorization codes).
+      const exit = lines
+        .map((line) => JSON.parse(line))
+        .find((entry) => entry.msg?.startsWith('auth server exited'));
+      expect(exit).toMatchObject({ exitCode: null, signal: 'SIGKILL' });
+      expect(JSON.stringify(exit)).not.toContain('[redacted]');
     } finally {
       blocker?.close();
       await stack.close();

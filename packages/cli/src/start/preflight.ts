@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ConfigError, ensureDataDir, listenConfigError } from '@gatehouse/common';
+import {
+  ConfigError,
+  type DataDirLock,
+  type DataDirPart,
+  ensureDataDir,
+  listenConfigError,
+  lockDataDir,
+} from '@gatehouse/common';
 
 /** What {@link preflight} checks; each part only when that server starts. */
 export interface PreflightChecks {
@@ -11,18 +18,30 @@ export interface PreflightChecks {
   readonly spaDir?: string | undefined;
   /** The API's port and public URL, when the API starts. */
   readonly api?: { readonly port: number; readonly publicUrl: string };
-  /** The embedded auth server's port, when it starts beside the API. */
-  readonly authPort?: number;
+  /** The auth server's port and interface (AUTH_HOST), when it starts. */
+  readonly auth?: { readonly port: number; readonly host: string };
+  /** The parts this start runs: each is locked on DATA_DIR, so that a second start of it there is refused. */
+  readonly parts: readonly DataDirPart[];
+}
+
+/** What {@link preflight} found and took. */
+export interface Preflight {
+  /** Where the API must listen (the address its port was checked on). */
+  readonly apiHost: string | undefined;
+  /** DATA_DIR's lock for the parts: release it when the start fails or stops. */
+  readonly lock: DataDirLock;
 }
 
 /**
  * What `gatehouse start` checks before anything listens or opens a database, so that a bad setting is one
- * line naming it (exit 1) and nothing was started: the ports differ, SPA_DIR holds a build, DATA_DIR is (or can
- * be made) a private folder this user can write, and the API's port can be bound. Resolves to the address the
- * API must listen on (the same one the port was checked on).
+ * line naming it (exit 1) and nothing was started or written: the ports differ, SPA_DIR holds a build, DATA_DIR
+ * is (or can be made) a private folder this user can write and no other start runs these parts on it (its
+ * lock is taken), and the API's and the auth server's ports can be bound. Resolves to the address the API must
+ * listen on (the same one the port was checked on) and the lock.
  */
-export async function preflight(checks: PreflightChecks): Promise<{ apiHost: string | undefined }> {
-  const { api, authPort } = checks;
+export async function preflight(checks: PreflightChecks): Promise<Preflight> {
+  const { api } = checks;
+  const authPort = checks.auth?.port;
   if (api !== undefined && authPort !== undefined && api.port !== 0 && api.port === authPort) {
     throw new ConfigError(
       'AUTH_PORT',
@@ -35,11 +54,39 @@ export async function preflight(checks: PreflightChecks): Promise<{ apiHost: str
       `Invalid SPA_DIR: ${checks.spaDir} holds no index.html (build the app there, or unset SPA_DIR)`,
     );
   }
-  ensureDataDir(checks.dataDir);
-  if (api === undefined) return { apiHost: undefined };
-  const apiHost = listenHost(new URL(api.publicUrl));
-  if (api.port !== 0) await assertCanListen(api.port, apiHost);
-  return { apiHost };
+  const dataDir = ensureDataDir(checks.dataDir);
+  // Before the ports: a second start on this DATA_DIR is told that, not that its ports are taken.
+  const locks: DataDirLock[] = [];
+  try {
+    for (const part of checks.parts) locks.push(lockDataDir(dataDir, part));
+  } catch (error) {
+    for (const taken of locks) taken.release();
+    throw error;
+  }
+  const lock: DataDirLock = {
+    release() {
+      for (const taken of locks) taken.release();
+    },
+  };
+  try {
+    const apiHost = api === undefined ? undefined : listenHost(new URL(api.publicUrl));
+    if (api !== undefined && api.port !== 0) await assertCanListen(api.port, apiHost ?? '', 'PORT');
+    const auth = checks.auth;
+    // Checked here, not left to the auth server: a start must fail before the API's client is re-registered.
+    if (auth !== undefined && auth.port !== 0) {
+      for (const host of authHosts(auth.host))
+        await assertCanListen(auth.port, host, 'AUTH_PORT', 'AUTH_HOST');
+    }
+    return { apiHost, lock };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/** The addresses the auth server binds for AUTH_HOST (both loopbacks for `localhost`, as it listens). */
+function authHosts(host: string): string[] {
+  return host === 'localhost' ? ['127.0.0.1', '::1'] : [host];
 }
 
 /**
@@ -53,11 +100,25 @@ function listenHost(publicUrl: URL): string {
   return loopback ? '127.0.0.1' : '0.0.0.0';
 }
 
-/** Binds `host:port` for a moment: a port in use or one this user may not bind is one line naming PORT. */
-function assertCanListen(port: number, host: string): Promise<void> {
+/**
+ * Binds `host:port` for a moment: a port in use or one this user may not bind is one line naming the setting.
+ * ::1 on a machine without IPv6 is no obstacle (the auth server then binds 127.0.0.1 only).
+ */
+function assertCanListen(
+  port: number,
+  host: string,
+  portSetting: string,
+  hostSetting?: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.once('error', (error) => reject(listenConfigError(error, { portSetting: 'PORT', port }) ?? error));
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (host === '::1' && (error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT')) resolve();
+      else {
+        const named = hostSetting === undefined ? {} : { hostSetting, host };
+        reject(listenConfigError(error, { portSetting, port, ...named }) ?? error);
+      }
+    });
     server.listen(port, host, () => server.close(() => resolve()));
   });
 }

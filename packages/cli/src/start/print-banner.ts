@@ -1,9 +1,12 @@
 import { otpauthQr } from '../otpauth-qr.js';
 import type { RunningStack } from './start-stack.js';
 
+/** The command that sets a user's password, as a person types it (the password on standard input, never argv). */
+const RESET_PASSWORD = "printf '%s' 'a new passphrase' | npx gatehouse users passwd alice --password-stdin";
+
 /**
  * Prints, in one write (so no log line lands inside it), where to go and, on a first start, the demo
- * credentials (shown this once only): each TOTP secret as text and as an otpauth:// URI, and as a QR code only
+ * credentials (shown this once only), or, when users exist already, how to set a password: each TOTP secret as text and as an otpauth:// URI, and as a QR code only
  * when a person reads a terminal (`out.isTTY`), never escape codes into a file or a pipe. While the provider
  * does not answer, it says Gatehouse is waiting for it, not that it runs: /readyz answers 503 meanwhile.
  */
@@ -20,7 +23,6 @@ export async function printBanner(
       : `  Gatehouse is up and waiting for its OpenID Provider (up in ${startupMs} ms)`,
     '',
     `  Open the app:   ${stack.apiUrl}/`,
-    `  API:            ${stack.apiUrl}/api`,
     stack.embedded ? `  Auth server:    ${stack.issuer} (embedded)` : `  Provider:       ${stack.issuer}`,
   ];
   if (!running) {
@@ -33,10 +35,19 @@ export async function printBanner(
   if (stack.spaDir === undefined) {
     lines.push('', '  The SPA is not built: run `npm run build` (npm start does it for you).');
   }
+  if (stack.earlierUsers) {
+    // Their passwords were shown by the start that created them, if it got that far: say how to set a new one.
+    lines.push(
+      '',
+      '  Users exist from an earlier start; their passwords are not shown again. To set a new one:',
+      `    ${RESET_PASSWORD}`,
+    );
+  }
   if (stack.demoUsers.length > 0) {
     lines.push(
       '',
-      '  Demo users (created now, shown once — keep them; reset with `npx gatehouse users passwd <user> --password-stdin`):',
+      '  Demo users (created now, shown this once: keep them). To set a new password later:',
+      `    ${RESET_PASSWORD}`,
     );
     for (const user of stack.demoUsers) {
       lines.push(

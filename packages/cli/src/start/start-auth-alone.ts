@@ -11,8 +11,8 @@ export interface RunningAuthAlone {
 /**
  * `gatehouse start auth`: the embedded auth server alone, in this process (no API, nothing forked), as
  * `node packages/auth-server/dist/main.js` runs it; its process manager restarts it if it fails. Settings are
- * checked first (DATA_DIR before anything opens it); a bad one, a port in use or a damaged store is one
- * `ConfigError` line naming the setting.
+ * checked first (DATA_DIR before anything opens it, and no other start of the auth server on it); a bad one, a
+ * port in use or a damaged store is one `ConfigError` line naming the setting.
  */
 export async function startAuthAlone(
   env: Readonly<Record<string, string | undefined>>,
@@ -31,7 +31,11 @@ export async function startAuthAlone(
   ]);
   const config = loadAuthServerConfig(env);
   const dataDir = resolve(config.dataDir);
-  await preflight({ dataDir });
+  const { lock } = await preflight({
+    dataDir,
+    auth: { port: config.port, host: config.host },
+    parts: ['auth-server'],
+  });
   const log =
     logger ??
     createLogger({
@@ -42,11 +46,15 @@ export async function startAuthAlone(
       sync: true,
     });
   const server = await startAuthServer({ config, logger: log }).catch((error: unknown) => {
+    lock.release();
     throw startFailure(error, { dataDir, port: config.port, portSetting: 'AUTH_PORT' }) ?? error;
   });
   return {
     issuer: server.issuer,
     port: server.port,
-    close: () => server.close(),
+    async close() {
+      await server.close();
+      lock.release();
+    },
   };
 }

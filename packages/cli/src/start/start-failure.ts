@@ -1,4 +1,5 @@
 import { ConfigError, listenConfigError } from '@gatehouse/common';
+import { dataDirFailure } from './data-dir-failure.js';
 
 /**
  * A server that failed to start, said as the one line that names the setting to change: a port taken or
@@ -16,22 +17,5 @@ export function startFailure(
     port: settings.port,
   });
   if (listen !== undefined && (error as { syscall?: unknown }).syscall === 'listen') return listen;
-  const { name, code, path, message } = error as {
-    name?: unknown;
-    code?: unknown;
-    path?: unknown;
-    message?: unknown;
-  };
-  const text = (typeof message === 'string' ? message : String(error)).split('\n', 1)[0] ?? '';
-  const sqlite = name === 'SqliteError' || (typeof code === 'string' && code.startsWith('SQLITE_'));
-  if (sqlite || /database schema version/.test(text)) {
-    return new ConfigError(
-      'DATA_DIR',
-      `Invalid DATA_DIR: ${settings.dataDir} holds a database Gatehouse cannot use (${text}); restore it, or point DATA_DIR elsewhere`,
-    );
-  }
-  if (typeof path === 'string' && typeof code === 'string' && path.startsWith(settings.dataDir)) {
-    return new ConfigError('DATA_DIR', `Invalid DATA_DIR: cannot use ${path} (${code})`);
-  }
-  return undefined;
+  return dataDirFailure(error, settings.dataDir);
 }

@@ -1,5 +1,5 @@
-import type { DemoUser } from '@gatehouse/auth-server';
-import type { Logger, LogLevel } from '@gatehouse/common';
+import type { AuthStore, DemoUser } from '@gatehouse/auth-server';
+import type { DataDirLock, Logger, LogLevel } from '@gatehouse/common';
 import type { CliError } from '../cli-error.js';
 import { forkAuthServer, type RestartPolicy } from './auth-server-process.js';
 import { defaultSpaDir } from './spa-dir.js';
@@ -17,6 +17,11 @@ export interface RunningStack {
   readonly embedded: boolean;
   /** Demo users created by this start (first start on an empty DATA_DIR), else empty. */
   readonly demoUsers: readonly DemoUser[];
+  /**
+   * True when the embedded auth server had users before this start (outside production): their passwords are
+   * not shown again, so the banner says how to set one.
+   */
+  readonly earlierUsers: boolean;
   /** Where the SPA is served from, if it was built. */
   readonly spaDir: string | undefined;
   /** True while the API has its provider (discovered, and not known to be down): what `/readyz` says. */
@@ -65,10 +70,11 @@ export async function startStack(
       import('./start-failure.js'),
     ]);
     const config = loadApiConfig(withSpa);
-    const { apiHost } = await preflight({
+    const { apiHost, lock } = await preflight({
       dataDir: config.dataDir,
       spaDir: explicitSpaDir,
       api: { port: config.port, publicUrl: config.publicUrl },
+      parts: ['api'],
     });
     const log = logger ?? (await gatehouseLogger(config.logLevel, env));
     const api = await startDemo({
@@ -76,6 +82,7 @@ export async function startStack(
       logger: log,
       ...(apiHost === undefined ? {} : { host: apiHost }),
     }).catch((error: unknown) => {
+      lock.release();
       throw startFailure(error, { dataDir: config.dataDir, port: config.port }) ?? error;
     });
     return {
@@ -83,13 +90,17 @@ export async function startStack(
       issuer: config.oidcIssuer,
       embedded: false,
       demoUsers: [],
+      earlierUsers: false,
       spaDir,
       get providerReady() {
         return api.providerReady;
       },
       whenProviderReady: () => api.whenProviderDiscovered(),
       failed: new Promise<CliError>(() => undefined),
-      close: () => api.close(),
+      async close() {
+        await api.close();
+        lock.release();
+      },
     };
   }
 
@@ -97,52 +108,56 @@ export async function startStack(
     env,
     options.restartPolicy === undefined ? {} : { restartPolicy: options.restartPolicy },
   );
+  /** DATA_DIR's lock, once preflight took it. */
+  let held: DataDirLock | undefined;
   try {
     const [
-      { ensureApiClient, issuerFor, loadAuthServerConfig, openAuthStore, seedDemoUsers },
+      { ensureApiClient, issuerFor, loadAuthServerConfig, openAuthStore, relyingPartyFor, seedDemoUsers },
       { loadApiConfig },
       { preflight },
       { startFailure },
+      { randomToken },
     ] = await Promise.all([
       import('@gatehouse/auth-server'),
       import('@gatehouse/api/config'),
       import('./preflight.js'),
       import('./start-failure.js'),
+      import('@gatehouse/common'),
     ]);
     // Every setting is validated before the auth server may start (a bad one is one line, and nothing started).
     const authConfig = loadAuthServerConfig(env);
     const expectedIssuer = issuerFor(authConfig, authConfig.port);
+    // The auth server checks this itself once it listens; checked here too, so it fails before anything did.
+    if (authConfig.port !== 0 || authConfig.issuer !== undefined) relyingPartyFor(expectedIssuer, authConfig);
     const preliminary = loadApiConfig(withSpa, {
       OIDC_ISSUER: expectedIssuer,
       OIDC_CLIENT_SECRET: 'checked-below',
     });
-    const { apiHost } = await preflight({
+    const { apiHost, lock } = await preflight({
       dataDir: authConfig.dataDir,
       spaDir: explicitSpaDir,
       api: { port: preliminary.port, publicUrl: preliminary.publicUrl },
-      authPort: authConfig.port,
+      auth: { port: authConfig.port, host: authConfig.host },
+      parts: ['auth-server', 'api'],
     });
+    held = lock;
+    const failure = (error: unknown) =>
+      startFailure(error, { dataDir: preliminary.dataDir, port: preliminary.port }) ?? error;
     const log = logger ?? (await gatehouseLogger(preliminary.logLevel, env));
+    // The secret the API's client will have: the given one, the stored one, or a new one (stored below).
+    const stored = env.OIDC_CLIENT_SECRET
+      ? undefined
+      : await readStoredSecret(openAuthStore, authConfig.dataDir, preliminary.oidcClientId).catch(
+          (error: unknown) => {
+            throw failure(error);
+          },
+        );
+    const apiClient = {
+      clientId: preliminary.oidcClientId,
+      publicUrl: preliminary.publicUrl,
+      secret: env.OIDC_CLIENT_SECRET || stored || randomToken(32),
+    };
     auth.start(log.child({ part: 'auth-server' }));
-
-    // The auth server reads clients and users from the store per request, so it need not wait for them.
-    let clientSecret: string;
-    let demoUsers: readonly DemoUser[];
-    try {
-      const store = openAuthStore(authConfig.dataDir);
-      try {
-        ({ clientSecret } = await ensureApiClient(store, {
-          clientId: preliminary.oidcClientId,
-          publicUrl: preliminary.publicUrl,
-          ...(env.OIDC_CLIENT_SECRET ? { secret: env.OIDC_CLIENT_SECRET } : {}),
-        }));
-        demoUsers = authConfig.production ? [] : ((await seedDemoUsers(store))?.users ?? []);
-      } finally {
-        await store.close();
-      }
-    } catch (error) {
-      throw startFailure(error, { dataDir: preliminary.dataDir, port: preliminary.port }) ?? error;
-    }
 
     // The issuer is known now unless the auth server picks its port (AUTH_PORT=0): then the API waits for it.
     // Otherwise the API builds its app while the auth server finishes starting, and only discovery (which
@@ -151,20 +166,45 @@ export async function startStack(
       authConfig.issuer === undefined && authConfig.port === 0 ? (await auth.ready).issuer : expectedIssuer;
     const { startDemo } = await import('@gatehouse/demo-api');
     const api = await startDemo({
-      config: loadApiConfig(withSpa, { OIDC_ISSUER: issuer, OIDC_CLIENT_SECRET: clientSecret }),
+      config: loadApiConfig(withSpa, { OIDC_ISSUER: issuer, OIDC_CLIENT_SECRET: apiClient.secret }),
       logger: log.child({ part: 'api' }),
       providerReady: auth.ready,
       // Between a crash of the auth server and its restart, /readyz and the login routes answer 503.
       providerUp: () => auth.serving,
       ...(apiHost === undefined ? {} : { host: apiHost }),
     }).catch((error: unknown) => {
-      throw startFailure(error, { dataDir: preliminary.dataDir, port: preliminary.port }) ?? error;
+      throw failure(error);
     });
+
+    // Only now that both servers listen is the store written: the API's client (its redirect URIs follow
+    // PUBLIC_URL) and, on a first start, the demo users. A start that failed before this point (a port taken,
+    // the auth server unable to start, the API's store damaged) has re-pointed no client and created no user
+    // whose password it never showed. The auth server reads clients and users per request.
+    let demoUsers: readonly DemoUser[] = [];
+    let earlierUsers = false;
+    try {
+      await auth.ready;
+      const store = openAuthStore(authConfig.dataDir);
+      try {
+        await ensureApiClient(store, apiClient);
+        if (!authConfig.production) {
+          const seeded = await seedDemoUsers(store);
+          demoUsers = seeded?.users ?? [];
+          earlierUsers = seeded === null;
+        }
+      } finally {
+        await store.close();
+      }
+    } catch (error) {
+      await api.close();
+      throw failure(error);
+    }
     return {
       apiUrl: api.url,
       issuer,
       embedded: true,
       demoUsers,
+      earlierUsers,
       spaDir,
       get providerReady() {
         return api.providerReady;
@@ -174,11 +214,27 @@ export async function startStack(
       async close() {
         await api.close();
         await auth.close();
+        lock.release();
       },
     };
   } catch (error) {
     await auth.close();
+    held?.release();
     throw error;
+  }
+}
+
+/** The API client's stored secret, if it is registered: read, nothing written (the store may be new). */
+async function readStoredSecret(
+  open: (dataDir: string) => AuthStore,
+  dataDir: string,
+  clientId: string,
+): Promise<string | undefined> {
+  const store = open(dataDir);
+  try {
+    return (await store.clients.find(clientId))?.secret ?? undefined;
+  } finally {
+    await store.close();
   }
 }
 

@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import { ConfigError } from './config-error.js';
+import { envIssueMessage } from './env-issue-message.js';
 
 /**
  * Validates environment variables against a zod object schema whose keys are the variable names.
  * Empty strings count as unset, so `PORT=` falls back to the default instead of failing obscurely.
- * The first problem becomes a {@link ConfigError} whose message is one line naming the variable.
+ * The first problem becomes a {@link ConfigError} whose message is one line naming the variable, in our own
+ * words ({@link envIssueMessage}) unless the schema gives its own.
  *
  * @example
  * const env = parseEnv(z.object({ PORT: z.coerce.number().int().min(1).max(65535).default(3001) }), process.env);
@@ -18,7 +20,7 @@ export function parseEnv<S extends z.ZodObject>(
     const value = env[key];
     if (value !== undefined && value.trim() !== '') input[key] = value.trim();
   }
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: envIssueMessage });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const setting = issue?.path.map(String).join('.') || 'environment';

@@ -34,10 +34,10 @@ export function WelcomePage({
       <h1 id="welcome-title">Secure sign-in for your single-page app</h1>
       <p className="lead">
         Gatehouse signs people in to this app through OpenID Connect. The app asks its API for a login URL,
-        you sign in on the auth server with your password and a one-time code, and the API exchanges the
-        result for a short-lived token of its own. The provider's tokens and the client secret never reach
-        your browser; this page keeps its token in memory only and a cookie it cannot read keeps you signed in
-        across reloads.
+        you sign in on the auth server with your password (and a one-time code, if your account has one), and
+        the API exchanges the result for a short-lived token of its own. The provider's tokens and the client
+        secret never reach your browser; this page keeps its token in memory only and a cookie it cannot read
+        keeps you signed in across reloads.
       </p>
       <button type="button" className="button button--primary button--large" onClick={logIn} disabled={busy}>
         {busy ? 'Redirecting…' : 'Log in'}

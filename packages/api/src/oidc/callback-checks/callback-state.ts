@@ -26,5 +26,7 @@ export interface CallbackState {
 export interface CallbackCheck {
   name: string;
   step: 7 | 8 | 9;
+  /** What it checks, in a few words, as the flow inspector lists it (its `name` when absent). */
+  inspects?: string;
   run(state: CallbackState): Promise<void>;
 }

@@ -8,6 +8,7 @@ import type { CallbackCheck } from './callback-state.js';
 export const checkIdTokenAudience: CallbackCheck = {
   name: 'check-id-token-audience',
   step: 9,
+  inspects: 'aud is exactly us',
   async run(state) {
     const aud = state.claims?.aud;
     const audiences = Array.isArray(aud) ? aud : aud === undefined ? [] : [aud];

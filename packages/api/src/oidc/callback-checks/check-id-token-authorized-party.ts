@@ -8,6 +8,7 @@ import type { CallbackCheck } from './callback-state.js';
 export const checkIdTokenAuthorizedParty: CallbackCheck = {
   name: 'check-id-token-authorized-party',
   step: 9,
+  inspects: 'azp, when present, is us',
   async run(state) {
     const azp = state.claims?.azp;
     if (azp !== undefined && azp !== state.ctx.config.oidcClientId) {

@@ -12,6 +12,7 @@ import type { CallbackCheck } from './callback-state.js';
 export const checkIdTokenSignature: CallbackCheck = {
   name: 'check-id-token-signature',
   step: 9,
+  inspects: 'signature against the provider’s keys, with the pinned alg (and iss, aud, exp again)',
   async run(state) {
     const { config } = state.ctx;
     const discovered = state.ctx.provider.provider;

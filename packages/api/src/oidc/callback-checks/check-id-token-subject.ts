@@ -14,6 +14,7 @@ const ASCII_PRINTABLE = /^[\x20-\x7e]+$/;
 export const checkIdTokenSubject: CallbackCheck = {
   name: 'check-id-token-subject',
   step: 9,
+  inspects: 'sub is 1–255 ASCII characters',
   async run(state) {
     const sub = state.claims?.sub;
     if (typeof sub !== 'string' || sub.length > MAX_SUBJECT_LENGTH || !ASCII_PRINTABLE.test(sub)) {

@@ -5,6 +5,13 @@ import { redirectUriFor } from '../start-login.js';
 import type { CallbackCheck } from './callback-state.js';
 
 /**
+ * The ID token checks openid-client makes as the token response arrives (in step 8's request), listed first
+ * among step 9's checks by the flow inspector: with the ones after this check, they are every check of the token.
+ */
+export const ID_TOKEN_CHECKS_AT_EXCHANGE =
+  'alg as configured; iss, aud, exp, iat and sub present; iss is the provider; aud has us; azp is us when set; not expired; nonce is this login’s';
+
+/**
  * Step 8: the token request, authenticated with the configured client method (secret in the Basic header or
  * the body, never a URL) plus the PKCE verifier. openid-client then checks the ID token claims it knows
  * (OIDC Core 3.1.3.7: iss, aud contains us, azp when several audiences, exp, iat, nonce, alg pinned to
@@ -13,6 +20,7 @@ import type { CallbackCheck } from './callback-state.js';
 export const exchangeCode: CallbackCheck = {
   name: 'exchange-code',
   step: 8,
+  inspects: 'code exchanged with the PKCE verifier, the client authenticated',
   async run(state) {
     const tx = state.transaction;
     if (tx === undefined) throw new ApiError('login_transaction_not_found');

@@ -14,6 +14,7 @@ import type { CallbackCheck } from './callback-state.js';
 export const fetchUserinfo: CallbackCheck = {
   name: 'fetch-userinfo',
   step: 9,
+  inspects: 'userinfo fetched (bearer in the header), its sub is the ID token’s',
   async run(state) {
     const claims = state.claims;
     const tokens = state.tokens;

@@ -12,7 +12,7 @@ import { checkSingleParameters } from './check-single-parameters.js';
 import { checkTransactionExpiry } from './check-transaction-expiry.js';
 import { checkTransactionFlow } from './check-transaction-flow.js';
 import { consumeTransaction } from './consume-transaction.js';
-import { exchangeCode } from './exchange-code.js';
+import { exchangeCode, ID_TOKEN_CHECKS_AT_EXCHANGE } from './exchange-code.js';
 import { fetchUserinfo } from './fetch-userinfo.js';
 
 /**
@@ -44,11 +44,22 @@ export const CALLBACK_PIPELINE: readonly CallbackCheck[] = [
 
 const STEP_LABELS: Record<
   number,
-  { label: string; from: 'spa' | 'api' | 'auth'; to: 'spa' | 'api' | 'auth' }
+  {
+    label: string;
+    from: 'spa' | 'api' | 'auth';
+    to: 'spa' | 'api' | 'auth';
+    /** Checks of this step made inside an earlier one, listed first. */
+    madeEarlier?: string;
+  }
 > = {
   7: { label: 'Callback received; login transaction checked', from: 'spa', to: 'api' },
   8: { label: 'Token request (code + PKCE verifier, client authenticated)', from: 'api', to: 'auth' },
-  9: { label: 'ID token validated; userinfo fetched', from: 'auth', to: 'api' },
+  9: {
+    label: 'ID token validated; userinfo fetched',
+    from: 'auth',
+    to: 'api',
+    madeEarlier: ID_TOKEN_CHECKS_AT_EXCHANGE,
+  },
 };
 
 /** Runs the pipeline, recording one flow-inspector step per group of checks. */
@@ -65,10 +76,18 @@ export async function runCallbackPipeline(
       if (check !== undefined) group.push(check);
       index++;
     }
-    const meta = STEP_LABELS[step] ?? { label: `step ${step}`, from: 'api' as const, to: 'api' as const };
+    const { madeEarlier, ...meta } = STEP_LABELS[step] ?? {
+      label: `step ${step}`,
+      from: 'api' as const,
+      to: 'api' as const,
+    };
     await state.recorder.run(
       { step, ...meta },
-      () => group.map((check) => check.name).join(', '),
+      () =>
+        [
+          ...(madeEarlier === undefined ? [] : [madeEarlier]),
+          ...group.map((check) => check.inspects ?? check.name),
+        ].join('; '),
       async () => {
         for (const check of group) await check.run(state);
       },

@@ -1,0 +1,4 @@
+// @ts-check
+import { register } from 'node:module';
+
+register('./source-hooks.js', import.meta.url);
