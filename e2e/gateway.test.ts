@@ -128,6 +128,10 @@ describe('the gateway in front of a Python upstream', () => {
         'X_Gatehouse_Email: mallory@example.test',
         'X-Gatehouse-Anything: planted',
         'X-Request-Id: r-1',
+        'X-Forwarded-For: 203.0.113.66',
+        'X-Forwarded-Host: evil.example',
+        'Forwarded: for=203.0.113.66;proto=https',
+        'X-Real-IP: 203.0.113.66',
         'Cookie: theirs=1; __Host-gh_refresh=stolen; __Host-gh_tx_0123456789abcdef=tx; other=2',
         'Content-Type: application/json',
         `Content-Length: ${body.length}`,
@@ -155,6 +159,11 @@ describe('the gateway in front of a Python upstream', () => {
     expect(header(echo, 'cookie')).toEqual(['theirs=1; other=2']);
     expect(header(echo, 'x-request-id')).toEqual(['r-1']);
     expect(header(echo, 'content-type')).toEqual(['application/json']);
+    // Where the request came from, as Gatehouse knows it (no API_TRUST_PROXY here: the socket's address).
+    expect(header(echo, 'x-forwarded-for')).toEqual(['127.0.0.1']);
+    expect(header(echo, 'x-forwarded-host')).toEqual([`localhost:${port}`]);
+    expect(header(echo, 'x-forwarded-proto')).toEqual(['http']);
+    expect([...header(echo, 'forwarded'), ...header(echo, 'x-real-ip')]).toEqual([]);
   });
 
   it('refuses without a valid, unrevoked token, and the upstream sees nothing', async () => {

@@ -61,6 +61,7 @@ export async function gatewayRoutes(app: FastifyInstance, options: GatewayOption
   registerErrorHandler(app, server.logger);
 
   const guard = guardHook(server, SIGNED_IN);
+  const publicUrl = new URL(server.config.publicUrl);
   app.route({
     method: FORWARDED_METHODS,
     url: '/api/*',
@@ -74,9 +75,13 @@ export async function gatewayRoutes(app: FastifyInstance, options: GatewayOption
     ],
     handler: (request: FastifyRequest, reply: FastifyReply) => {
       const identity = identityHeaders(request.gatehouse);
+      const address = server.config.trustProxy.clientAddress(
+        request.socket.remoteAddress,
+        request.headers['x-forwarded-for'],
+      );
       return reply.from(pathOf(request.url), {
         rewriteRequestHeaders: (_request, headers) =>
-          forwardedRequestHeaders(headers, identity, request.method),
+          forwardedRequestHeaders(headers, identity, request.method, { address, publicUrl }),
         rewriteHeaders: (headers) => upstreamResponseHeaders(headers),
         // reply-from retries a GET answered 503 up to ten times by default: the upstream decides, not us.
         retryDelay: () => null,
