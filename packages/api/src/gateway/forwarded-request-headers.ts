@@ -15,6 +15,17 @@ const HOP_ONLY = [
   'trailer',
 ];
 
+// Who the client is and how it came, as a client may claim it: replaced by what Gatehouse knows.
+const CLAIMED_ORIGIN = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip'];
+
+/** Where a forwarded request came from, as Gatehouse established it. */
+export interface ForwardedFrom {
+  /** The client's address: the socket's, or behind `API_TRUST_PROXY` the one the proxy appended. */
+  readonly address: string;
+  /** PUBLIC_URL, the origin the browser used. */
+  readonly publicUrl: URL;
+}
+
 /** True for a cookie Gatehouse reads itself: the refresh cookie and the login-transaction cookies. */
 export function isGatehouseCookie(name: string): boolean {
   const lower = name.trim().toLowerCase();
@@ -27,12 +38,15 @@ export function isGatehouseCookie(name: string): boolean {
  * CGI, WSGI and PHP read as `-`), less Gatehouse's own cookies (the others kept, in order), less this hop's
  * headers, plus `identity` (the verified user). The `Authorization` header stays: it is the API's token that
  * was just verified, which an upstream may verify again against `/.well-known/jwks.json`. A GET or HEAD body is
- * not forwarded, so its length is not either.
+ * not forwarded, so its length is not either. `Forwarded`, `X-Real-IP` and `X-Forwarded-*` as the client sent
+ * them are dropped, and `X-Forwarded-For`, `-Proto`, `-Host` set from `from`, so that an upstream that logs or
+ * limits by address reads the client's, not one the client chose (docs/security.md 37).
  */
 export function forwardedRequestHeaders(
   headers: IncomingHttpHeaders,
   identity: Readonly<Record<string, string>>,
   method: string,
+  from: ForwardedFrom,
 ): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -40,6 +54,10 @@ export function forwardedRequestHeaders(
     out[name] = value;
   }
   for (const name of HOP_ONLY) delete out[name];
+  for (const name of CLAIMED_ORIGIN) delete out[name];
+  out['x-forwarded-for'] = from.address;
+  out['x-forwarded-proto'] = from.publicUrl.protocol.slice(0, -1);
+  out['x-forwarded-host'] = from.publicUrl.host;
   if (method === 'GET' || method === 'HEAD') {
     delete out['content-length'];
     delete out['transfer-encoding'];
