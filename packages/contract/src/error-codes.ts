@@ -102,6 +102,15 @@ export const API_ERRORS = {
     status: 429,
     description: 'Too many requests from this address: wait for Retry-After seconds.',
   },
+  upstream_unavailable: {
+    status: 502,
+    description:
+      'The upstream behind the gateway (UPSTREAM_URL) could not be reached or gave no valid answer: check that it is up.',
+  },
+  upstream_timeout: {
+    status: 504,
+    description: 'The upstream behind the gateway (UPSTREAM_URL) did not answer within UPSTREAM_TIMEOUT_MS.',
+  },
   not_found: { status: 404, description: 'No such resource.' },
   internal_error: { status: 500, description: 'Unexpected server error: see the server log.' },
 } as const satisfies Record<string, ErrorCodeEntry>;

@@ -18,13 +18,16 @@ export interface StartDemoOptions extends Omit<StartApiOptions, 'routes'> {
 /**
  * The demo's API, as `npm start` runs it: `startApi` (Gatehouse's routes, `/healthz`, `/readyz`, the built
  * SPA) with the demo's contacts as the app's own routes, guarded by the `gatehouse` plugin, their data in a
- * database of their own under `DATA_DIR/demo`.
+ * database of their own under `DATA_DIR/demo`. With a gateway (`UPSTREAM_URL`) the contacts are off: every
+ * other `/api/` path belongs to the upstream.
  *
  * @example
  * const demo = await startDemo({ config: loadApiConfig(process.env) });
  */
 export async function startDemo(options: StartDemoOptions): Promise<RunningApi> {
   const { contacts: given, ...apiOptions } = options;
+  // With UPSTREAM_URL, `/api/` beyond Gatehouse's own routes is the upstream's: the contacts would shadow it.
+  if (options.config.upstream !== undefined) return startApi(apiOptions);
   let store = given;
   if (store === undefined) {
     const dataDir = ensureDataDir(options.config.dataDir);

@@ -112,4 +112,41 @@ describe('loadApiConfig', () => {
         .oidcTokenAuthMethod,
     ).toBe('private_key_jwt');
   });
+
+  it('reads the gateway: UPSTREAM_URL as an origin, its timeout and body limit; none by default', () => {
+    expect(loadApiConfig(base).upstream).toBeUndefined();
+    expect(loadApiConfig({ ...base, UPSTREAM_URL: 'http://backend:8000/' }).upstream).toEqual({
+      url: 'http://backend:8000',
+      timeoutMs: 30_000,
+      bodyLimit: 10 * 1024 * 1024,
+    });
+    expect(
+      loadApiConfig({
+        ...base,
+        UPSTREAM_URL: 'https://api.internal',
+        UPSTREAM_TIMEOUT_MS: '2500',
+        UPSTREAM_BODY_LIMIT: '0',
+      }).upstream,
+    ).toEqual({ url: 'https://api.internal', timeoutMs: 2500, bodyLimit: 0 });
+  });
+
+  it.each([
+    ['not-a-url', 'must be an absolute URL'],
+    ['ftp://backend', 'must be an http(s) URL'],
+    ['http://backend:8000/v1', 'must be an origin'],
+    ['http://user:pw@backend:8000', 'must be an origin'],
+    ['http://localhost:3001', 'it is this API itself'],
+    ['http://127.0.0.1:3001', 'it is this API itself'],
+  ])('refuses UPSTREAM_URL=%s in one line', (value, message) => {
+    const error = failure({ ...base, UPSTREAM_URL: value });
+    expect(error.setting).toBe('UPSTREAM_URL');
+    expect(error.message).toContain(message);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('bounds UPSTREAM_TIMEOUT_MS and UPSTREAM_BODY_LIMIT', () => {
+    const gateway = { ...base, UPSTREAM_URL: 'http://backend:8000' };
+    expect(failure({ ...gateway, UPSTREAM_TIMEOUT_MS: '50' }).setting).toBe('UPSTREAM_TIMEOUT_MS');
+    expect(failure({ ...gateway, UPSTREAM_BODY_LIMIT: '-1' }).setting).toBe('UPSTREAM_BODY_LIMIT');
+  });
 });

@@ -66,6 +66,21 @@ export interface ApiConfig {
    * whose connections are not capped per address (docs/security.md 37); none by default.
    */
   trustProxy: TrustedProxies;
+  /**
+   * UPSTREAM_URL and its bounds: the gateway forwards every `/api/` request that is not Gatehouse's own, once
+   * verified, to this origin (docs/security.md 34, 35); `undefined` when no upstream is set.
+   */
+  upstream: UpstreamConfig | undefined;
+}
+
+/** Where the gateway forwards, and its bounds. */
+export interface UpstreamConfig {
+  /** The upstream's origin (`http(s)://host:port`), without a path. */
+  readonly url: string;
+  /** UPSTREAM_TIMEOUT_MS: bound on connecting, on the upstream's response headers, and between body chunks. */
+  readonly timeoutMs: number;
+  /** UPSTREAM_BODY_LIMIT: the largest request body forwarded, in bytes (streamed, never held whole). */
+  readonly bodyLimit: number;
 }
 
 // `abort`: a value that is not a URL stops here; zod would otherwise run the next check, whose `new URL` throws
@@ -129,6 +144,14 @@ const schema = z.object({
   API_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(10_000_000).optional(),
   API_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(256),
   API_TRUST_PROXY: trustProxySetting,
+  UPSTREAM_URL: httpUrl.optional(),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  UPSTREAM_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1024 ** 3)
+    .default(10 * 1024 ** 2),
 });
 
 /** What a login asks for unless OIDC_SCOPES says otherwise (plus `roles` where the provider offers it). */
@@ -185,6 +208,14 @@ export function loadApiConfig(env: Env, overrides: Env = {}): ApiConfig {
     );
   }
   const origin = publicUrl.origin;
+  const upstream =
+    parsed.UPSTREAM_URL === undefined
+      ? undefined
+      : {
+          url: upstreamOrigin(parsed.UPSTREAM_URL, publicUrl, parsed.PORT),
+          timeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
+          bodyLimit: parsed.UPSTREAM_BODY_LIMIT,
+        };
   return {
     port: parsed.PORT,
     publicUrl: origin,
@@ -216,5 +247,36 @@ export function loadApiConfig(env: Env, overrides: Env = {}): ApiConfig {
       ...CONNECTION_TIMEOUTS,
     },
     trustProxy: parsed.API_TRUST_PROXY,
+    upstream,
   };
+}
+
+/**
+ * UPSTREAM_URL as an origin: a path would be silently dropped by the proxy (it forwards the request's own path),
+ * and the API itself as its upstream would forward every request to itself without end.
+ */
+function upstreamOrigin(value: string, publicUrl: URL, port: number): string {
+  const url = new URL(value);
+  if (
+    url.pathname !== '/' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
+    throw new ConfigError(
+      'UPSTREAM_URL',
+      'Invalid UPSTREAM_URL: must be an origin (http(s)://host:port), without path, query, fragment or credentials',
+    );
+  }
+  const itself =
+    url.origin === publicUrl.origin ||
+    (isLoopback(url) && port !== 0 && Number(url.port || (url.protocol === 'https:' ? 443 : 80)) === port);
+  if (itself) {
+    throw new ConfigError(
+      'UPSTREAM_URL',
+      'Invalid UPSTREAM_URL: it is this API itself (PUBLIC_URL or PORT): name the server behind the gateway',
+    );
+  }
+  return url.origin;
 }
