@@ -77,7 +77,7 @@ export async function openPostgresAuthStore(options: OpenPostgresAuthStoreOption
   return {
     users: new PostgresUserStore(pool, box, now, sessions),
     authenticators: new PostgresAuthenticatorStore(pool, box, now, sessions),
-    challenges: new PostgresChallengeStore(pool),
+    challenges: new PostgresChallengeStore(pool, sealing),
     clients: new PostgresClientStore(pool, box, now),
     keys: new PostgresSigningKeyStore(pool, box),
     secrets: new PostgresSecretStore(pool, box),
