@@ -115,7 +115,6 @@ export interface AuthServerConfig {
  */
 export function loadAuthServerConfig(env: Readonly<Record<string, string | undefined>>): AuthServerConfig {
   const parsed = parseEnv(schema, env);
-  const databaseUrl = readDatabaseUrl(env);
   return {
     port: parsed.AUTH_PORT,
     host: parsed.AUTH_HOST,
@@ -133,8 +132,7 @@ export function loadAuthServerConfig(env: Readonly<Record<string, string | undef
     },
     authorizationRequestsPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
     dataDir: parsed.DATA_DIR,
-    database:
-      databaseUrl === undefined ? undefined : { url: databaseUrl, secret: GatehouseSecret.fromEnv(env) },
+    database: readDatabaseSettings(env),
     production: parsed.NODE_ENV === 'production',
     logLevel: parsed.LOG_LEVEL,
     connections: {
@@ -143,6 +141,18 @@ export function loadAuthServerConfig(env: Readonly<Record<string, string | undef
       ...CONNECTION_TIMEOUTS,
     },
   };
+}
+
+/**
+ * `DATABASE_URL` and `GATEHOUSE_SECRET` (required with it), or undefined without DATABASE_URL (SQLite in
+ * DATA_DIR). Each bad or missing value is a ConfigError naming it, never echoing it. The CLI's commands read
+ * only these (and DATA_DIR), not every setting of the server.
+ */
+export function readDatabaseSettings(
+  env: Readonly<Record<string, string | undefined>>,
+): AuthServerConfig['database'] {
+  const url = readDatabaseUrl(env);
+  return url === undefined ? undefined : { url, secret: GatehouseSecret.fromEnv(env) };
 }
 
 /** The issuer the auth server announces: AUTH_ISSUER, or `http://localhost:<port>` on the port it bound. */

@@ -220,6 +220,11 @@ export interface SigningKeyStore {
   kids(): Promise<string[]>;
   /** Adds `key` and marks every older active key of the same algorithm retired at `key.createdAt`. */
   addActive(key: Omit<SigningKeyRecord, 'retiredAt'>): Promise<void>;
+  /**
+   * Adds `key` as the active key of its algorithm only if that algorithm has none, atomically: processes
+   * starting together on an empty store make one key per algorithm, not one each. True when it was added.
+   */
+  addFirst(key: Omit<SigningKeyRecord, 'retiredAt'>): Promise<boolean>;
   remove(kid: string): Promise<boolean>;
 }
 

@@ -95,6 +95,30 @@ export function runClientKeySecretStoreTests(backend: string, newStore: StoreFac
       expect(await store.keys.remove('k1')).toBe(false);
     });
 
+    it('adds a first key per algorithm once, however many processes try at once', async () => {
+      const stores = [store, await subject.another(), await subject.another()];
+      const added = await Promise.all(
+        stores.map((each, i) =>
+          each.keys.addFirst({
+            kid: `first-${i}`,
+            alg: 'RS256',
+            privateJwk: { kty: 'RSA', d: `${i}` },
+            createdAt: NOW,
+          }),
+        ),
+      );
+      expect(added.filter(Boolean)).toHaveLength(1);
+      expect(await store.keys.kids()).toHaveLength(1);
+      expect(
+        await store.keys.addFirst({
+          kid: 'e',
+          alg: 'ES256',
+          privateJwk: { kty: 'EC', d: 'e' },
+          createdAt: NOW,
+        }),
+      ).toBe(true);
+    });
+
     it('creates a named secret once: processes asking at once all get the first one stored', async () => {
       const stores = [store, await subject.another(), await subject.another()];
       let made = 0;

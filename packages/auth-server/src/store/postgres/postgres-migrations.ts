@@ -74,6 +74,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     created_at bigint NOT NULL,
     retired_at bigint
   );
+  CREATE UNIQUE INDEX auth_signing_keys_one_active ON auth_signing_keys (alg) WHERE retired_at IS NULL;
   CREATE TABLE auth_secrets (
     name text PRIMARY KEY,
     value_sealed text NOT NULL

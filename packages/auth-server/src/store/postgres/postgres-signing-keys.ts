@@ -65,6 +65,17 @@ export class PostgresSigningKeyStore implements SigningKeyStore {
     });
   }
 
+  async addFirst(key: Omit<SigningKeyRecord, 'retiredAt'>): Promise<boolean> {
+    // The partial unique index (one active key per algorithm) decides between processes starting together.
+    const result = await this.#pool.query(
+      `INSERT INTO auth_signing_keys (kid, alg, private_jwk_sealed, created_at, retired_at)
+       VALUES ($1, $2, $3, $4, NULL)
+       ON CONFLICT (alg) WHERE retired_at IS NULL DO NOTHING`,
+      [key.kid, key.alg, this.#box.seal(JSON.stringify(key.privateJwk), keyContext(key.kid)), key.createdAt],
+    );
+    return result.rowCount === 1;
+  }
+
   async remove(kid: string): Promise<boolean> {
     const result = await this.#pool.query('DELETE FROM auth_signing_keys WHERE kid = $1', [kid]);
     return result.rowCount === 1;
