@@ -5,6 +5,9 @@ import { errorPage } from '../pages/error-page.js';
 /** Seconds a client is told to wait while the database is unreachable. */
 export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
+/** Endpoints that programs call (token, userinfo, introspection, revocation, keys, discovery): always JSON. */
+const PROGRAM_ENDPOINT = /^\/(token(\/|$)|me$|jwks$|\.well-known\/)/;
+
 /** What oidc-provider's `server_error` listener sets on a request whose error was the database being down. */
 const MARK = 'gatehouseDatabaseUnavailable';
 
@@ -43,7 +46,7 @@ export function databaseOutage(logger: Logger) {
     ctx.remove('Location');
     ctx.set('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
     ctx.set('Cache-Control', 'no-store');
-    if (ctx.accepts('html', 'json') === 'html') {
+    if (!PROGRAM_ENDPOINT.test(ctx.path) && ctx.accepts('html', 'json') === 'html') {
       ctx.type = 'html';
       ctx.body = errorPage({ error: 'temporarily_unavailable' });
     } else {

@@ -37,6 +37,7 @@ import { type RelyingParty, relyingPartyFor } from '../webauthn/relying-party.js
 import { healthRoutes } from './health-routes.js';
 import { landingAndNotFound } from './landing-and-not-found.js';
 import { closeAll, listen } from './listen.js';
+import { logBackgroundFailure } from './log-background-failure.js';
 import { staticAssets } from './static-assets.js';
 
 /** Options for {@link startAuthServer}; `store`, `hasher` and `nowMs` are for tests. */
@@ -255,13 +256,13 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   const stopSweeper = startExpirySweeper(
     () => {
       const now = nowSeconds();
-      const onError = (error: unknown) => logger.error({ err: error }, 'expiry sweep failed');
+      const onError = (error: unknown) => logBackgroundFailure(logger, error, 'expiry sweep failed');
       store.models.sweepExpired(now).catch(onError);
       store.throttle.sweep(now, now - THROTTLE_POLICY.resetAfterSeconds).catch(onError);
       store.challenges.sweep(now).catch(onError);
     },
     60_000,
-    (error) => logger.error({ err: error }, 'expiry sweep failed'),
+    (error) => logBackgroundFailure(logger, error, 'expiry sweep failed'),
   );
 
   const backchannel = startBackchannelDelivery({
@@ -282,7 +283,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
         logger.info({ event: 'keys_reloaded' }, 'signing keys changed: now signing with the newest keys');
       }
     } catch (error) {
-      logger.error({ err: error }, 'signing key reload failed');
+      logBackgroundFailure(logger, error, 'signing key reload failed');
     } finally {
       reloading = false;
     }
