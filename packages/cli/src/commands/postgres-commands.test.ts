@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPostgresAuthStore } from '@gatehouse/auth-server';
-import { createLogger, GatehouseSecret } from '@gatehouse/common';
+import { createLogger, GatehouseSecret, openPostgres } from '@gatehouse/common';
 import { freePort, startTestPostgres, type TestPostgres } from '@gatehouse/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliHarness } from './users-test-context.js';
@@ -139,6 +139,63 @@ describe('gatehouse users, clients and keys on PostgreSQL', () => {
       expect(unreachable.stderr).not.toContain('sekrit');
     } finally {
       for (const each of [missing, setUp, wrong, down]) each.cleanup();
+    }
+  });
+
+  it('doctor checks the embedded auth server on the database, and on an empty one says so and creates nothing', async () => {
+    const empty = await postgres.createDatabase();
+    const port = await freePort();
+    const publicUrl = `http://localhost:${await freePort()}`;
+    const before = cliHarness({
+      DATABASE_URL: empty,
+      GATEHOUSE_SECRET: SECRET,
+      AUTH_PORT: String(port),
+      PUBLIC_URL: publicUrl,
+    });
+    try {
+      const result = await before.run(['doctor']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(
+        'FAIL  client-id  no embedded auth server keeps its data in the database at DATABASE_URL yet, so client gatehouse-api is not registered. Fix: run gatehouse start with this DATABASE_URL',
+      );
+    } finally {
+      before.cleanup();
+    }
+    const pool = openPostgres(empty, { applicationName: 'test', logger });
+    try {
+      const tables = await pool.query(
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = 'public'",
+      );
+      expect(tables.rowCount).toBe(0);
+    } finally {
+      await pool.end();
+    }
+
+    const { startAuthServer, loadAuthServerConfig, ensureApiClient } = await import('@gatehouse/auth-server');
+    const server = await startAuthServer({
+      config: loadAuthServerConfig({
+        AUTH_PORT: String(port),
+        DATABASE_URL: empty,
+        GATEHOUSE_SECRET: SECRET,
+      }),
+      logger,
+    });
+    const store = await openStore(empty);
+    const cli = cliHarness({
+      DATABASE_URL: empty,
+      GATEHOUSE_SECRET: SECRET,
+      AUTH_PORT: String(port),
+      PUBLIC_URL: publicUrl,
+    });
+    try {
+      await ensureApiClient(store, { clientId: 'gatehouse-api', publicUrl });
+      const result = await cli.run(['doctor']);
+      expect(result.stdout).toMatch(/14 checks ok, 0 warnings, 0 failures: sign-in can work\.\n$/);
+      expect(result.code).toBe(0);
+    } finally {
+      cli.cleanup();
+      await store.close();
+      await server.close();
     }
   });
 });
