@@ -2,10 +2,13 @@ import { freePort, startTestPostgres, type TestPostgres, waitUntil } from '@gate
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateSigningKeys } from '../keys/signing-keys.js';
 import { formAction, TestBrowser } from '../testing/browser.js';
-import { authorizeUrl, pkcePair, signIn, startLogin } from '../testing/sign-in.js';
+import { enrolPasskey, passkeyFormOf, postPasskey } from '../testing/passkeys.js';
+import { authorizeUrl, openInteraction, pkcePair, signIn, startLogin } from '../testing/sign-in.js';
+import { SoftAuthenticator } from '../testing/soft-authenticator.js';
 import { startTestAuthServer, TEST_TOTP_SECRET, type TestAuthServer } from '../testing/test-auth-server.js';
 import { codeGrant, tokenRequest } from '../testing/token-request.js';
 import { totpCode } from '../totp/totp.js';
+import { addUser } from '../users/user-admin.js';
 
 const PASSWORD = 'correct horse battery staple';
 /** Middle of a 30 s step, so a code typed on one instance is checked in the same step on the other. */
@@ -67,6 +70,22 @@ describe('two auth-server instances on one database', () => {
     });
     expect(userinfo.status).toBe(200);
     expect(await userinfo.json()).toMatchObject({ email: 'alice@example.com' });
+  });
+
+  it('takes a passkey on one instance for a challenge the other put on its page', async () => {
+    await addUser(a.store, { username: 'dora', email: 'dora@example.com', password: PASSWORD });
+    const authenticator = new SoftAuthenticator(issuer);
+    await enrolPasskey(a.store, issuer, 'dora', authenticator);
+    const browser = splitBrowser();
+    const { verifier, challenge } = pkcePair();
+    const page = await openInteraction(browser, authorizeUrl(issuer, 'first-party', challenge), issuer);
+    const form = passkeyFormOf(page.html, page.url);
+    const posted = await postPasskey(browser, form, authenticator.authenticate(form.options));
+    expect(posted.status).toBe(303);
+    const landed = new URL((await browser.follow(posted, new URL(issuer).origin)).url);
+    const code = landed.searchParams.get('code');
+    expect(code).toBeTruthy();
+    expect((await tokenRequest(at(b, issuer), codeGrant(String(code), verifier))).status).toBe(200);
   });
 
   it('accepts a TOTP code once across instances (docs/security.md 31)', async () => {
