@@ -72,7 +72,7 @@ function helpText(list: readonly Command[]): string {
     '',
     'gatehouse <command> --help shows the usage of a command (and of a subcommand: gatehouse users add --help).',
     'gatehouse --version prints the version. Every command keeps its state in DATA_DIR (default: .data at the',
-    'top of this checkout, whichever folder you run it from).',
+    'top of this checkout, whichever folder you run it from), or in PostgreSQL with DATABASE_URL.',
     '',
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { timingSafeEqual } from '@gatehouse/common';
+import { isDatabaseUnavailable, timingSafeEqual } from '@gatehouse/common';
 import type { Context, Next } from 'koa';
 import { AuthServerError } from '../errors/auth-server-error.js';
 import { isCrossSite } from '../http/is-cross-site.js';
@@ -189,7 +189,7 @@ export function accountRoutes(deps: InteractionDeps, keys: AccountKeys, issuer: 
           return seeOther(ctx, '/account?error=current_password');
         }
       } finally {
-        deps.throttle.release(user.username, ctx.ip);
+        await deps.throttle.release(user.username, ctx.ip);
       }
       const password = form.password ?? '';
       if (password !== form.again) return seeOther(ctx, '/account?error=mismatch');
@@ -300,6 +300,8 @@ export function accountRoutes(deps: InteractionDeps, keys: AccountKeys, issuer: 
           errorPage({ error: error.status === 413 ? 'request_too_large' : 'invalid_request' }),
         );
       }
+      // The database being down is answered 503 by http/database-outage.ts (docs/security.md 42).
+      if (isDatabaseUnavailable(error)) throw error;
       deps.logger.error({ err: error, path: ctx.path }, 'account page failed');
       html(
         ctx,

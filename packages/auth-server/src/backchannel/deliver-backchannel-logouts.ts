@@ -1,5 +1,6 @@
 import type { Logger } from '@gatehouse/common';
 import type Provider from 'oidc-provider';
+import { logBackgroundFailure } from '../server/log-background-failure.js';
 import type { BackchannelNotice, BackchannelOutbox } from '../store/auth-store.js';
 
 /**
@@ -92,7 +93,7 @@ export function startBackchannelDelivery(options: BackchannelDeliveryOptions): B
   const timer = setInterval(() => {
     if (running) return;
     running = runOnce()
-      .catch((error: unknown) => logger.error({ err: error }, 'back-channel logout delivery failed'))
+      .catch((error: unknown) => logBackgroundFailure(logger, error, 'back-channel logout delivery failed'))
       .finally(() => {
         running = undefined;
       });

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@gatehouse/common';
 import type { Context, Next } from 'koa';
 import { passkeyFactor } from '../factors/passkey-factor.js';
 import { recoveryCodeFactor } from '../factors/recovery-code-factor.js';
@@ -75,6 +76,8 @@ async function renderInteractionError(
   deps: InteractionDeps,
   uid: string,
 ): Promise<void> {
+  // The database being down is answered 503 by http/database-outage.ts, not as our failure (docs/security.md 42).
+  if (isDatabaseUnavailable(error)) throw error;
   ctx.type = 'html';
   const back = await backLinkForInteraction(deps, uid);
   // oidc-provider's SessionNotFound (no or unknown interaction cookie); matched by name so that this module

@@ -8,7 +8,7 @@ import { withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 
 const STATE =
-  'Every command works on DATA_DIR (default: .data at the top of this checkout), while the server runs too.';
+  'Every command works on DATA_DIR (default: .data at the top of this checkout), or on PostgreSQL with DATABASE_URL and GATEHOUSE_SECRET, while the servers run too.';
 
 const add = subcommand({
   path: 'clients add',

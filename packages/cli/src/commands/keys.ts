@@ -12,7 +12,7 @@ import { dataDirOf, withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 
 const STATE =
-  'Keys live in DATA_DIR (default: .data at the top of this checkout); a running server picks up a rotation within seconds.';
+  "Keys live in DATA_DIR (default: .data at the top of this checkout), or with DATABASE_URL the auth server's in PostgreSQL; every running server picks up a rotation within seconds.";
 
 const list = subcommand({
   path: 'keys list',

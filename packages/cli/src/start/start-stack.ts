@@ -112,7 +112,14 @@ export async function startStack(
   let held: DataDirLock | undefined;
   try {
     const [
-      { ensureApiClient, issuerFor, loadAuthServerConfig, openAuthStore, relyingPartyFor, seedDemoUsers },
+      {
+        ensureApiClient,
+        issuerFor,
+        loadAuthServerConfig,
+        openConfiguredAuthStore,
+        relyingPartyFor,
+        seedDemoUsers,
+      },
       { loadApiConfig },
       { preflight },
       { startFailure },
@@ -144,14 +151,15 @@ export async function startStack(
     const failure = (error: unknown) =>
       startFailure(error, { dataDir: preliminary.dataDir, port: preliminary.port }) ?? error;
     const log = logger ?? (await gatehouseLogger(preliminary.logLevel, env));
+    // The auth server's store: PostgreSQL with DATABASE_URL (shared with every auth-server process), else DATA_DIR.
+    const openStore = () =>
+      openConfiguredAuthStore(authConfig, { logger: log, applicationName: 'gatehouse-cli' });
     // The secret the API's client will have: the given one, the stored one, or a new one (stored below).
     const stored = env.OIDC_CLIENT_SECRET
       ? undefined
-      : await readStoredSecret(openAuthStore, authConfig.dataDir, preliminary.oidcClientId).catch(
-          (error: unknown) => {
-            throw failure(error);
-          },
-        );
+      : await readStoredSecret(openStore, preliminary.oidcClientId).catch((error: unknown) => {
+          throw failure(error);
+        });
     const apiClient = {
       clientId: preliminary.oidcClientId,
       publicUrl: preliminary.publicUrl,
@@ -184,7 +192,7 @@ export async function startStack(
     let earlierUsers = false;
     try {
       await auth.ready;
-      const store = openAuthStore(authConfig.dataDir);
+      const store = await openStore();
       try {
         await ensureApiClient(store, apiClient);
         if (!authConfig.production) {
@@ -226,11 +234,10 @@ export async function startStack(
 
 /** The API client's stored secret, if it is registered: read, nothing written (the store may be new). */
 async function readStoredSecret(
-  open: (dataDir: string) => AuthStore,
-  dataDir: string,
+  open: () => Promise<AuthStore>,
   clientId: string,
 ): Promise<string | undefined> {
-  const store = open(dataDir);
+  const store = await open();
   try {
     return (await store.clients.find(clientId))?.secret ?? undefined;
   } finally {
