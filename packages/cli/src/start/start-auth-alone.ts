@@ -34,7 +34,8 @@ export async function startAuthAlone(
   const { lock } = await preflight({
     dataDir,
     auth: { port: config.port, host: config.host },
-    parts: ['auth-server'],
+    // With DATABASE_URL the state is in the database and DATA_DIR holds none: any number of processes share it.
+    parts: config.database === undefined ? ['auth-server'] : [],
   });
   const log =
     logger ??

@@ -63,18 +63,21 @@ export async function startStack(
   const withSpa = spaDir === undefined ? env : { ...env, SPA_DIR: spaDir };
 
   if (options.only === 'api' || (env.OIDC_ISSUER !== undefined && env.OIDC_ISSUER.trim() !== '')) {
-    const [{ loadApiConfig }, { startDemo }, { preflight }, { startFailure }] = await Promise.all([
-      import('@gatehouse/api'),
-      import('@gatehouse/demo-api'),
-      import('./preflight.js'),
-      import('./start-failure.js'),
-    ]);
+    const [{ loadApiConfig }, { startDemo }, { preflight }, { startFailure }, { readDatabaseUrl }] =
+      await Promise.all([
+        import('@gatehouse/api'),
+        import('@gatehouse/demo-api'),
+        import('./preflight.js'),
+        import('./start-failure.js'),
+        import('@gatehouse/common'),
+      ]);
     const config = loadApiConfig(withSpa);
     const { apiHost, lock } = await preflight({
       dataDir: config.dataDir,
       spaDir: explicitSpaDir,
       api: { port: config.port, publicUrl: config.publicUrl },
-      parts: ['api'],
+      // With DATABASE_URL the state is in the database and DATA_DIR holds none: any number of processes share it.
+      parts: readDatabaseUrl(withSpa) === undefined ? ['api'] : [],
     });
     const log = logger ?? (await gatehouseLogger(config.logLevel, env));
     const api = await startDemo({
@@ -145,7 +148,8 @@ export async function startStack(
       spaDir: explicitSpaDir,
       api: { port: preliminary.port, publicUrl: preliminary.publicUrl },
       auth: { port: authConfig.port, host: authConfig.host },
-      parts: ['auth-server', 'api'],
+      // With DATABASE_URL the state is in the database and DATA_DIR holds none: any number of processes share it.
+      parts: authConfig.database === undefined ? ['auth-server', 'api'] : [],
     });
     held = lock;
     const failure = (error: unknown) =>
