@@ -7,7 +7,7 @@ import { testBackends } from '../testing/test-backends.js';
 
 const SECRET = 'test-client-secret-value';
 
-describe.each(testBackends())('the flow against a plain oidc-provider, on $name', (backend) => {
+describe.each(testBackends(afterAll))('the flow against a plain oidc-provider, on $name', (backend) => {
   let op: OidcProviderFixture;
   let t: TestApi;
 

@@ -16,7 +16,7 @@ import { testBackends } from '../testing/test-backends.js';
 import { MAX_ACCESS_TOKEN_TTL } from '../tokens/access-token-lifetime.js';
 
 // docs/security.md C at the HTTP level (19: token in the query; the 401 answer) and D (20-23).
-const backends = testBackends();
+const backends = testBackends(afterAll);
 
 // REFRESH_GRACE=0: reuse is judged at once here; the grace has its own tests (refresh-grace.test.ts).
 describe.each(backends)('sessions, refresh and CSRF, on $name', (backend) => {

@@ -1,6 +1,7 @@
 import { startTestPostgres, type TestPostgres } from '@gatehouse/common/testing';
-import { afterAll } from 'vitest';
-import { TEST_GATEHOUSE_SECRET } from '../store/conformance/store-backends.js';
+
+/** A `GATEHOUSE_SECRET` for tests (never one of a real deployment). */
+export const TEST_GATEHOUSE_SECRET = 'a test gatehouse secret, long enough to be accepted';
 
 /** A backend the flow tests run on: the variables that choose it for one test API. */
 export interface TestBackend {
@@ -11,9 +12,10 @@ export interface TestBackend {
 
 /**
  * The backends a flow test runs on: SQLite in a temporary DATA_DIR, and PostgreSQL, a real server started for the
- * test file on first use and stopped after it. For `describe.each(testBackends())`: the same tests, both backends.
+ * test file on first use and stopped by `afterAll` (vitest's, passed in so that this module does not load the
+ * test runner). For `describe.each(testBackends(afterAll))`: the same tests, both backends.
  */
-export function testBackends(): TestBackend[] {
+export function testBackends(afterAll: (hook: () => Promise<void>) => void): TestBackend[] {
   let postgres: Promise<TestPostgres> | undefined;
   afterAll(async () => {
     if (postgres !== undefined) await (await postgres).close();

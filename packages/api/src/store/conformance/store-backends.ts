@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { createLogger, GatehouseSecret, type Logger } from '@gatehouse/common';
 import type { TestPostgres } from '@gatehouse/common/testing';
 import pg from 'pg';
+import { TEST_GATEHOUSE_SECRET } from '../../testing/test-backends.js';
 import type { ApiStore } from '../api-store.js';
 import { PostgresApiStore } from '../postgres/postgres-api-store.js';
 import { apiDatabaseFile, SqliteApiStore } from '../sqlite/sqlite-api-store.js';
 
-/** A `GATEHOUSE_SECRET` for tests (never one of a real deployment). */
-export const TEST_GATEHOUSE_SECRET = 'a test gatehouse secret, long enough to be accepted';
+export { TEST_GATEHOUSE_SECRET } from '../../testing/test-backends.js';
 
 /** A clock the suites move by hand (epoch ms), handed to every store call that takes `now`. */
 export interface SuiteClock {
