@@ -398,4 +398,36 @@ describe.each(backends)('rate limits, on $name', (backend) => {
       await op.close();
     }
   });
+
+  it('counts one budget for every process sharing the store (no N times the limit with N processes)', async () => {
+    const op = await MisbehavingProvider.start();
+    const env = { RATE_LIMIT_PER_MINUTE: '3', ...(await backend.env()) };
+    const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-shared-limit-'));
+    const first = await startTestApi({
+      issuer: op.issuer,
+      publicUrl: await reservePublicUrl(),
+      env,
+      dataDir,
+    });
+    const second = await startTestApi({
+      issuer: op.issuer,
+      publicUrl: await reservePublicUrl(),
+      env,
+      dataDir,
+    });
+    try {
+      const headers = newLoginVerifier().loginHeaders;
+      expect((await first.request('/api/login', { headers })).status).toBe(200);
+      expect((await second.request('/api/login', { headers })).status).toBe(200);
+      expect((await first.request('/api/login', { headers })).status).toBe(200);
+      const limited = await second.request('/api/login', { headers });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await first.close();
+      await second.close();
+      await op.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
