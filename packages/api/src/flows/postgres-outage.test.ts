@@ -12,6 +12,9 @@ describe('the API while PostgreSQL is down', () => {
   let postgres: TestPostgres;
   let op: MisbehavingProvider;
   let t: TestApi;
+  // Another process on the same database with rate limits off: its refresh reaches the store itself, not the
+  // rate-limit counter first.
+  let unlimited: TestApi;
   let url: string;
 
   beforeAll(async () => {
@@ -23,8 +26,14 @@ describe('the API while PostgreSQL is down', () => {
       publicUrl: await reservePublicUrl(),
       env: { DATABASE_URL: url, GATEHOUSE_SECRET: TEST_GATEHOUSE_SECRET },
     });
+    unlimited = await startTestApi({
+      issuer: op.issuer,
+      publicUrl: await reservePublicUrl(),
+      env: { DATABASE_URL: url, GATEHOUSE_SECRET: TEST_GATEHOUSE_SECRET, RATE_LIMIT_PER_MINUTE: '0' },
+    });
   });
   afterAll(async () => {
+    await unlimited?.close();
     await t?.close();
     await op?.close();
     await postgres?.close();
@@ -60,6 +69,10 @@ describe('the API while PostgreSQL is down', () => {
       expect(refresh.headers.get('retry-after')).toBe('5');
       expect(await refresh.json()).toMatchObject({ error: 'database_unavailable' });
       expect(refresh.headers.getSetCookie()).toEqual([]);
+      expect(jar.cookies.get('__Host-gh_refresh')).toBe(cookie);
+      const reachingTheStore = await unlimited.postFromSpa('/api/refresh', jar);
+      expect(reachingTheStore.status).toBe(503);
+      expect(reachingTheStore.headers.getSetCookie()).toEqual([]);
       expect(jar.cookies.get('__Host-gh_refresh')).toBe(cookie);
 
       // A login finishing now: its transaction cannot be spent, so the code is never exchanged and no token made.

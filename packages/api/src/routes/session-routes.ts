@@ -2,6 +2,7 @@ import type {} from '@fastify/cookie';
 import { randomToken } from '@gatehouse/common';
 import type { FastifyInstance } from 'fastify';
 import { buildEndSessionUrl } from 'openid-client';
+import { ApiError } from '../errors/api-error.js';
 import { checkSameOrigin } from '../http/check-same-origin.js';
 import { REFRESH_COOKIE } from '../http/cookie-names.js';
 import type { RouteRateLimit } from '../http/route-rate-limit.js';
@@ -27,7 +28,10 @@ export function registerSessionRoutes(
     try {
       rotated = await rotateSession(ctx, presented);
     } catch (error) {
-      clearRefreshCookie(reply);
+      // Only a refusal of the cookie itself (expired, revoked, reused: a 4xx) clears it. An outage or any other
+      // failure of ours leaves it as it is, so the retry once the database is back finds the session
+      // (docs/security.md 42: an outage logs nobody out).
+      if (error instanceof ApiError && error.status < 500) clearRefreshCookie(reply);
       throw error;
     }
     const minted = await mintSessionAccessToken(ctx, rotated.user, rotated.session);
