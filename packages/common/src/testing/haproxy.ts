@@ -31,6 +31,16 @@ export interface HaproxyOptions {
   readonly healthCheck?: { readonly path: string; readonly intervalMs?: number };
   /** The address the proxy listens on; `127.0.0.1` by default. */
   readonly bindHost?: string;
+  /**
+   * A response header naming the backend that answered (`s0`, `s1`, … in the order of `backends`), so that a
+   * test can tell that the steps of one flow landed on different processes of a cluster.
+   */
+  readonly servedByHeader?: string;
+  /**
+   * A request whose connection to its server fails (a process just killed, not yet seen down by the health
+   * check) is tried on another server (`option redispatch`, `retries 2`), as a production balancer does.
+   */
+  readonly redispatch?: boolean;
   readonly binary?: string;
 }
 
@@ -76,6 +86,9 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
     throw new Error(`haproxy is not installed at ${binary} (Debian: apt-get install haproxy; .ci/run does)`);
   }
   if (options.backends.length === 0) throw new Error('haproxy needs at least one backend');
+  if (options.servedByHeader !== undefined && !/^[A-Za-z][A-Za-z0-9-]*$/.test(options.servedByHeader)) {
+    throw new Error(`not a header name: ${options.servedByHeader}`);
+  }
   const host = options.bindHost ?? '127.0.0.1';
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-haproxy-'));
   try {
@@ -135,11 +148,15 @@ function haproxyConfig(options: HaproxyOptions, host: string, port: number): str
     '  timeout http-request 10s',
     '  option forwardfor',
     '  option http-server-close',
+    ...(options.redispatch ? ['  option redispatch', '  retries 2'] : []),
     'frontend front',
     `  bind ${host}:${port}`,
     '  default_backend servers',
     'backend servers',
     `  balance ${options.balance ?? 'roundrobin'}`,
+    ...(options.servedByHeader === undefined
+      ? []
+      : [`  http-response set-header ${options.servedByHeader} %s`]),
     ...(check ? [`  option httpchk GET ${check.path}`] : []),
     ...options.backends.map(
       (backend, index) =>
