@@ -10,7 +10,12 @@ export {
   CLIENT_AUTH_METHODS,
   MAX_CLIENT_NAME_LENGTH,
 } from './clients/client-admin.js';
-export { type AuthServerConfig, issuerFor, loadAuthServerConfig } from './config/load-auth-server-config.js';
+export {
+  type AuthServerConfig,
+  issuerFor,
+  loadAuthServerConfig,
+  readDatabaseSettings,
+} from './config/load-auth-server-config.js';
 export { AuthServerError, type AuthServerErrorCode } from './errors/auth-server-error.js';
 export { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/signing-algorithms.js';
 export { listSigningKeys, rotateSigningKeys, type SigningKeyInfo } from './keys/signing-keys.js';
@@ -47,6 +52,11 @@ export type {
   UserRecord,
   UserStore,
 } from './store/auth-store.js';
+export { authStoreExists, openConfiguredAuthStore } from './store/open-configured-auth-store.js';
+export {
+  type OpenPostgresAuthStoreOptions,
+  openPostgresAuthStore,
+} from './store/postgres/open-postgres-auth-store.js';
 export { authStoreFile, type OpenAuthStoreOptions, openAuthStore } from './store/sqlite/open-auth-store.js';
 export { THROTTLE_POLICY } from './throttle/login-throttle.js';
 export { SECOND_FACTOR_POLICY } from './throttle/second-factor-throttle.js';

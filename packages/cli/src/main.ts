@@ -63,7 +63,7 @@ function helpText(list: readonly Command[]): string {
     ...lines,
     '',
     'gatehouse <command> --help shows the usage of a command (and of a subcommand: gatehouse users add --help).',
-    'gatehouse --version prints the version. Every command keeps its state in DATA_DIR (default ./.data).',
+    'gatehouse --version prints the version. Every command keeps its state in DATA_DIR (default ./.data), or in PostgreSQL with DATABASE_URL.',
     '',
   ].join('\n');
 }

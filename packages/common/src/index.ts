@@ -41,6 +41,7 @@ export { migratePostgres, type PostgresMigration } from './postgres/migrate-post
 export {
   describePostgresError,
   openPostgres,
+  type PostgresClient,
   type PostgresOptions,
   type PostgresPool,
 } from './postgres/open-postgres.js';

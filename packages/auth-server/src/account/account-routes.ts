@@ -189,7 +189,7 @@ export function accountRoutes(deps: InteractionDeps, keys: AccountKeys, issuer: 
           return seeOther(ctx, '/account?error=current_password');
         }
       } finally {
-        deps.throttle.release(user.username, ctx.ip);
+        await deps.throttle.release(user.username, ctx.ip);
       }
       const password = form.password ?? '';
       if (password !== form.again) return seeOther(ctx, '/account?error=mismatch');

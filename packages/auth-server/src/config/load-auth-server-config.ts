@@ -2,8 +2,10 @@ import {
   CONNECTION_TIMEOUTS,
   type ConnectionLimits,
   DEFAULT_CONNECTIONS_PER_ADDRESS,
+  GatehouseSecret,
   LOG_LEVELS,
   parseEnv,
+  readDatabaseUrl,
   type TrustedProxies,
   trustProxySetting,
 } from '@gatehouse/common';
@@ -90,6 +92,11 @@ export interface AuthServerConfig {
    */
   readonly authorizationRequestsPerMinute: number;
   readonly dataDir: string;
+  /**
+   * PostgreSQL instead of SQLite in `dataDir`: `DATABASE_URL`, with `GATEHOUSE_SECRET` (required then), from
+   * which the keys that seal every secret in the database are derived. Undefined: the embedded SQLite store.
+   */
+  readonly database: { readonly url: string; readonly secret: GatehouseSecret } | undefined;
   readonly production: boolean;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** How many connections the server holds, and for how long (docs/security.md 50). */
@@ -102,7 +109,8 @@ export interface AuthServerConfig {
  * `AUTH_ID_TOKEN_TTL` (600), `AUTH_REFRESH_TOKEN_TTL` (14 days), `AUTH_SESSION_TTL` (14 days),
  * `AUTH_CODE_TTL` (60), `AUTH_INTERACTION_TTL` (600), `RATE_LIMIT_PER_MINUTE` (60), `DATA_DIR` (.data),
  * `NODE_ENV`, `LOG_LEVEL` (info), `AUTH_MAX_CONNECTIONS` (from the descriptor limit),
- * `AUTH_MAX_CONNECTIONS_PER_ADDRESS` (256).
+ * `AUTH_MAX_CONNECTIONS_PER_ADDRESS` (256), `DATABASE_URL` with `GATEHOUSE_SECRET` (PostgreSQL; else SQLite in
+ * DATA_DIR).
  * Throws a `ConfigError` naming the first bad variable.
  */
 export function loadAuthServerConfig(env: Readonly<Record<string, string | undefined>>): AuthServerConfig {
@@ -124,6 +132,7 @@ export function loadAuthServerConfig(env: Readonly<Record<string, string | undef
     },
     authorizationRequestsPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
     dataDir: parsed.DATA_DIR,
+    database: readDatabaseSettings(env),
     production: parsed.NODE_ENV === 'production',
     logLevel: parsed.LOG_LEVEL,
     connections: {
@@ -132,6 +141,18 @@ export function loadAuthServerConfig(env: Readonly<Record<string, string | undef
       ...CONNECTION_TIMEOUTS,
     },
   };
+}
+
+/**
+ * `DATABASE_URL` and `GATEHOUSE_SECRET` (required with it), or undefined without DATABASE_URL (SQLite in
+ * DATA_DIR). Each bad or missing value is a ConfigError naming it, never echoing it. The CLI's commands read
+ * only these (and DATA_DIR), not every setting of the server.
+ */
+export function readDatabaseSettings(
+  env: Readonly<Record<string, string | undefined>>,
+): AuthServerConfig['database'] {
+  const url = readDatabaseUrl(env);
+  return url === undefined ? undefined : { url, secret: GatehouseSecret.fromEnv(env) };
 }
 
 /** The issuer the auth server announces: AUTH_ISSUER, or `http://localhost:<port>` on the port it bound. */

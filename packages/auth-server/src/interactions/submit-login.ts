@@ -93,7 +93,7 @@ export const submitLogin: InteractionStep = {
         correctCode: false,
       });
     } finally {
-      deps.throttle.release(username, ctx.ip, device);
+      await deps.throttle.release(username, ctx.ip, device);
     }
   },
 };

@@ -64,10 +64,10 @@ export function secondFactorStep(factor: SecondFactor): InteractionStep {
         try {
           await check(ctx, interaction, factor, request, { pending, form, device });
         } finally {
-          deps.secondFactor.release(pending.accountId);
+          await deps.secondFactor.release(pending.accountId);
         }
       } finally {
-        deps.throttle.release(pending.username, ctx.ip, device);
+        await deps.throttle.release(pending.username, ctx.ip, device);
       }
     },
   };

@@ -27,8 +27,10 @@ export async function loadSigningKeys(
   const missing = SIGNING_ALGORITHMS.filter(
     (alg) => !records.some((key) => key.alg === alg && key.retiredAt === null),
   );
-  for (const alg of missing) await store.keys.addActive({ ...generateSigningKey(alg), alg, createdAt: now });
-  // Read again only when keys were added: addActive also retires the previous key of that algorithm.
+  // addFirst: processes starting together on an empty store (several auth servers on one database) make one
+  // key per algorithm between them, not one each.
+  for (const alg of missing) await store.keys.addFirst({ ...generateSigningKey(alg), alg, createdAt: now });
+  // Read again only when keys were missing: another process may have added them meanwhile.
   if (missing.length > 0) records = await store.keys.list();
   const expired = records.filter((key) => key.retiredAt !== null && key.retiredAt + keepSeconds <= now);
   for (const key of expired) await store.keys.remove(key.kid);

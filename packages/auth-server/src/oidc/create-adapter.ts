@@ -2,13 +2,28 @@ import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider'
 import type { AuthStore, ClientRecord } from '../store/auth-store.js';
 import { ACCOUNT_CLIENT_ID, accountClientMetadata } from './account-client.js';
 
+/** What the adapter throws for a code or refresh token consumed twice: oidc-provider's `InvalidGrant`. */
+export type ReplayError = new (message: string) => Error;
+
 /**
  * The oidc-provider storage adapter (one instance per model: Session, Grant, AuthorizationCode, AccessToken,
  * RefreshToken, Interaction, …) over the {@link AuthStore}. Clients are not stored as model rows: the `Client`
  * model reads the clients table the CLI manages, so a change there is seen on the next request; `/account`'s own
  * client is made from the issuer (oidc/account-client.ts).
+ *
+ * The contract (oidc-provider's example/my_adapter.js): `consume(id)` marks a code or refresh token used, and
+ * oidc-provider refuses one whose payload has `consumed` (and revokes its grant). That check reads the row
+ * before the consume, with awaits between them, so two token requests with one code (two processes, or one
+ * process) could both pass it. Here `consume` is an atomic store call whose answer decides: the loser revokes
+ * the grant (the tokens the winner issues from it too) and throws `InvalidGrant`, as oidc-provider's own check
+ * does (docs/security.md 25, 41).
  */
-export function createAdapter(store: AuthStore, now: () => number, issuer: string): AdapterConstructor {
+export function createAdapter(
+  store: AuthStore,
+  now: () => number,
+  issuer: string,
+  ReplayedGrant: ReplayError,
+): AdapterConstructor {
   const accountClient = accountClientMetadata(issuer);
   return class StoreAdapter implements Adapter {
     readonly #model: string;
@@ -41,7 +56,10 @@ export function createAdapter(store: AuthStore, now: () => number, issuer: strin
     }
 
     async consume(id: string): Promise<void> {
-      await store.models.consume(this.#model, id, now());
+      if (await store.models.consume(this.#model, id, now())) return;
+      const replayed = await store.models.find(this.#model, id, now());
+      if (typeof replayed?.grantId === 'string') await store.models.revokeGrant(replayed.grantId, now());
+      throw new ReplayedGrant(`${LABELS[this.#model] ?? this.#model} already consumed`);
     }
 
     async destroy(id: string): Promise<void> {
@@ -53,6 +71,13 @@ export function createAdapter(store: AuthStore, now: () => number, issuer: strin
     }
   };
 }
+
+/** How oidc-provider names the models it consumes in its error descriptions. */
+const LABELS: Readonly<Record<string, string>> = {
+  AuthorizationCode: 'authorization code',
+  RefreshToken: 'refresh token',
+  DeviceCode: 'device code',
+};
 
 /** Registered client → oidc-provider client metadata (OpenID Connect Dynamic Client Registration 2). */
 export function toClientMetadata(client: ClientRecord): AdapterPayload {

@@ -1,5 +1,5 @@
 import type { Logger } from '@gatehouse/common';
-import type { Configuration, interactionPolicy, KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration, errors, interactionPolicy, KoaContextWithOIDC } from 'oidc-provider';
 import { backLinkTo, clientDisplayName } from '../clients/client-display.js';
 import { providerClientDisplay } from '../clients/provider-client-display.js';
 import type { AuthServerConfig } from '../config/load-auth-server-config.js';
@@ -26,6 +26,8 @@ export const INTERACTION_PATH = '/interaction';
 export function providerConfiguration(input: {
   issuer: string;
   policyModule: typeof interactionPolicy;
+  /** oidc-provider's errors (loaded with it): a replayed code or refresh token is its `InvalidGrant`. */
+  errors: typeof errors;
   config: AuthServerConfig;
   store: AuthStore;
   jwks: { keys: Record<string, unknown>[] };
@@ -35,7 +37,7 @@ export function providerConfiguration(input: {
 }): Configuration {
   const { config, store } = input;
   return {
-    adapter: createAdapter(store, input.now, input.issuer),
+    adapter: createAdapter(store, input.now, input.issuer, input.errors.InvalidGrant),
     jwks: input.jwks as Configuration['jwks'],
     cookies: { keys: input.cookieKeys },
     findAccount: createFindAccount(store.users),

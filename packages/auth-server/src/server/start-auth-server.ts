@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   createLogger,
+  describePostgresError,
   type Logger,
   limitConnections,
   listenConfigError,
@@ -13,6 +14,7 @@ import type Provider from 'oidc-provider';
 import { accountRoutes } from '../account/account-routes.js';
 import { startBackchannelDelivery } from '../backchannel/deliver-backchannel-logouts.js';
 import { type AuthServerConfig, issuerFor } from '../config/load-auth-server-config.js';
+import { databaseOutage, markDatabaseOutage } from '../http/database-outage.js';
 import { discoveryCacheControl } from '../http/discovery-cache-control.js';
 import { dropUntrustedForwarding } from '../http/drop-untrusted-forwarding.js';
 import { logRequestErrors } from '../http/log-request-errors.js';
@@ -26,7 +28,7 @@ import { providerConfiguration } from '../oidc/provider-configuration.js';
 import { argon2idHasher, type PasswordHasher } from '../passwords/password-hasher.js';
 import { createPasswordVerifier } from '../passwords/verify-password-or-dummy.js';
 import type { AuthStore } from '../store/auth-store.js';
-import { openAuthStore } from '../store/sqlite/open-auth-store.js';
+import { openConfiguredAuthStore } from '../store/open-configured-auth-store.js';
 import { authorizationRateLimit } from '../throttle/authorization-rate-limit.js';
 import { DeviceCookies } from '../throttle/device-cookie.js';
 import { LoginThrottle, THROTTLE_POLICY } from '../throttle/login-throttle.js';
@@ -41,7 +43,10 @@ import { staticAssets } from './static-assets.js';
 export interface StartAuthServerOptions {
   readonly config: AuthServerConfig;
   readonly logger?: Logger;
-  /** Defaults to `openAuthStore(config.dataDir)` (closed by `close()` only when opened here). */
+  /**
+   * Defaults to the configured store: PostgreSQL with DATABASE_URL, else SQLite in DATA_DIR (closed by
+   * `close()` only when opened here).
+   */
   readonly store?: AuthStore;
   readonly hasher?: PasswordHasher;
   /** Clock in epoch milliseconds (TOTP windows, throttling). */
@@ -74,7 +79,7 @@ export interface RunningAuthServer {
 export async function startAuthServer(options: StartAuthServerOptions): Promise<RunningAuthServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ name: 'auth-server', level: config.logLevel });
-  const store = options.store ?? openAuthStore(config.dataDir);
+  const store = options.store ?? (await openConfiguredAuthStore(config, { logger }));
   const nowMs = options.nowMs ?? Date.now;
   const nowSeconds = () => Math.floor(nowMs() / 1000);
   // A retired key stays in JWKS until every token it may have signed has expired.
@@ -95,7 +100,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   let keySignature = '';
 
   // Loaded on start only: the CLI imports this package for its admin functions and should not load oidc-provider.
-  const { default: OidcProvider, interactionPolicy } = await loadOidcProvider(logger);
+  const { default: OidcProvider, interactionPolicy, errors } = await loadOidcProvider(logger);
   let relyingParty: RelyingParty | undefined;
   const deps: InteractionDeps = {
     provider: () => {
@@ -123,6 +128,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
       providerConfiguration({
         issuer,
         policyModule: interactionPolicy,
+        errors,
         config,
         store,
         jwks,
@@ -137,6 +143,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     // address pose as any other and slip past per-address throttling (docs/security.md 32).
     next.maxIpsCount = 1;
     next.use(securityHeaders);
+    next.use(databaseOutage(logger));
     next.use(pinToIssuer(issuer, config.trustProxy));
     next.use(
       authorizationRateLimit({
@@ -151,7 +158,17 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     next.use(staticAssets);
     next.use(interactionRoutes(deps));
     next.use(accountRoutes(deps, accountKeys, issuer));
-    next.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
+    next.on('server_error', (ctx, error) => {
+      // The database being down is answered 503 by databaseOutage, and logged there or here in one line.
+      if (markDatabaseOutage(ctx, error)) {
+        logger.warn(
+          { event: 'database_unavailable', path: ctx.path, err: describePostgresError(error) },
+          'a request needed the database, which cannot be reached: answered 503',
+        );
+        return;
+      }
+      logger.error({ err: error }, 'provider error');
+    });
     // Koa's own event, which oidc-provider's typings leave out of Provider's `on`.
     const koa: Koa = next;
     koa.on('error', logRequestErrors(logger));

@@ -220,6 +220,11 @@ export interface SigningKeyStore {
   kids(): Promise<string[]>;
   /** Adds `key` and marks every older active key of the same algorithm retired at `key.createdAt`. */
   addActive(key: Omit<SigningKeyRecord, 'retiredAt'>): Promise<void>;
+  /**
+   * Adds `key` as the active key of its algorithm only if that algorithm has none, atomically: processes
+   * starting together on an empty store make one key per algorithm, not one each. True when it was added.
+   */
+  addFirst(key: Omit<SigningKeyRecord, 'retiredAt'>): Promise<boolean>;
   remove(kid: string): Promise<boolean>;
 }
 
@@ -257,7 +262,22 @@ export interface ThrottleStore {
     windowSeconds: number,
     limit: number,
   ): Promise<{ allowed: boolean; count: number; resetAt: number }>;
-  /** Drops counters idle since before `idleSince` and markers expired at `now` (not second-factor failures). */
+  /**
+   * Reserves one attempt under way on each of `keys` for `holder` (a random id) until `expiresAt`, and resolves
+   * to how many other live reservations each key has, in the order of `keys`. Reservations are shared by every
+   * process on the store, so attempts sent at once to two processes count each other (docs/security.md 32); one
+   * left by a process that died ends at `expiresAt`. Of two attempts reserving at once, at least the later one
+   * counts the other (stricter, never missed).
+   */
+  holdInFlight(holder: string, keys: readonly string[], now: number, expiresAt: number): Promise<number[]>;
+  /** How many live reservations each of `keys` has, in the order of `keys`. */
+  countInFlight(keys: readonly string[], now: number): Promise<number[]>;
+  /** Ends every reservation of `holder`. */
+  releaseInFlight(holder: string): Promise<void>;
+  /**
+   * Drops counters idle since before `idleSince`, and markers and in-flight reservations expired at `now` (not
+   * second-factor failures).
+   */
   sweep(now: number, idleSince: number): Promise<void>;
   /** The account's consecutive wrong second-factor codes (`key` is the user id), if any. */
   secondFactorFailures(userId: string): Promise<ThrottleRecord | undefined>;
@@ -277,11 +297,22 @@ export interface OidcModelStore {
   find(model: string, id: string, now: number): Promise<Record<string, unknown> | undefined>;
   findByUid(model: string, uid: string, now: number): Promise<Record<string, unknown> | undefined>;
   findByUserCode(model: string, userCode: string, now: number): Promise<Record<string, unknown> | undefined>;
-  consume(model: string, id: string, now: number): Promise<void>;
+  /**
+   * Marks the row consumed at `now`, atomically: true for the one call that consumed it, false when it was
+   * consumed already (or is gone). Two token requests with one authorization code (or refresh token) on two
+   * processes: exactly one gets true, the other is a replay (docs/security.md 41).
+   */
+  consume(model: string, id: string, now: number): Promise<boolean>;
   destroy(model: string, id: string): Promise<void>;
   /** Deletes the model's rows issued under `grantId` (oidc-provider calls it once per model). */
   revokeByGrantId(model: string, grantId: string): Promise<void>;
-  /** Deletes every expired row; returns how many. */
+  /**
+   * Ends grant `grantId` (a replayed code or refresh token): deletes every row issued under it, the Grant
+   * included, and from then on (until every such row would have expired) finds none written under it later, so
+   * tokens that a request still in progress issues from the grant are dead on arrival.
+   */
+  revokeGrant(grantId: string, now: number): Promise<void>;
+  /** Deletes every expired row (and expired grant revocations); returns how many model rows. */
   sweepExpired(now: number): Promise<number>;
   /**
    * Ends account `accountId` at this server: deletes every row that belongs to it (its sessions, grants, codes
@@ -324,8 +355,9 @@ export interface BackchannelOutbox {
 }
 
 /**
- * Everything the auth server keeps, behind small async interfaces so that another database (PostgreSQL) can
- * implement them. The SQLite implementation is {@link openAuthStore}.
+ * Everything the auth server keeps, behind small async interfaces: SQLite in DATA_DIR ({@link openAuthStore}, the
+ * embedded default) and PostgreSQL with DATABASE_URL (`openPostgresAuthStore`), chosen in one place
+ * (`openConfiguredAuthStore`); one conformance suite per interface runs against both (store/conformance/).
  */
 export interface AuthStore {
   readonly users: UserStore;

@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, type Logger } from '@gatehouse/common';
+import { createLogger, GatehouseSecret, type Logger } from '@gatehouse/common';
 import { addClient } from '../clients/client-admin.js';
 import { loadAuthServerConfig } from '../config/load-auth-server-config.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import { type RunningAuthServer, startAuthServer } from '../server/start-auth-server.js';
 import type { AuthStore } from '../store/auth-store.js';
+import { openPostgresAuthStore } from '../store/postgres/open-postgres-auth-store.js';
 import { openAuthStore } from '../store/sqlite/open-auth-store.js';
 import { addUser } from '../users/user-admin.js';
+import { TEST_GATEHOUSE_SECRET } from './store-backends.js';
 
 /** A fixed 160-bit TOTP secret for tests. */
 export const TEST_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -29,7 +31,8 @@ export interface TestAuthServer {
 /**
  * Starts a test server: client `first-party` (named "Test App", first party, client_secret_basic), `third-party`
  * (client_secret_post, consent page), users `alice` (password + TOTP) and `bob` (password only), both with
- * password `correct horse battery staple`.
+ * password `correct horse battery staple`. With `databaseUrl`, on PostgreSQL (GATEHOUSE_SECRET
+ * {@link TEST_GATEHOUSE_SECRET}); `seed: false` starts another instance on a database already seeded.
  */
 export async function startTestAuthServer(
   options: {
@@ -37,10 +40,44 @@ export async function startTestAuthServer(
     nowMs?: () => number;
     logger?: Logger;
     env?: Record<string, string>;
+    databaseUrl?: string;
+    seed?: boolean;
   } = {},
 ): Promise<TestAuthServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-auth-'));
-  const store = openAuthStore(dataDir);
+  const logger = options.logger ?? createLogger({ name: 'test', level: 'silent' });
+  const store =
+    options.databaseUrl === undefined
+      ? openAuthStore(dataDir)
+      : await openPostgresAuthStore({
+          url: options.databaseUrl,
+          secret: GatehouseSecret.fromEnv({ GATEHOUSE_SECRET: TEST_GATEHOUSE_SECRET }),
+          logger,
+        });
+  if (options.seed !== false) await seed(store);
+  const config = loadAuthServerConfig({ AUTH_PORT: '0', DATA_DIR: dataDir, ...options.env });
+  const server = await startAuthServer({
+    config,
+    store,
+    logger,
+    ...(options.hasher ? { hasher: options.hasher } : {}),
+    ...(options.nowMs ? { nowMs: options.nowMs } : {}),
+    keyReloadIntervalMs: 200,
+  });
+  return {
+    server,
+    issuer: server.issuer,
+    store,
+    dataDir,
+    async close() {
+      await server.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function seed(store: AuthStore): Promise<void> {
   await addUser(store, {
     username: 'alice',
     email: 'alice@example.com',
@@ -68,24 +105,4 @@ export async function startTestAuthServer(
     redirectUris: [REDIRECT_URI],
     authMethod: 'client_secret_post',
   });
-  const config = loadAuthServerConfig({ AUTH_PORT: '0', DATA_DIR: dataDir, ...options.env });
-  const server = await startAuthServer({
-    config,
-    store,
-    logger: options.logger ?? createLogger({ name: 'test', level: 'silent' }),
-    ...(options.hasher ? { hasher: options.hasher } : {}),
-    ...(options.nowMs ? { nowMs: options.nowMs } : {}),
-    keyReloadIntervalMs: 200,
-  });
-  return {
-    server,
-    issuer: server.issuer,
-    store,
-    dataDir,
-    async close() {
-      await server.close();
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }

@@ -125,7 +125,7 @@ describe('LoginThrottle', () => {
       false,
       false,
     ]);
-    for (let i = 0; i < 5; i++) throttle.release('bob', `192.0.2.${i}`, 'stolen');
+    for (let i = 0; i < 5; i++) await throttle.release('bob', `192.0.2.${i}`, 'stolen');
     expect(await throttle.check('bob', '192.0.2.99', T, 'stolen')).toEqual({ allowed: true });
   });
 
@@ -133,7 +133,7 @@ describe('LoginThrottle', () => {
     for (let i = 0; i < 4; i++)
       expect(await throttle.reserve('bob', '203.0.113.7', T)).toEqual({ allowed: true });
     expect(await throttle.reserve('bob', '203.0.113.7', T)).toEqual({ allowed: false, retryAfter: 1 });
-    for (let i = 0; i < 4; i++) throttle.release('bob', '203.0.113.7');
+    for (let i = 0; i < 4; i++) await throttle.release('bob', '203.0.113.7');
     expect(await throttle.check('bob', '203.0.113.7', T)).toEqual({ allowed: true });
   });
 

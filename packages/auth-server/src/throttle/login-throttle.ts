@@ -53,10 +53,11 @@ export type ThrottleDecision =
  */
 export class LoginThrottle {
   readonly #store: ThrottleStore;
-  readonly #inFlight = new InFlight();
+  readonly #inFlight: InFlight;
 
   constructor(store: ThrottleStore) {
     this.#store = store;
+    this.#inFlight = new InFlight(store);
   }
 
   /**
@@ -65,12 +66,11 @@ export class LoginThrottle {
    */
   async check(username: string, address: string, now: number, device?: string): Promise<ThrottleDecision> {
     const keys = keysFor(username, address, device);
-    return this.#decide(keys, now, {
-      pair: this.#inFlight.count(keys.pair),
-      account: this.#inFlight.count(keys.account),
-      address: this.#inFlight.count(keys.address),
-      device: keys.device ? this.#inFlight.count(keys.device) : 0,
-    });
+    const [pair = 0, account = 0, addressCount = 0, deviceCount = 0] = await this.#inFlight.count(
+      heldKeys(keys),
+      now,
+    );
+    return this.#decide(keys, now, { pair, account, address: addressCount, device: deviceCount });
   }
 
   /**
@@ -79,22 +79,25 @@ export class LoginThrottle {
    */
   async reserve(username: string, address: string, now: number, device?: string): Promise<ThrottleDecision> {
     const keys = keysFor(username, address, device);
-    // Taken synchronously, before any await: concurrent attempts see each other. The counts are those of the
-    // other attempts in flight; one that finishes while the store is read may be counted twice (stricter), never
-    // missed, because it records its failure before it releases.
-    const pending = {
-      pair: this.#inFlight.hold(keys.pair),
-      account: this.#inFlight.hold(keys.account),
-      address: this.#inFlight.hold(keys.address),
-      // Attempts in flight with the same device cookie: a stolen one sent 20 times at once is not trusted 20 times.
-      device: keys.device ? this.#inFlight.hold(keys.device) : 0,
-    };
+    // Taken in the store before anything is read: concurrent attempts, on this process or another, see each
+    // other. The counts are those of the other attempts in flight; one that finishes while the store is read may
+    // be counted twice (stricter), never missed, because it records its failure before it releases. Attempts in
+    // flight with the same device cookie count too: a stolen one sent 20 times at once is not trusted 20 times.
+    const [pair = 0, account = 0, addressCount = 0, deviceCount = 0] = await this.#inFlight.hold(
+      heldKeys(keys),
+      now,
+    );
     try {
-      const decision = await this.#decide(keys, now, pending);
-      if (!decision.allowed) this.release(username, address, device);
+      const decision = await this.#decide(keys, now, {
+        pair,
+        account,
+        address: addressCount,
+        device: deviceCount,
+      });
+      if (!decision.allowed) await this.release(username, address, device);
       return decision;
     } catch (error) {
-      this.release(username, address, device);
+      await this.release(username, address, device);
       throw error;
     }
   }
@@ -103,11 +106,8 @@ export class LoginThrottle {
    * Ends the reservation an allowed {@link LoginThrottle.reserve} made (after recording its outcome); `device`
    * must be the one given to `reserve`.
    */
-  release(username: string, address: string, device?: string): void {
-    const keys = keysFor(username, address, device);
-    for (const key of [keys.pair, keys.account, keys.address, ...(keys.device ? [keys.device] : [])]) {
-      this.#inFlight.release(key);
-    }
+  async release(username: string, address: string, device?: string): Promise<void> {
+    await this.#inFlight.release(heldKeys(keysFor(username, address, device)));
   }
 
   /**
@@ -180,6 +180,11 @@ export class LoginThrottle {
 export function delayFor(failures: number, rule: Rule): number {
   if (failures <= rule.free) return 0;
   return Math.min(rule.cap, 2 ** (failures - rule.free - 1));
+}
+
+/** The keys an attempt holds while in flight, in the order the counts come back. */
+function heldKeys(keys: ReturnType<typeof keysFor>): string[] {
+  return [keys.pair, keys.account, keys.address, ...(keys.device ? [keys.device] : [])];
 }
 
 function keysFor(username: string, clientAddress: string, device?: string) {

@@ -42,7 +42,7 @@ describe('SecondFactorThrottle', () => {
     for (let failure = 1; failure <= SECOND_FACTOR_POLICY.lockAfter; failure++) {
       await throttle.recordFailure(userId, T);
       const decision = await throttle.reserve(userId, T);
-      if (decision.allowed) throttle.release(userId);
+      if (decision.allowed) await throttle.release(userId);
       waits.push(decision.allowed ? 0 : decision.locked ? 'locked' : decision.retryAfter);
     }
     expect(waits).toEqual([
@@ -72,7 +72,7 @@ describe('SecondFactorThrottle', () => {
   it('is not reset by time, and a lock does not run out', async () => {
     await fail(12);
     expect(await throttle.reserve(userId, T + 30 * 24 * 3600)).toEqual({ allowed: true });
-    throttle.release(userId);
+    await throttle.release(userId);
     await fail(8, T + 30 * 24 * 3600);
     expect(await throttle.reserve(userId, T + 365 * 24 * 3600)).toEqual({ allowed: false, locked: true });
   });
@@ -93,7 +93,7 @@ describe('SecondFactorThrottle', () => {
     await fail(5);
     expect(await throttle.reserve(userId, T)).toEqual({ allowed: true });
     expect(await throttle.reserve(userId, T)).toEqual({ allowed: false, locked: false, retryAfter: 1 });
-    throttle.release(userId);
+    await throttle.release(userId);
     expect(await throttle.reserve(userId, T)).toEqual({ allowed: true });
   });
 });

@@ -35,29 +35,31 @@ export type SecondFactorDecision =
  */
 export class SecondFactorThrottle {
   readonly #store: ThrottleStore;
-  readonly #inFlight = new InFlight();
+  readonly #inFlight: InFlight;
 
   constructor(store: ThrottleStore) {
     this.#store = store;
+    this.#inFlight = new InFlight(store);
   }
 
   /** Whether a code for account `userId` may be checked now; when allowed, the caller must release it. */
   async reserve(userId: string, now: number): Promise<SecondFactorDecision> {
-    // Taken before any await, so concurrent checks see each other (see LoginThrottle.reserve).
-    const others = this.#inFlight.hold(userId);
+    // Taken in the store before the counter is read, so concurrent checks on any process see each other (see
+    // LoginThrottle.reserve).
+    const [others = 0] = await this.#inFlight.hold(heldKeys(userId), now);
     try {
       const decision = decide(await this.#store.secondFactorFailures(userId), others, now);
-      if (!decision.allowed) this.release(userId);
+      if (!decision.allowed) await this.release(userId);
       return decision;
     } catch (error) {
-      this.release(userId);
+      await this.release(userId);
       throw error;
     }
   }
 
   /** Ends the reservation of an allowed {@link SecondFactorThrottle.reserve}, after recording the outcome. */
-  release(userId: string): void {
-    this.#inFlight.release(userId);
+  async release(userId: string): Promise<void> {
+    await this.#inFlight.release(heldKeys(userId));
   }
 
   /** Counts a wrong (or replayed) code; resolves to whether the account is now locked. */
@@ -84,4 +86,9 @@ function decide(
   const last = pending > 0 ? now : (record?.lastFailureAt ?? now);
   const retryAfter = Math.max(0, last + delayFor(failures, SECOND_FACTOR_POLICY) - now);
   return retryAfter > 0 ? { allowed: false, locked: false, retryAfter } : { allowed: true };
+}
+
+/** The in-flight key of an account's code checks (apart from the sign-in throttle's keys). */
+function heldKeys(userId: string): string[] {
+  return [`second-factor:${userId}`];
 }

@@ -7,7 +7,8 @@ import { readStdinSecret } from '../read-stdin.js';
 import { withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 
-const STATE = 'Every command works on DATA_DIR (default ./.data), while the server runs too.';
+const STATE =
+  'Every command works on DATA_DIR (default ./.data), or on PostgreSQL with DATABASE_URL and GATEHOUSE_SECRET, while the servers run too.';
 
 const add = subcommand({
   path: 'clients add',

@@ -11,7 +11,8 @@ import type { RunCommand } from '../command.js';
 import { dataDirOf, withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 
-const STATE = 'Keys live in DATA_DIR (default ./.data); a running server picks up a rotation within seconds.';
+const STATE =
+  "Keys live in DATA_DIR (default ./.data), or with DATABASE_URL the auth server's in PostgreSQL; every running server picks up a rotation within seconds.";
 
 const list = subcommand({
   path: 'keys list',

@@ -20,7 +20,8 @@ import { withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 import { printTotp } from './users-totp-print.js';
 
-const STATE = 'Every command works on DATA_DIR (default ./.data), while the server runs too.';
+const STATE =
+  'Every command works on DATA_DIR (default ./.data), or on PostgreSQL with DATABASE_URL and GATEHOUSE_SECRET, while the servers run too.';
 const ROLES_NOTE =
   'Roles: 1-64 printable ASCII characters without spaces or commas, at most 32 a user; released as the `roles` claim to clients granted the `roles` scope.';
 const PASSWORD_NOTE =

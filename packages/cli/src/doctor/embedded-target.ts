@@ -1,6 +1,11 @@
-import { existsSync } from 'node:fs';
 import { loadApiConfig } from '@gatehouse/api/config';
-import { authStoreFile, issuerFor, loadAuthServerConfig, openAuthStore } from '@gatehouse/auth-server';
+import {
+  authStoreExists,
+  issuerFor,
+  loadAuthServerConfig,
+  openConfiguredAuthStore,
+} from '@gatehouse/auth-server';
+import { createLogger } from '@gatehouse/common';
 import type { DoctorTarget } from './doctor-target.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -30,20 +35,24 @@ export async function embeddedTarget(env: Env): Promise<DoctorTarget> {
   // Every other setting as `gatehouse start` checks it; the secret is read below.
   const preliminary = loadApiConfig(env, { OIDC_ISSUER: issuer, OIDC_CLIENT_SECRET: 'read-below' });
   const client = `client ${preliminary.oidcClientId}`;
-  const startFix = `run gatehouse start with this DATA_DIR: it registers ${client} for the API when it starts`;
-  if (!existsSync(authStoreFile(authConfig.dataDir))) {
+  // With DATABASE_URL the auth server's data is in the database, never in DATA_DIR.
+  const where =
+    authConfig.database === undefined ? `DATA_DIR ${preliminary.dataDir}` : 'the database at DATABASE_URL';
+  const startFix = `run gatehouse start with this ${authConfig.database === undefined ? 'DATA_DIR' : 'DATABASE_URL'}: it registers ${client} for the API when it starts`;
+  const logger = createLogger({ name: 'gatehouse-doctor', level: 'silent' });
+  if (!(await authStoreExists(authConfig, { logger }))) {
     return {
       findings: [
         {
           check: 'client-id',
           status: 'fail',
-          message: `no embedded auth server keeps its data in DATA_DIR ${preliminary.dataDir} yet, so ${client} is not registered`,
+          message: `no embedded auth server keeps its data in ${where} yet, so ${client} is not registered`,
           fix: startFix,
         },
       ],
     };
   }
-  const store = openAuthStore(authConfig.dataDir);
+  const store = await openConfiguredAuthStore(authConfig, { logger, applicationName: 'gatehouse-cli' });
   let stored: string | null | undefined;
   try {
     stored = (await store.clients.find(preliminary.oidcClientId))?.secret;
@@ -56,7 +65,7 @@ export async function embeddedTarget(env: Env): Promise<DoctorTarget> {
         {
           check: 'client-id',
           status: 'fail',
-          message: `${client} is not registered at the embedded auth server (DATA_DIR ${preliminary.dataDir})`,
+          message: `${client} is not registered at the embedded auth server (${where})`,
           fix: `${startFix} (or register it: gatehouse clients add ${preliminary.oidcClientId} …)`,
         },
       ],

@@ -148,6 +148,26 @@ describe.concurrent('gatehouse start fails with one line naming the setting', ()
       /^gatehouse start: Invalid AUTH_ISSUER: .*\(got "not-a-url"\)$/m,
     );
   });
+  // DATABASE_URL (PostgreSQL): no GATEHOUSE_SECRET, or a database nobody answers at (its password never shown).
+  it('start auth: DATABASE_URL without GATEHOUSE_SECRET', async () => {
+    const env = {
+      ...(await settings('a7')),
+      DATABASE_URL: 'postgres://gatehouse:sekrit@127.0.0.1:9/gatehouse',
+    };
+    const outcome = await start(AUTH, env);
+    expectOneLine(outcome, /^gatehouse start: Invalid GATEHOUSE_SECRET: required with DATABASE_URL/);
+    expect(outcome.stderr).not.toContain('sekrit');
+  });
+  it('start auth: DATABASE_URL where no database answers', async () => {
+    const env = {
+      ...(await settings('a8')),
+      DATABASE_URL: `postgres://gatehouse:sekrit@127.0.0.1:${await freePort()}/gatehouse`,
+      GATEHOUSE_SECRET: 'a-gatehouse-secret-of-forty-characters-00',
+    };
+    const outcome = await start(AUTH, env);
+    expectOneLine(outcome, /^gatehouse start: Cannot reach the database at DATABASE_URL: /);
+    expect(outcome.stderr).not.toContain('sekrit');
+  });
   it('start: SPA_DIR without a built app', async () => {
     expectOneLine(
       await start([], { ...(await settings('a7')), SPA_DIR: join(root, 'no-app') }),

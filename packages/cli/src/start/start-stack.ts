@@ -99,7 +99,7 @@ export async function startStack(
   );
   try {
     const [
-      { ensureApiClient, issuerFor, loadAuthServerConfig, openAuthStore, seedDemoUsers },
+      { ensureApiClient, issuerFor, loadAuthServerConfig, openConfiguredAuthStore, seedDemoUsers },
       { loadApiConfig },
       { preflight },
       { startFailure },
@@ -129,7 +129,11 @@ export async function startStack(
     let clientSecret: string;
     let demoUsers: readonly DemoUser[];
     try {
-      const store = openAuthStore(authConfig.dataDir);
+      // The auth server's store: PostgreSQL with DATABASE_URL (shared with every auth-server process), else DATA_DIR.
+      const store = await openConfiguredAuthStore(authConfig, {
+        logger: log,
+        applicationName: 'gatehouse-cli',
+      });
       try {
         ({ clientSecret } = await ensureApiClient(store, {
           clientId: preliminary.oidcClientId,

@@ -4,6 +4,9 @@ import type { Logger } from '../log/create-logger.js';
 /** A pool of connections to PostgreSQL (node-postgres). */
 export type PostgresPool = pg.Pool;
 
+/** One connection checked out of a {@link PostgresPool}, for a transaction. */
+export type PostgresClient = pg.PoolClient;
+
 /** Bounds of {@link openPostgres}; every one has a default fit for a login server. */
 export interface PostgresOptions {
   /** Shown in `pg_stat_activity` (`gatehouse-api`, `gatehouse-auth-server`, `gatehouse-cli`). */

@@ -1,11 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoreFactory, StoreUnderTest } from '../../testing/store-backends.js';
 import type { AuthStore, NewPasskey } from '../auth-store.js';
-
-/** A store to test, and how to close and discard it. */
-export interface StoreUnderTest {
-  readonly store: AuthStore;
-  close(): Promise<void>;
-}
 
 const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA';
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -16,9 +11,9 @@ const NOW = 1_800_000_000;
  * oauth2-proxy's `RunSessionStoreTests`): `newStore` opens an empty store.
  *
  * @example
- * runAuthenticatorStoreTests('SQLite', async () => { const dir = mkdtempSync(…); return { store: openAuthStore(dir), close: … } });
+ * runAuthenticatorStoreTests('SQLite', sqliteStores);
  */
-export function runAuthenticatorStoreTests(backend: string, newStore: () => Promise<StoreUnderTest>): void {
+export function runAuthenticatorStoreTests(backend: string, newStore: StoreFactory): void {
   describe(`authenticator and challenge stores (${backend})`, () => {
     let subject: StoreUnderTest;
     let store: AuthStore;

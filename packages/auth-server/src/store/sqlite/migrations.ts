@@ -131,4 +131,21 @@ export const MIGRATIONS: readonly Migration[] = [
     expires_at INTEGER NOT NULL
   );
   `,
+  // Issue 13: attempts in flight kept in the store (shared by every process, docs/security.md 32), and grants
+  // revoked after a replayed code or refresh token, so tokens a concurrent request still writes under the grant
+  // are never found (docs/security.md 41). A Grant row names its own grant, so revoking a grant ends it too.
+  `
+  CREATE TABLE in_flight (
+    holder TEXT NOT NULL,
+    key TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (holder, key)
+  );
+  CREATE INDEX in_flight_key ON in_flight (key);
+  CREATE TABLE revoked_grants (
+    grant_id TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  );
+  UPDATE oidc_models SET grant_id = id WHERE model = 'Grant' AND grant_id IS NULL;
+  `,
 ];

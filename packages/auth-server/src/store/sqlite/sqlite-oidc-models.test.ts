@@ -20,7 +20,7 @@ describe('oidc-provider adapter over SQLite', () => {
   });
 
   it('stores, finds by id/uid/user code, consumes, destroys, revokes by grant and expires', async () => {
-    const Adapter = createAdapter(store, () => now, 'http://localhost:4000');
+    const Adapter = createAdapter(store, () => now, 'http://localhost:4000', Error);
     const codes = new Adapter('AuthorizationCode');
     const tokens = new Adapter('AccessToken');
     await codes.upsert('c1', { grantId: 'g1', uid: 'u1', userCode: 'UC-1', accountId: 'a' }, 60);
@@ -58,7 +58,7 @@ describe('oidc-provider adapter over SQLite', () => {
       jwksUri: null,
       firstParty: false,
     });
-    const clients = new (createAdapter(store, () => now, 'http://localhost:4000'))('Client');
+    const clients = new (createAdapter(store, () => now, 'http://localhost:4000', Error))('Client');
     expect(await clients.find('app')).toMatchObject({
       client_id: 'app',
       client_secret: 'secret-secret-secret-secret-secret-00',

@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '@gatehouse/common';
 import type { AccountEndReason, OidcModelStore } from '../auth-store.js';
+import { grantOf, REVOKED_GRANT_KEEP_SECONDS } from '../model-columns.js';
 import type { SqliteAccountSessions } from './sqlite-account-sessions.js';
 
 interface ModelRow {
@@ -21,6 +22,8 @@ export class SqliteOidcModelStore implements OidcModelStore {
   readonly #revokeByGrantId;
   readonly #accountSessions: SqliteAccountSessions;
   readonly #sweep;
+  readonly #revokeGrant;
+  readonly #sweepRevoked;
 
   constructor(db: SqliteDatabase, accountSessions: SqliteAccountSessions) {
     this.#accountSessions = accountSessions;
@@ -30,7 +33,9 @@ export class SqliteOidcModelStore implements OidcModelStore {
        ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id,
          uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`,
     );
-    const live = '(expires_at IS NULL OR expires_at > @now)';
+    // A row is live until it expires, and while its grant has not been revoked (revokeGrant).
+    const live = `(expires_at IS NULL OR expires_at > @now)
+      AND (grant_id IS NULL OR grant_id NOT IN (SELECT grant_id FROM revoked_grants))`;
     this.#find = db.prepare<{ model: string; id: string; now: number }, ModelRow>(
       `SELECT payload, consumed_at FROM oidc_models WHERE model = @model AND id = @id AND ${live}`,
     );
@@ -50,6 +55,17 @@ export class SqliteOidcModelStore implements OidcModelStore {
     this.#sweep = db.prepare<[number]>(
       'DELETE FROM oidc_models WHERE expires_at IS NOT NULL AND expires_at <= ?',
     );
+    const mark = db.prepare<{ grant_id: string; keep: number }>(
+      `INSERT INTO revoked_grants (grant_id, expires_at)
+       SELECT @grant_id, max(@keep, coalesce(max(expires_at), 0)) FROM oidc_models WHERE grant_id = @grant_id
+       ON CONFLICT (grant_id) DO UPDATE SET expires_at = max(revoked_grants.expires_at, excluded.expires_at)`,
+    );
+    const deleteGrant = db.prepare<[string]>('DELETE FROM oidc_models WHERE grant_id = ?');
+    this.#revokeGrant = db.transaction((grantId: string, now: number) => {
+      mark.run({ grant_id: grantId, keep: now + REVOKED_GRANT_KEEP_SECONDS });
+      deleteGrant.run(grantId);
+    });
+    this.#sweepRevoked = db.prepare<[number]>('DELETE FROM revoked_grants WHERE expires_at <= ?');
   }
 
   async upsert(
@@ -62,7 +78,7 @@ export class SqliteOidcModelStore implements OidcModelStore {
       model,
       id,
       payload: JSON.stringify(payload),
-      grant_id: stringOrNull(payload.grantId),
+      grant_id: grantOf(model, id, payload),
       uid: stringOrNull(payload.uid),
       user_code: stringOrNull(payload.userCode),
       expires_at: expiresAt,
@@ -85,8 +101,8 @@ export class SqliteOidcModelStore implements OidcModelStore {
     return toPayload(this.#findByUserCode.get({ model, user_code: userCode, now }));
   }
 
-  async consume(model: string, id: string, now: number): Promise<void> {
-    this.#consume.run(now, model, id);
+  async consume(model: string, id: string, now: number): Promise<boolean> {
+    return this.#consume.run(now, model, id).changes === 1;
   }
 
   async destroy(model: string, id: string): Promise<void> {
@@ -97,11 +113,16 @@ export class SqliteOidcModelStore implements OidcModelStore {
     this.#revokeByGrantId.run(model, grantId);
   }
 
+  async revokeGrant(grantId: string, now: number): Promise<void> {
+    this.#revokeGrant(grantId, now);
+  }
+
   async revokeByAccountId(accountId: string, reason: AccountEndReason, now: number): Promise<number> {
     return this.#accountSessions.end(accountId, reason, now);
   }
 
   async sweepExpired(now: number): Promise<number> {
+    this.#sweepRevoked.run(now);
     return this.#sweep.run(now).changes;
   }
 }

@@ -19,6 +19,7 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
   readonly #retire;
   readonly #delete;
   readonly #kids;
+  readonly #hasActive;
 
   constructor(db: SqliteDatabase, box: SealedBox) {
     this.#db = db;
@@ -34,6 +35,9 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
     );
     this.#delete = db.prepare<[string]>('DELETE FROM signing_keys WHERE kid = ?');
     this.#kids = db.prepare<[], string>('SELECT kid FROM signing_keys').pluck();
+    this.#hasActive = db.prepare<[string], { kid: string }>(
+      'SELECT kid FROM signing_keys WHERE alg = ? AND retired_at IS NULL LIMIT 1',
+    );
   }
 
   async list(): Promise<SigningKeyRecord[]> {
@@ -63,6 +67,22 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
         created_at: key.createdAt,
       });
     })();
+  }
+
+  async addFirst(key: Omit<SigningKeyRecord, 'retiredAt'>): Promise<boolean> {
+    // One transaction on SQLite's one writer: of two processes starting together, the second finds the key.
+    return this.#db
+      .transaction(() => {
+        if (this.#hasActive.get(key.alg)) return false;
+        this.#insert.run({
+          kid: key.kid,
+          alg: key.alg,
+          private_jwk_sealed: this.#box.seal(JSON.stringify(key.privateJwk), keyContext(key.kid)),
+          created_at: key.createdAt,
+        });
+        return true;
+      })
+      .immediate();
   }
 
   async remove(kid: string): Promise<boolean> {

@@ -26,6 +26,10 @@ export class SqliteThrottleStore implements ThrottleStore {
   readonly #secondFactorBump;
   readonly #secondFactorClear;
   readonly #takeFromWindow;
+  readonly #holdInFlight;
+  readonly #countInFlight;
+  readonly #releaseInFlight;
+  readonly #sweepInFlight;
 
   constructor(db: SqliteDatabase) {
     this.#get = db.prepare<[string], ThrottleRow>('SELECT * FROM throttle WHERE key = ?');
@@ -71,6 +75,21 @@ export class SqliteThrottleStore implements ThrottleStore {
        WHERE NOT (throttle.expires_at > @now AND throttle.failures >= @limit)
        RETURNING failures, expires_at`,
     );
+    const insertInFlight = db.prepare<[string, string, number]>(
+      'INSERT OR IGNORE INTO in_flight (holder, key, expires_at) VALUES (?, ?, ?)',
+    );
+    this.#countInFlight = db.prepare<[string, number, string], { n: number }>(
+      'SELECT count(*) AS n FROM in_flight WHERE key = ? AND expires_at > ? AND holder <> ?',
+    );
+    // One transaction (SQLite has one writer): attempts reserving at once are counted in the order they came.
+    this.#holdInFlight = db.transaction(
+      (holder: string, keys: readonly string[], now: number, expiresAt: number): number[] => {
+        for (const key of keys) insertInFlight.run(holder, key, expiresAt);
+        return keys.map((key) => this.#countInFlight.get(key, now, holder)?.n ?? 0);
+      },
+    );
+    this.#releaseInFlight = db.prepare<[string]>('DELETE FROM in_flight WHERE holder = ?');
+    this.#sweepInFlight = db.prepare<[number]>('DELETE FROM in_flight WHERE expires_at <= ?');
   }
 
   async get(key: string): Promise<ThrottleRecord | undefined> {
@@ -112,8 +131,26 @@ export class SqliteThrottleStore implements ThrottleStore {
     };
   }
 
+  async holdInFlight(
+    holder: string,
+    keys: readonly string[],
+    now: number,
+    expiresAt: number,
+  ): Promise<number[]> {
+    return this.#holdInFlight(holder, keys, now, expiresAt);
+  }
+
+  async countInFlight(keys: readonly string[], now: number): Promise<number[]> {
+    return keys.map((key) => this.#countInFlight.get(key, now, '')?.n ?? 0);
+  }
+
+  async releaseInFlight(holder: string): Promise<void> {
+    this.#releaseInFlight.run(holder);
+  }
+
   async sweep(now: number, idleSince: number): Promise<void> {
     this.#sweep.run(idleSince, now);
+    this.#sweepInFlight.run(now);
   }
 
   async secondFactorFailures(userId: string): Promise<ThrottleRecord | undefined> {
