@@ -1,5 +1,6 @@
 import { startTestPostgres, type TestPostgres } from '@gatehouse/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CookieJar } from '../gatehouse/cookie-jar.js';
 import { type Credentials, GatehouseClient, type ObservedAnswer } from '../gatehouse/gatehouse-client.js';
 import { httpRequest } from '../gatehouse/http-request.js';
 import type { ClusterProcess } from './cluster-process.js';
@@ -47,10 +48,10 @@ interface Step {
   path: string;
 }
 
-function observedClient(): { client: GatehouseClient; trail: Step[] } {
-  const trail: Step[] = [];
+function observedClient(trail: Step[] = [], jar?: CookieJar): { client: GatehouseClient; trail: Step[] } {
   const apiOrigin = new URL(cluster.apiUrl).origin;
   const client = new GatehouseClient(cluster.apiUrl, {
+    ...(jar === undefined ? {} : { jar }),
     onAnswer: (answer: ObservedAnswer) => {
       const url = new URL(answer.url);
       const part = url.origin === apiOrigin ? 'api' : 'auth';
@@ -171,14 +172,34 @@ describe('a cluster of 2 API and 2 auth-server processes on PostgreSQL behind ro
     ).toBe(2);
   });
 
+  it('answers a refresh again on another process when its answer was lost (the grace), with the same successor', async () => {
+    const { client, trail } = observedClient();
+    await client.signIn(user(5));
+    const { client: lostAnswer } = observedClient(trail, client.jar.copy());
+    trail.length = 0;
+    const first = await client.tryRefresh();
+    const again = await lostAnswer.tryRefresh();
+    expect([first.status, again.status]).toEqual([200, 200]);
+    // Round robin: the second presentation of the cookie went to the other process.
+    expect(new Set(trail.map((step) => step.process)).size).toBe(2);
+    expect(lostAnswer.jar.header(`${cluster.apiUrl}/api/refresh`)).toBe(
+      client.jar.header(`${cluster.apiUrl}/api/refresh`),
+    );
+    // The successor is then used: the session goes on, and the first cookie is now reuse.
+    expect((await lostAnswer.tryRefresh()).status).toBe(200);
+  });
+
   it('loses no session when an API process is killed (kill -9) during a refresh load', async () => {
+    // One trail for every client: which process served each refresh.
+    const trail: Step[] = [];
     const clients = await Promise.all(
       Array.from({ length: 6 }, async (_, index) => {
-        const { client } = observedClient();
+        const { client } = observedClient(trail);
         await client.signIn(user(index));
         return client;
       }),
     );
+    trail.length = 0;
     const victim = cluster.apis[1];
     if (victim === undefined) throw new Error('no API process to kill');
     const statuses: number[] = [];
@@ -193,6 +214,8 @@ describe('a cluster of 2 API and 2 auth-server processes on PostgreSQL behind ro
     );
     await killed;
     expect(victim.exit?.signal).toBe('SIGKILL');
+    // The load was spread over both processes before the kill: the victim held sessions' refreshes too.
+    expect(trail.map((step) => step.process)).toContain(victim.name);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     // Every session goes on, on the process that is left.
     for (const client of clients) expect((await client.tryRefresh()).status).toBe(200);
