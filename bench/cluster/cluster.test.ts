@@ -270,6 +270,16 @@ describe('a cluster of 2 API and 2 auth-server processes on PostgreSQL behind ro
       30_000,
     );
     expect(back, `readiness after: ${await readiness(everyone)}`).toBe(true);
+    // The proxies take a server back after two good health checks: wait until both fronts serve again.
+    const fronts = await eventually(async () => {
+      for (const url of [cluster.apiUrl, cluster.authUrl, cluster.apiUrl, cluster.authUrl]) {
+        const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
+        await response.arrayBuffer();
+        if (response.status !== 200) return false;
+      }
+      return true;
+    }, 10_000);
+    expect(fronts).toBe(true);
     expect((await client.tryRefresh()).status).toBe(200);
     const { client: fresh } = observedClient();
     expect((await fresh.signIn(user(4))).tokens.access_token).toBeTruthy();

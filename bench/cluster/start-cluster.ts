@@ -66,7 +66,10 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     const proxy = (ports: readonly number[]) =>
       startHaproxy({
         backends: ports.map((port) => ({ host: '127.0.0.1', port })),
-        healthCheck: { path: '/readyz', intervalMs: 200 },
+        // A server is out after 3 failed checks in a row (a second or so after a kill -9; a connection refused
+        // meanwhile is redispatched), and back after 2 good ones: one slow answer under load does not flap it.
+        healthCheck: { path: '/readyz', intervalMs: 300, fall: 3, rise: 2 },
+        keepAlive: true,
         servedByHeader: SERVED_BY,
         redispatch: true,
       });

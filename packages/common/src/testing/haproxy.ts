@@ -28,7 +28,18 @@ export interface HaproxyOptions {
    * `option httpchk GET <path>` and `check` on every server: a backend that fails it (or is down) gets no more
    * requests until it passes again. Off by default: every backend is taken as up.
    */
-  readonly healthCheck?: { readonly path: string; readonly intervalMs?: number };
+  readonly healthCheck?: {
+    readonly path: string;
+    readonly intervalMs?: number;
+    /** Failed checks in a row before a server is taken out (1 by default), passed ones before it is back (1). */
+    readonly fall?: number;
+    readonly rise?: number;
+  };
+  /**
+   * Connections to the servers are kept open and reused (haproxy's default), as in production; by default each
+   * request gets a connection of its own (`http-server-close`), see {@link startHaproxy}.
+   */
+  readonly keepAlive?: boolean;
   /** The address the proxy listens on; `127.0.0.1` by default. */
   readonly bindHost?: string;
   /**
@@ -135,7 +146,7 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
 function haproxyConfig(options: HaproxyOptions, host: string, port: number): string {
   const check = options.healthCheck;
   const inter = check
-    ? ` check inter ${Math.max(50, Math.round(check.intervalMs ?? 200))}ms fall 1 rise 1`
+    ? ` check inter ${Math.max(50, Math.round(check.intervalMs ?? 200))}ms fall ${check.fall ?? 1} rise ${check.rise ?? 1}`
     : '';
   const lines = [
     'global',
@@ -147,7 +158,7 @@ function haproxyConfig(options: HaproxyOptions, host: string, port: number): str
     '  timeout server 30s',
     '  timeout http-request 10s',
     '  option forwardfor',
-    '  option http-server-close',
+    ...(options.keepAlive ? [] : ['  option http-server-close']),
     ...(options.redispatch ? ['  option redispatch', '  retries 2'] : []),
     'frontend front',
     `  bind ${host}:${port}`,
