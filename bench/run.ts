@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { SoftAuthenticator } from '@gatehouse/auth-server/testing';
 import { freePort } from '@gatehouse/common/testing';
 import { decodeJwt } from 'jose';
+import { runClusterBench } from './cluster/cluster-bench.js';
 import { addClient } from './gatehouse/add-client.js';
 import { addUser } from './gatehouse/add-user.js';
 import { type Credentials, GatehouseClient } from './gatehouse/gatehouse-client.js';
@@ -25,6 +26,18 @@ import { measureStartup } from './measures/startup.js';
 import type { BenchResults, BenchSettings } from './report/bench-results.js';
 import { machineInfo } from './report/machine.js';
 import { renderReport } from './report/render.js';
+
+// `npm run bench -- --cluster`: issue 13's stacks side by side (SQLite, PostgreSQL 1+1 and 2+2), and nothing else.
+if (process.argv.includes('--cluster')) {
+  const started = performance.now();
+  const report = await runClusterBench((line) => {
+    process.stderr.write(
+      `[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`,
+    );
+  });
+  process.stdout.write(`${report}\n`);
+  process.exit(0);
+}
 
 // `npm run bench`: every measurement of issue 6 in one run, bounded (about 5 minutes on 2 cores), loopback
 // only. Progress goes to stderr; the report to stdout and bench/results/latest.json. `npm run bench --

@@ -16,6 +16,13 @@ interface StoredCookie {
 export class CookieJar {
   readonly #cookies = new Map<string, StoredCookie>();
 
+  /** Another jar holding the same cookies, which then live apart (a cookie copied before it rotates). */
+  copy(): CookieJar {
+    const copied = new CookieJar();
+    for (const [id, cookie] of this.#cookies) copied.#cookies.set(id, { ...cookie });
+    return copied;
+  }
+
   /** Stores every `Set-Cookie` of a response received from `url`. */
   store(url: string | URL, setCookies: readonly string[]): void {
     const { hostname } = new URL(url);

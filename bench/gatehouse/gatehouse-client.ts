@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { SoftAuthenticator } from '@gatehouse/auth-server/testing';
 import { CookieJar } from './cookie-jar.js';
@@ -42,6 +43,14 @@ export interface SignInResult {
   usedPasskey: boolean;
 }
 
+/** One answer as {@link GatehouseClient} received it, for an observer. */
+export interface ObservedAnswer {
+  method: 'GET' | 'POST';
+  url: string;
+  status: number;
+  headers: IncomingHttpHeaders;
+}
+
 /** A sign-in that did not end at the SPA's callback with tokens; the message says where it stopped. */
 export class SignInError extends Error {
   override name = 'SignInError';
@@ -72,11 +81,21 @@ const MAX_HOPS = 16;
  * const again = await client.refresh();
  */
 export class GatehouseClient {
-  readonly jar = new CookieJar();
+  readonly jar: CookieJar;
   readonly #publicUrl: string;
+  readonly #onAnswer: ((answer: ObservedAnswer) => void) | undefined;
 
-  constructor(publicUrl: string) {
+  /**
+   * `onAnswer` sees every answer (a cluster test reads which process served each step); `jar` starts the client
+   * with cookies of its own (another client's, copied).
+   */
+  constructor(
+    publicUrl: string,
+    options: { onAnswer?: (answer: ObservedAnswer) => void; jar?: CookieJar } = {},
+  ) {
     this.#publicUrl = publicUrl.replace(/\/$/, '');
+    this.#onAnswer = options.onAnswer;
+    this.jar = options.jar ?? new CookieJar();
   }
 
   /** Signs in through the full three-party flow; throws {@link SignInError} when any step fails. */
@@ -204,6 +223,24 @@ export class GatehouseClient {
     return JSON.parse(answer.text) as ApiTokens;
   }
 
+  /** `POST /api/logout` as the SPA sends it; the answer's status (200 once the session is ended). */
+  async logout(): Promise<number> {
+    return (await this.#send(`${this.#publicUrl}/api/logout`, '{}')).status;
+  }
+
+  /** `POST /api/refresh` without throwing: the status and the JSON error code, if any (a cluster test's view). */
+  async tryRefresh(): Promise<{ status: number; error?: string; tokens?: ApiTokens }> {
+    const answer = await this.#send(`${this.#publicUrl}/api/refresh`, '{}');
+    if (answer.status === 200) return { status: 200, tokens: JSON.parse(answer.text) as ApiTokens };
+    let error: string | undefined;
+    try {
+      error = (JSON.parse(answer.text) as { error?: string }).error;
+    } catch {
+      error = undefined;
+    }
+    return { status: answer.status, ...(error === undefined ? {} : { error }) };
+  }
+
   async #callback(
     search: string,
     verifier: string,
@@ -243,12 +280,14 @@ export class GatehouseClient {
       headers['content-type'] =
         typeof body === 'string' ? 'application/json' : 'application/x-www-form-urlencoded';
     }
+    const method = body === undefined ? 'GET' : 'POST';
     const answer = await httpRequest(url, {
-      method: body === undefined ? 'GET' : 'POST',
+      method,
       headers,
       ...(body === undefined ? {} : { body: body.toString() }),
       timeoutMs: 15_000,
     });
+    this.#onAnswer?.({ method, url, status: answer.status, headers: answer.headers });
     this.jar.store(url, answer.setCookies);
     const redirect = answer.status >= 300 && answer.status < 400;
     return {

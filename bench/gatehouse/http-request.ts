@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 
 /** An HTTP answer, read whole. */
 export interface HttpAnswer {
@@ -7,6 +7,7 @@ export interface HttpAnswer {
   contentType: string;
   setCookies: string[];
   text: string;
+  headers: IncomingHttpHeaders;
 }
 
 // One keep-alive agent for every simulated browser: connections are reused like a browser's would be, and
@@ -47,6 +48,7 @@ export function httpRequest(
             contentType: incoming.headers['content-type'] ?? '',
             setCookies: incoming.headers['set-cookie'] ?? [],
             text: Buffer.concat(chunks).toString('utf8'),
+            headers: incoming.headers,
           });
         });
       },

@@ -28,10 +28,11 @@ export interface CpuShare {
 }
 
 /** Starts measuring; call the returned function at the end of the run. */
-export function startCpuShare(serverPid: number): () => CpuShare {
+export function startCpuShare(serverPid: number | readonly number[]): () => CpuShare {
   const wallStart = process.hrtime.bigint();
   // The tree is read once at the start: a child that exits mid-run makes the figure NaN, never a wrong number.
-  const pids = processTree(serverPid);
+  // Several roots: every process of a cluster (their CPU summed).
+  const pids = (typeof serverPid === 'number' ? [serverPid] : serverPid).flatMap((root) => processTree(root));
   const serverCpu = (): number => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const serverStart = serverCpu();
   const benchStart = process.cpuUsage();

@@ -25,7 +25,7 @@ export interface RefreshRun {
 export async function measureRefresh(
   clients: readonly GatehouseClient[],
   seconds: number,
-  serverPid: number,
+  serverPid: number | readonly number[],
 ): Promise<RefreshRun> {
   const latencies: number[] = [];
   let failed = 0;

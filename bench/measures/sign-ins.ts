@@ -31,8 +31,8 @@ export interface SignInOptions {
   inFlight: number;
   maxSeconds: number;
   maxCount: number;
-  /** The Gatehouse process, for its CPU share. */
-  serverPid: number;
+  /** The Gatehouse process (or a cluster's processes), for its CPU share. */
+  serverPid: number | readonly number[];
   /** How each sign-in must go: the password form (the default), or a passkey alone. */
   method?: 'password' | 'passkey';
 }

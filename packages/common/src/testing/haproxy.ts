@@ -28,9 +28,30 @@ export interface HaproxyOptions {
    * `option httpchk GET <path>` and `check` on every server: a backend that fails it (or is down) gets no more
    * requests until it passes again. Off by default: every backend is taken as up.
    */
-  readonly healthCheck?: { readonly path: string; readonly intervalMs?: number };
+  readonly healthCheck?: {
+    readonly path: string;
+    readonly intervalMs?: number;
+    /** Failed checks in a row before a server is taken out (1 by default), passed ones before it is back (1). */
+    readonly fall?: number;
+    readonly rise?: number;
+  };
+  /**
+   * Connections to the servers are kept open and reused (haproxy's default), as in production; by default each
+   * request gets a connection of its own (`http-server-close`), see {@link startHaproxy}.
+   */
+  readonly keepAlive?: boolean;
   /** The address the proxy listens on; `127.0.0.1` by default. */
   readonly bindHost?: string;
+  /**
+   * A response header naming the backend that answered (`s0`, `s1`, … in the order of `backends`), so that a
+   * test can tell that the steps of one flow landed on different processes of a cluster.
+   */
+  readonly servedByHeader?: string;
+  /**
+   * A request whose connection to its server fails (a process just killed, not yet seen down by the health
+   * check) is tried on another server (`option redispatch`, `retries 2`), as a production balancer does.
+   */
+  readonly redispatch?: boolean;
   readonly binary?: string;
 }
 
@@ -76,6 +97,9 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
     throw new Error(`haproxy is not installed at ${binary} (Debian: apt-get install haproxy; .ci/run does)`);
   }
   if (options.backends.length === 0) throw new Error('haproxy needs at least one backend');
+  if (options.servedByHeader !== undefined && !/^[A-Za-z][A-Za-z0-9-]*$/.test(options.servedByHeader)) {
+    throw new Error(`not a header name: ${options.servedByHeader}`);
+  }
   const host = options.bindHost ?? '127.0.0.1';
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-haproxy-'));
   try {
@@ -122,7 +146,7 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
 function haproxyConfig(options: HaproxyOptions, host: string, port: number): string {
   const check = options.healthCheck;
   const inter = check
-    ? ` check inter ${Math.max(50, Math.round(check.intervalMs ?? 200))}ms fall 1 rise 1`
+    ? ` check inter ${Math.max(50, Math.round(check.intervalMs ?? 200))}ms fall ${check.fall ?? 1} rise ${check.rise ?? 1}`
     : '';
   const lines = [
     'global',
@@ -134,12 +158,16 @@ function haproxyConfig(options: HaproxyOptions, host: string, port: number): str
     '  timeout server 30s',
     '  timeout http-request 10s',
     '  option forwardfor',
-    '  option http-server-close',
+    ...(options.keepAlive ? [] : ['  option http-server-close']),
+    ...(options.redispatch ? ['  option redispatch', '  retries 2'] : []),
     'frontend front',
     `  bind ${host}:${port}`,
     '  default_backend servers',
     'backend servers',
     `  balance ${options.balance ?? 'roundrobin'}`,
+    ...(options.servedByHeader === undefined
+      ? []
+      : [`  http-response set-header ${options.servedByHeader} %s`]),
     ...(check ? [`  option httpchk GET ${check.path}`] : []),
     ...options.backends.map(
       (backend, index) =>
