@@ -28,6 +28,8 @@ export { createLogger, LOG_LEVELS, type Logger, type LogLevel, REDACT_PATHS } fr
 export { redactUrl } from './log/redact-url.js';
 export { isSensitiveKey, SENSITIVE_KEYS } from './log/sensitive-keys.js';
 export { wantsPrettyLogs } from './log/wants-pretty-logs.js';
+export { type MetricsAnswer, metricsAnswer } from './metrics/metrics-answer.js';
+export { createMetricsRegistry } from './metrics/metrics-registry.js';
 export { addressBucket, UNPARSEABLE_ADDRESS_BUCKET } from './net/address-bucket.js';
 export { TrustedProxies } from './net/trusted-proxies.js';
 export { readDatabaseUrl } from './postgres/database-url.js';

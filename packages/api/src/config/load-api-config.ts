@@ -66,6 +66,12 @@ export interface ApiConfig {
    * whose connections are not capped per address (docs/security.md 37); none by default.
    */
   trustProxy: TrustedProxies;
+  /** METRICS: whether the API counts and serves `/metrics` (on by default). */
+  metrics: boolean;
+  /** METRICS_TOKEN: the bearer `/metrics` requires, when set (docs/security.md 47). */
+  metricsToken: string | undefined;
+  /** AUDIT_LOG: a file the security events are appended to, `-` for standard output; none by default. */
+  auditLog: string | undefined;
 }
 
 // `abort`: a value that is not a URL stops here; zod would otherwise run the next check, whose `new URL` throws
@@ -129,6 +135,9 @@ const schema = z.object({
   API_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(10_000_000).optional(),
   API_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000_000).default(256),
   API_TRUST_PROXY: trustProxySetting,
+  METRICS: z.enum(['on', 'off']).default('on'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random secret)').max(512).optional(),
+  AUDIT_LOG: z.string().min(1).optional(),
 });
 
 /** What a login asks for unless OIDC_SCOPES says otherwise (plus `roles` where the provider offers it). */
@@ -216,5 +225,8 @@ export function loadApiConfig(env: Env, overrides: Env = {}): ApiConfig {
       ...CONNECTION_TIMEOUTS,
     },
     trustProxy: parsed.API_TRUST_PROXY,
+    metrics: parsed.METRICS === 'on',
+    metricsToken: parsed.METRICS_TOKEN,
+    auditLog: parsed.AUDIT_LOG,
   };
 }

@@ -11,6 +11,7 @@ import {
 import type { ApiConfig } from '../config/load-api-config.js';
 import { ApiKeyRing } from '../keys/api-key-ring.js';
 import { loadClientAssertionKey } from '../keys/client-assertion-key.js';
+import { createApiMetrics, NO_API_METRICS } from '../metrics/api-metrics.js';
 import { ProviderClient } from '../oidc/provider-client.js';
 import { RefreshTokens } from '../sessions/refresh-token.js';
 import type { ApiStore } from '../store/api-store.js';
@@ -72,10 +73,11 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
     const revoked = new RevokedSessions(LONGEST_TOKEN_LIFE_MS);
     await revoked.poll(store, now());
     const available = options.providerUp ?? (() => true);
+    const metrics = config.metrics ? createApiMetrics() : NO_API_METRICS;
     const provider = new ProviderClient(
       clientKey === undefined
-        ? { config, logger, now, available }
-        : { config, logger, now, clientKey, available },
+        ? { config, logger, now, available, metrics }
+        : { config, logger, now, clientKey, available, metrics },
     );
     let started: Promise<void> | undefined;
     let stopBackground: () => void = () => undefined;
@@ -88,9 +90,16 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
       clientKey,
       provider,
       revoked,
-      bearer: new BearerVerifier({ keys, expected: config, revoked, now }),
+      bearer: new BearerVerifier({
+        keys,
+        expected: config,
+        revoked,
+        now,
+        observe: metrics.tokenVerification,
+      }),
       box: new SealedBox(sealingKey),
       refreshTokens: new RefreshTokens(sealingKey),
+      metrics,
       now,
       get ready() {
         return provider.ready;

@@ -54,7 +54,11 @@ export async function gatehouseRoutes(
   registerErrorHandler(app, server.logger);
 
   // RATE_LIMIT_PER_MINUTE per route and address; 0 turns limits off (benchmarks).
-  const rateLimit = routeRateLimit(server.config.rateLimitPerMinute, server.config.trustProxy);
+  const rateLimit = routeRateLimit(
+    server.config.rateLimitPerMinute,
+    server.config.trustProxy,
+    server.metrics,
+  );
   registerKeyRoutes(app, server);
   registerLoginRoutes(app, server, rateLimit);
   registerSimpleFlowRoutes(app, server, rateLimit);

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { FlowRecorder } from '../flow/flow-recorder.js';
 import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookie-names.js';
+import type { LoginResult } from '../metrics/api-metrics.js';
 import type { ApiContext } from '../server/api-context.js';
 import { openSession } from '../sessions/refresh-sessions.js';
 import type { StoredUser } from '../store/api-store.js';
@@ -34,6 +35,36 @@ export async function handleCallback(
   reply: FastifyReply,
   flow: 'spa' | 'simple',
 ): Promise<CompletedLogin> {
+  const outcome: CallbackOutcome = { failedCheck: undefined };
+  try {
+    const done = await completeCallback(ctx, request, reply, flow, outcome);
+    ctx.metrics.login(flow, 'success');
+    return done;
+  } catch (error) {
+    ctx.metrics.login(flow, loginFailure(error, outcome));
+    throw error;
+  }
+}
+
+/** What a callback's caller learns of a refusal: the check that refused, if one did. */
+interface CallbackOutcome {
+  failedCheck: string | undefined;
+}
+
+/** The result a refused sign-in is counted under: the check that refused, else where it failed. */
+function loginFailure(error: unknown, outcome: CallbackOutcome): LoginResult {
+  if (outcome.failedCheck !== undefined) return outcome.failedCheck;
+  if (error instanceof ApiError && error.code === 'provider_unavailable') return 'provider_unavailable';
+  return 'error';
+}
+
+async function completeCallback(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  flow: 'spa' | 'simple',
+  outcome: CallbackOutcome,
+): Promise<CompletedLogin> {
   // While discovery has not succeeded, refuse before spending the transaction: the user can simply retry.
   if (!ctx.provider.ready) throw new ApiError('provider_unavailable');
   const queryAt = request.url.indexOf('?');
@@ -53,8 +84,11 @@ export async function handleCallback(
   try {
     await runCallbackPipeline(state);
   } finally {
+    outcome.failedCheck = state.failedCheck;
     for (const name of state.clearCookies) clearTransactionCookie(reply, name);
   }
+  // Past the checks, a failure is the session's (the store): counted apart from the provider's refusals.
+  outcome.failedCheck = 'open_session';
   const user = state.user;
   const tx = state.transaction;
   if (user === undefined || tx === undefined) throw new Error('callback pipeline ended without a user');

@@ -16,7 +16,14 @@ export function registerBackchannelLogoutRoute(app: FastifyInstance, ctx: ApiCon
         description: 'Send logout_token as an application/x-www-form-urlencoded field.',
       });
     }
-    const { sid, sub } = await verifyLogoutToken(ctx, token);
+    let verified: Awaited<ReturnType<typeof verifyLogoutToken>>;
+    try {
+      verified = await verifyLogoutToken(ctx, token);
+    } catch (error) {
+      ctx.metrics.backchannelLogout('refused');
+      throw error;
+    }
+    const { sid, sub } = verified;
     const match: { providerSid?: string; sub?: string } = {};
     if (sid !== undefined) match.providerSid = sid;
     if (sub !== undefined) match.sub = sub;
@@ -24,6 +31,7 @@ export function registerBackchannelLogoutRoute(app: FastifyInstance, ctx: ApiCon
     const revoked = await ctx.store.revokeProviderSessions(match, now);
     for (const id of revoked) ctx.revoked.add(id, now);
     request.log.info({ sessions: revoked.length }, 'back-channel logout');
+    ctx.metrics.backchannelLogout('success');
     // Back-Channel Logout 1.0, 2.8: 200 on success, no caching.
     return reply.status(200).send();
   });

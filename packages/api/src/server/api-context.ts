@@ -2,6 +2,7 @@ import type { Logger, SealedBox } from '@gatehouse/common';
 import type { ApiConfig } from '../config/load-api-config.js';
 import type { ApiKeyRing } from '../keys/api-key-ring.js';
 import type { ClientAssertionKey } from '../keys/client-assertion-key.js';
+import type { ApiMetrics } from '../metrics/api-metrics.js';
 import type { ProviderClient } from '../oidc/provider-client.js';
 import type { RefreshTokens } from '../sessions/refresh-token.js';
 import type { ApiStore } from '../store/api-store.js';
@@ -22,5 +23,7 @@ export interface ApiContext {
   box: SealedBox;
   /** Issues and reads refresh tokens (session id, generation, MAC). */
   refreshTokens: RefreshTokens;
+  /** The counters `/metrics` shows (no-ops when METRICS is off). */
+  metrics: ApiMetrics;
   now: () => number;
 }

@@ -70,7 +70,10 @@ export async function rotateSession(
     case 'revoked':
       throw new ApiError('session_revoked');
     case 'expired':
-      throw new ApiError('invalid_refresh_token', { description: 'The session expired: sign in again.' });
+      throw new ApiError('invalid_refresh_token', {
+        description: 'The session expired: sign in again.',
+        detail: 'session_expired',
+      });
     default:
       throw new ApiError('invalid_refresh_token');
   }

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { Interaction } from 'oidc-provider';
+import type { SignInFactor } from '../metrics/auth-metrics.js';
 import type { UserRecord } from '../store/auth-store.js';
 import { readDeviceCookie, writeDeviceCookie } from '../throttle/device-cookie.js';
 import type { InteractionDeps } from './interaction-deps.js';
@@ -20,6 +21,8 @@ export interface SignInMethods {
   readonly correctCode: boolean;
   /** Recovery codes left, after one was used: the person is told before going on. */
   readonly recoveryCodesLeft?: number;
+  /** The factor that completed it, as metrics and the audit log name it. */
+  readonly factor: SignInFactor;
 }
 
 /**
@@ -40,6 +43,7 @@ export async function completeSignIn(
   if (methods.correctCode) await deps.secondFactor.recordSuccess(user.id);
   const amr = methods.multiFactor ? [...methods.amr, 'mfa'] : [...methods.amr];
   deps.logger.info({ event: 'login', uid: interaction.uid, sub: user.id, amr }, 'signed in');
+  deps.metrics.signIn('success', methods.factor);
   const notice =
     methods.recoveryCodesLeft === undefined ? undefined : { recoveryCodesLeft: methods.recoveryCodesLeft };
   const returnTo = await deps.provider().interactionResult(

@@ -52,12 +52,14 @@ export const submitLogin: InteractionStep = {
     const device = user ? deps.deviceCookies.deviceFor(readDeviceCookie(ctx), user.id, now) : undefined;
     const decision = await deps.throttle.reserve(username, ctx.ip, now, device);
     if (!decision.allowed) {
+      deps.metrics.signIn('throttled', 'password');
       await keepUsername(interaction, username, now);
       return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
     }
     try {
       if (!(await deps.verifyPassword(user, password)) || !user) {
         await deps.throttle.recordFailure(username, ctx.ip, now, device);
+        deps.metrics.signIn('failure', 'password');
         deps.logger.info(
           { event: 'login_failed', uid: interaction.uid },
           'sign-in refused: invalid credentials',
@@ -68,6 +70,7 @@ export const submitLogin: InteractionStep = {
       // Said only to whoever knows the password; counted as a failure, so it is no free password oracle.
       if (user.disabled) {
         await deps.throttle.recordFailure(username, ctx.ip, now, device);
+        deps.metrics.signIn('failure', 'password');
         deps.logger.info(
           { event: 'login_refused_disabled', uid: interaction.uid, sub: user.id },
           'account disabled',
@@ -91,6 +94,7 @@ export const submitLogin: InteractionStep = {
         phishingResistant: false,
         password: true,
         correctCode: false,
+        factor: 'password',
       });
     } finally {
       deps.throttle.release(username, ctx.ip, device);

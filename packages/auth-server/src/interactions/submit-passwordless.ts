@@ -24,6 +24,7 @@ export const submitPasswordless: InteractionStep = {
       nowMs: deps.nowMs(),
     });
     if (!checked.ok) {
+      deps.metrics.signIn('failure', 'passkey');
       deps.logger.info(
         { event: 'passkey_sign_in_failed', reason: checked.failure, uid: interaction.uid },
         'passkey sign-in refused',
@@ -37,6 +38,7 @@ export const submitPasswordless: InteractionStep = {
       phishingResistant: true,
       password: false,
       correctCode: false,
+      factor: 'passkey',
     });
   },
 };

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { Interaction } from 'oidc-provider';
 import type { FactorRequest, SecondFactor } from '../factors/second-factor.js';
 import { readFormBody } from '../http/read-form-body.js';
+import { factorOf } from '../metrics/auth-metrics.js';
 import { readDeviceCookie } from '../throttle/device-cookie.js';
 import { completeSignIn } from './complete-sign-in.js';
 import type { InteractionDeps } from './interaction-deps.js';
@@ -51,12 +52,16 @@ export function secondFactorStep(factor: SecondFactor): InteractionStep {
       const now = Math.floor(nowMs / 1000);
       const device = deps.deviceCookies.deviceFor(readDeviceCookie(ctx), pending.accountId, now);
       const decision = await deps.throttle.reserve(pending.username, ctx.ip, now, device);
-      if (!decision.allowed) return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
+      if (!decision.allowed) {
+        deps.metrics.signIn('throttled', factorOf(factor.action));
+        return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
+      }
       try {
         // Checked before the code, with or without a device cookie: while the account waits (or is locked),
         // even the right code is refused.
         const account = await deps.secondFactor.reserve(pending.accountId, now);
         if (!account.allowed) {
+          deps.metrics.signIn('throttled', factorOf(factor.action));
           return account.locked
             ? backWithError(ctx, interaction.uid, 'locked')
             : backWithError(ctx, interaction.uid, 'throttled', account.retryAfter);
@@ -88,6 +93,7 @@ async function check(
   const now = Math.floor(request.nowMs / 1000);
   const user = await deps.store.users.findById(pending.accountId);
   if (!user || user.disabled || !(await factor.available(request))) {
+    deps.metrics.signIn('failure', factorOf(factor.action));
     await saveResult(interaction, withUsername(pending.username), now);
     return backWithError(ctx, interaction.uid, 'credentials');
   }
@@ -101,8 +107,10 @@ async function check(
       password: true,
       correctCode: factor.guessable,
       ...(outcome.recoveryCodesLeft === undefined ? {} : { recoveryCodesLeft: outcome.recoveryCodesLeft }),
+      factor: factorOf(factor.action),
     });
   }
+  deps.metrics.signIn('failure', factorOf(factor.action));
   deps.logger.info(
     {
       event: 'second_factor_failed',

@@ -21,6 +21,7 @@ import { securityHeaders } from '../http/security-headers.js';
 import { interactionRoutes } from '../interactions/index.js';
 import type { InteractionDeps } from '../interactions/interaction-deps.js';
 import { loadSigningKeys } from '../keys/signing-keys.js';
+import { createAuthMetrics, NO_AUTH_METRICS } from '../metrics/auth-metrics.js';
 import { loadOidcProvider } from '../oidc/load-oidc-provider.js';
 import { providerConfiguration } from '../oidc/provider-configuration.js';
 import { argon2idHasher, type PasswordHasher } from '../passwords/password-hasher.js';
@@ -97,6 +98,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   // Loaded on start only: the CLI imports this package for its admin functions and should not load oidc-provider.
   const { default: OidcProvider, interactionPolicy } = await loadOidcProvider(logger);
   let relyingParty: RelyingParty | undefined;
+  const metrics = config.metrics ? createAuthMetrics() : NO_AUTH_METRICS;
   const deps: InteractionDeps = {
     provider: () => {
       if (!provider) throw new Error('provider not ready');
@@ -114,6 +116,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     deviceCookies: new DeviceCookies(deviceCookieKey),
     nowMs,
     logger,
+    metrics,
   };
   const build = async (issuer: string) => {
     const jwks = await loadSigningKeys(store, nowSeconds(), keepSeconds);
@@ -144,6 +147,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
         throttle: store.throttle,
         nowMs,
         logger,
+        metrics,
       }),
     );
     next.use(discoveryCacheControl);
@@ -190,7 +194,12 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     handler = next.callback();
   };
 
-  const health = healthRoutes({ providerReady: () => handler !== undefined, store });
+  const health = healthRoutes({
+    providerReady: () => handler !== undefined,
+    store,
+    metrics:
+      metrics.registry === undefined ? undefined : { registry: metrics.registry, token: config.metricsToken },
+  });
   const servers = await listen(
     config.host,
     config.port,

@@ -70,7 +70,14 @@ export async function runCallbackPipeline(
       { step, ...meta },
       () => group.map((check) => check.name).join(', '),
       async () => {
-        for (const check of group) await check.run(state);
+        for (const check of group) {
+          try {
+            await check.run(state);
+          } catch (error) {
+            state.failedCheck = check.name;
+            throw error;
+          }
+        }
       },
     );
   }
