@@ -1,3 +1,10 @@
+export {
+  type AuditEvent,
+  type AuditEventName,
+  type AuditLog,
+  NO_AUDIT_LOG,
+  openAuditLog,
+} from './audit/audit-log.js';
 export { ConfigError, type ConfigErrorCode } from './config/config-error.js';
 export { type ListenSettings, listenConfigError } from './config/listen-config-error.js';
 export { parseEnv } from './config/parse-env.js';

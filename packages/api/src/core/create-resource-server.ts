@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
+  type AuditLog,
   createLogger,
   ensureDataDir,
   type Logger,
+  openAuditLog,
   readOrCreateFile,
   SealedBox,
   startExpirySweeper,
@@ -37,6 +39,8 @@ export interface ResourceServerOptions {
   logger?: Logger;
   /** Injectable clock (epoch ms), for tests. */
   now?: () => number;
+  /** Where security events go; by default AUDIT_LOG's file (or standard output), none when it is not set. */
+  audit?: AuditLog;
   /**
    * Whether the provider is serving right now, as the process that supervises it knows (`gatehouse start` and
    * its embedded auth server): while false, `/readyz` and the login routes answer 503 `provider_unavailable`.
@@ -62,6 +66,12 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
   ensureDataDir(join(config.dataDir, 'api'));
 
   const ownsStore = options.store === undefined;
+  const audit =
+    options.audit ??
+    openAuditLog(config.auditLog, {
+      now,
+      onError: (error) => logger.error({ err: error }, 'audit log write failed'),
+    });
   const store = options.store ?? openApiStore(config.dataDir);
   try {
     const keys = await ApiKeyRing.open(config.dataDir, now);
@@ -100,6 +110,7 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
       box: new SealedBox(sealingKey),
       refreshTokens: new RefreshTokens(sealingKey),
       metrics,
+      audit,
       now,
       get ready() {
         return provider.ready;
@@ -119,11 +130,13 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
         closed = true;
         stopBackground();
         provider.close();
+        if (options.audit === undefined) audit.close();
         if (ownsStore) await store.close();
       },
     };
     return server;
   } catch (error) {
+    if (options.audit === undefined) audit.close();
     if (ownsStore) await store.close();
     throw error;
   }

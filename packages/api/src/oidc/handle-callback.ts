@@ -3,6 +3,7 @@ import { LOGIN_VERIFIER_HEADER } from '@gatehouse/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { FlowRecorder } from '../flow/flow-recorder.js';
+import { callerAddress } from '../http/caller-address.js';
 import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookie-names.js';
 import type { LoginResult } from '../metrics/api-metrics.js';
 import type { ApiContext } from '../server/api-context.js';
@@ -22,6 +23,8 @@ export interface CompletedLogin {
   user: StoredUser;
   returnTo: string;
   recorder: FlowRecorder;
+  /** The API session opened (its id: what the audit log and `sid` name it by). */
+  sessionId: string;
 }
 
 /**
@@ -36,12 +39,33 @@ export async function handleCallback(
   flow: 'spa' | 'simple',
 ): Promise<CompletedLogin> {
   const outcome: CallbackOutcome = { failedCheck: undefined };
+  const address = ctx.audit.enabled ? callerAddress(ctx.config.trustProxy, request) : undefined;
+  const client = ctx.config.oidcClientId;
   try {
     const done = await completeCallback(ctx, request, reply, flow, outcome);
     ctx.metrics.login(flow, 'success');
+    ctx.audit.write({
+      event: 'login.succeeded',
+      outcome: 'success',
+      user: done.user.sub,
+      client,
+      session: done.sessionId,
+      address,
+      flow,
+    });
     return done;
   } catch (error) {
-    ctx.metrics.login(flow, loginFailure(error, outcome));
+    const result = loginFailure(error, outcome);
+    ctx.metrics.login(flow, result);
+    ctx.audit.write({
+      event: 'login.failed',
+      outcome: 'failure',
+      client,
+      address,
+      flow,
+      check: result,
+      reason: error instanceof ApiError ? error.code : 'internal_error',
+    });
     throw error;
   }
 }
@@ -95,18 +119,23 @@ async function completeCallback(
   const providerSid = typeof state.claims?.sid === 'string' ? state.claims.sid : undefined;
   const asked = loginScope(ctx.config, ctx.provider.provider.config.serverMetadata().scopes_supported);
   const scope = grantedScope(state.tokens?.scope, asked);
-  const { accessToken, expiresIn, refreshToken } = await recorder.run(
+  const { accessToken, expiresIn, refreshToken, sessionId } = await recorder.run(
     { step: 10, from: 'api', to: 'spa', label: 'API token minted; refresh session opened' },
     () =>
       `at+jwt ${ctx.keys.signing.alg} kid=${ctx.keys.signing.kid}, expires in ${ctx.config.accessTokenTtl} s; refresh cookie ${REFRESH_COOKIE} HttpOnly SameSite=Strict`,
     async () => {
       const issued = await openSession(ctx, user, { sid: providerSid, idToken: state.idToken, scope });
       const minted = await mintSessionAccessToken(ctx, user, issued.session);
-      return { accessToken: minted.token, expiresIn: minted.expiresIn, refreshToken: issued.refreshToken };
+      return {
+        accessToken: minted.token,
+        expiresIn: minted.expiresIn,
+        refreshToken: issued.refreshToken,
+        sessionId: issued.session.id,
+      };
     },
   );
   setRefreshCookie(ctx, reply, refreshToken);
-  return { accessToken, expiresIn, user, returnTo: tx.returnTo, recorder };
+  return { accessToken, expiresIn, user, returnTo: tx.returnTo, recorder, sessionId };
 }
 
 /** Sets the refresh cookie: `__Host-`, HttpOnly, Secure, SameSite=Strict, Path=/, for the absolute session lifetime. */

@@ -3,6 +3,7 @@ import { randomToken } from '@gatehouse/common';
 import type { FastifyInstance } from 'fastify';
 import { buildEndSessionUrl } from 'openid-client';
 import { ApiError } from '../errors/api-error.js';
+import { callerAddress } from '../http/caller-address.js';
 import { checkSameOrigin } from '../http/check-same-origin.js';
 import { REFRESH_COOKIE } from '../http/cookie-names.js';
 import type { RouteRateLimit } from '../http/route-rate-limit.js';
@@ -34,7 +35,7 @@ export function registerSessionRoutes(
     }
     let rotated: Awaited<ReturnType<typeof rotateSession>>;
     try {
-      rotated = await rotateSession(ctx, presented);
+      rotated = await rotateSession(ctx, presented, callerAddress(ctx.config.trustProxy, request));
     } catch (error) {
       ctx.metrics.refresh(refreshFailure(error));
       clearRefreshCookie(reply);
@@ -53,7 +54,11 @@ export function registerSessionRoutes(
 
   app.post('/api/logout', async (request, reply) => {
     checkSameOrigin(request, ctx.config.publicUrl);
-    const idToken = await closeSession(ctx, request.cookies[REFRESH_COOKIE]);
+    const idToken = await closeSession(
+      ctx,
+      request.cookies[REFRESH_COOKIE],
+      callerAddress(ctx.config.trustProxy, request),
+    );
     clearRefreshCookie(reply);
     const fallback = `${ctx.config.publicUrl}/`;
     if (!ctx.provider.ready) return { logout_url: fallback };

@@ -1,4 +1,4 @@
-import type { Logger, SealedBox } from '@gatehouse/common';
+import type { AuditLog, Logger, SealedBox } from '@gatehouse/common';
 import type { ApiConfig } from '../config/load-api-config.js';
 import type { ApiKeyRing } from '../keys/api-key-ring.js';
 import type { ClientAssertionKey } from '../keys/client-assertion-key.js';
@@ -25,5 +25,7 @@ export interface ApiContext {
   refreshTokens: RefreshTokens;
   /** The counters `/metrics` shows (no-ops when METRICS is off). */
   metrics: ApiMetrics;
+  /** AUDIT_LOG: one line per security event (nothing written when it is not set). */
+  audit: AuditLog;
   now: () => number;
 }

@@ -5,6 +5,7 @@ import type { UserRecord } from '../store/auth-store.js';
 import { readDeviceCookie, writeDeviceCookie } from '../throttle/device-cookie.js';
 import type { InteractionDeps } from './interaction-deps.js';
 import { PHISHING_RESISTANT_ACR, withNotice } from './interaction-state.js';
+import { recordSignIn } from './record-sign-in.js';
 import { interactionUrl, seeOther } from './respond.js';
 
 /** How a sign-in was made: the account, its RFC 8176 `amr` values, and what that asks of the throttles. */
@@ -43,7 +44,7 @@ export async function completeSignIn(
   if (methods.correctCode) await deps.secondFactor.recordSuccess(user.id);
   const amr = methods.multiFactor ? [...methods.amr, 'mfa'] : [...methods.amr];
   deps.logger.info({ event: 'login', uid: interaction.uid, sub: user.id, amr }, 'signed in');
-  deps.metrics.signIn('success', methods.factor);
+  recordSignIn(deps, ctx, interaction, { result: 'success', factor: methods.factor, userId: user.id });
   const notice =
     methods.recoveryCodesLeft === undefined ? undefined : { recoveryCodesLeft: methods.recoveryCodesLeft };
   const returnTo = await deps.provider().interactionResult(

@@ -1,4 +1,4 @@
-import type { Logger } from '@gatehouse/common';
+import type { AuditLog, Logger } from '@gatehouse/common';
 import type Provider from 'oidc-provider';
 import type { AuthMetrics } from '../metrics/auth-metrics.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
@@ -25,4 +25,6 @@ export interface InteractionDeps {
   readonly logger: Logger;
   /** Sign-ins counted by result and factor (no-ops when METRICS is off). */
   readonly metrics: AuthMetrics;
+  /** AUDIT_LOG: one line per security event (nothing written when it is not set). */
+  readonly audit: AuditLog;
 }

@@ -16,6 +16,7 @@ import {
   withUsername,
 } from './interaction-state.js';
 import type { InteractionStep } from './interaction-step.js';
+import { recordSignIn } from './record-sign-in.js';
 import { backWithError, interactionUrl, saveResult, seeOther } from './respond.js';
 
 /**
@@ -53,7 +54,12 @@ export function secondFactorStep(factor: SecondFactor): InteractionStep {
       const device = deps.deviceCookies.deviceFor(readDeviceCookie(ctx), pending.accountId, now);
       const decision = await deps.throttle.reserve(pending.username, ctx.ip, now, device);
       if (!decision.allowed) {
-        deps.metrics.signIn('throttled', factorOf(factor.action));
+        recordSignIn(deps, ctx, interaction, {
+          result: 'throttled',
+          factor: factorOf(factor.action),
+          userId: pending.accountId,
+          reason: 'throttled',
+        });
         return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
       }
       try {
@@ -61,7 +67,12 @@ export function secondFactorStep(factor: SecondFactor): InteractionStep {
         // even the right code is refused.
         const account = await deps.secondFactor.reserve(pending.accountId, now);
         if (!account.allowed) {
-          deps.metrics.signIn('throttled', factorOf(factor.action));
+          recordSignIn(deps, ctx, interaction, {
+            result: 'throttled',
+            factor: factorOf(factor.action),
+            userId: pending.accountId,
+            reason: account.locked ? 'locked' : 'throttled',
+          });
           return account.locked
             ? backWithError(ctx, interaction.uid, 'locked')
             : backWithError(ctx, interaction.uid, 'throttled', account.retryAfter);
@@ -93,7 +104,12 @@ async function check(
   const now = Math.floor(request.nowMs / 1000);
   const user = await deps.store.users.findById(pending.accountId);
   if (!user || user.disabled || !(await factor.available(request))) {
-    deps.metrics.signIn('failure', factorOf(factor.action));
+    recordSignIn(deps, ctx, interaction, {
+      result: 'failure',
+      factor: factorOf(factor.action),
+      userId: pending.accountId,
+      reason: 'unavailable',
+    });
     await saveResult(interaction, withUsername(pending.username), now);
     return backWithError(ctx, interaction.uid, 'credentials');
   }
@@ -110,7 +126,12 @@ async function check(
       factor: factorOf(factor.action),
     });
   }
-  deps.metrics.signIn('failure', factorOf(factor.action));
+  recordSignIn(deps, ctx, interaction, {
+    result: 'failure',
+    factor: factorOf(factor.action),
+    userId: user.id,
+    reason: factor.guessable ? 'second_factor' : 'passkey',
+  });
   deps.logger.info(
     {
       event: 'second_factor_failed',
@@ -147,6 +168,13 @@ async function wrongGuess(
   // record too, written again just below so that the page can say what happened).
   if (locked) {
     await deps.store.models.revokeByAccountId(userId, 'second_factor_locked', now);
+    deps.audit.write({
+      event: 'account.locked',
+      outcome: 'success',
+      user: userId,
+      address: ctx.ip,
+      reason: 'second_factor_failures',
+    });
     deps.logger.warn(
       { event: 'second_factor_locked', sub: userId },
       'too many wrong second-factor codes in a row: the account is locked until a new password or TOTP secret, and its sessions are ended',

@@ -1,9 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
+  type AuditLog,
   createLogger,
   type Logger,
   limitConnections,
   listenConfigError,
+  openAuditLog,
   randomToken,
   serverTimeouts,
   startExpirySweeper,
@@ -49,6 +51,8 @@ export interface StartAuthServerOptions {
   readonly nowMs?: () => number;
   /** How often to look for rotated signing keys (ms); default 5000. */
   readonly keyReloadIntervalMs?: number;
+  /** Where security events go; by default AUDIT_LOG's file (or standard output), none when it is not set. */
+  readonly audit?: AuditLog;
 }
 
 /** A running auth server. */
@@ -75,8 +79,15 @@ export interface RunningAuthServer {
 export async function startAuthServer(options: StartAuthServerOptions): Promise<RunningAuthServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ name: 'auth-server', level: config.logLevel });
-  const store = options.store ?? openAuthStore(config.dataDir);
   const nowMs = options.nowMs ?? Date.now;
+  // Opened first: a path that cannot be opened fails the start (one line naming AUDIT_LOG) before anything else.
+  const audit =
+    options.audit ??
+    openAuditLog(config.auditLog, {
+      now: nowMs,
+      onError: (error) => logger.error({ err: error }, 'audit log write failed'),
+    });
+  const store = options.store ?? openAuthStore(config.dataDir);
   const nowSeconds = () => Math.floor(nowMs() / 1000);
   // A retired key stays in JWKS until every token it may have signed has expired.
   const keepSeconds = Math.max(config.ttl.idToken, config.ttl.accessToken) + 60;
@@ -117,6 +128,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     nowMs,
     logger,
     metrics,
+    audit,
   };
   const build = async (issuer: string) => {
     const jwks = await loadSigningKeys(store, nowSeconds(), keepSeconds);
@@ -214,6 +226,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     },
     serverTimeouts(config.connections),
   ).catch(async (error: unknown) => {
+    if (!options.audit) audit.close();
     if (!options.store) await store.close();
     // A port taken or privileged, a host not this machine's: one line naming AUTH_PORT or AUTH_HOST.
     throw (
@@ -240,6 +253,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     await build(issuer);
   } catch (error) {
     await closeAll(servers);
+    if (!options.audit) audit.close();
     if (!options.store) await store.close();
     throw error;
   }
@@ -291,6 +305,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
       stopSweeper();
       await backchannel.stop();
       await closeAll(servers);
+      if (!options.audit) audit.close();
       if (!options.store) await store.close();
     },
   };

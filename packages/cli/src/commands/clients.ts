@@ -11,6 +11,7 @@ const STATE = 'Every command works on DATA_DIR (default ./.data), while the serv
 
 const add = subcommand({
   path: 'clients add',
+  audit: () => ({}),
   synopsis:
     '<client-id> --secret-stdin --redirect-uri <uri>... [--name <display name>] [--post-logout-redirect-uri <uri>...] ' +
     '[--backchannel-logout-uri <uri>] [--first-party] ' +
@@ -122,6 +123,7 @@ const list = subcommand({
 
 const remove = subcommand({
   path: 'clients remove',
+  audit: () => ({}),
   synopsis: '<client-id>',
   summary: 'remove a client registration',
   operand: 'client-id',

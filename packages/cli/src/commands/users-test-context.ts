@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../main.js';
 
-/** Runs `gatehouse …` in-process against a temporary DATA_DIR with fake streams (tests of users/clients/keys). */
-export function cliHarness() {
+/**
+ * Runs `gatehouse …` in-process against a temporary DATA_DIR with fake streams (tests of users/clients/keys),
+ * with `env` besides DATA_DIR.
+ */
+export function cliHarness(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
   return {
     dataDir,
@@ -19,7 +22,7 @@ export function cliHarness() {
       let stderr = '';
       const input = Readable.from(stdin === '' ? [] : [Buffer.from(stdin)]);
       const code = await main(argv, {
-        env: { DATA_DIR: dataDir },
+        env: { DATA_DIR: dataDir, ...env },
         stdin: input,
         stdout: { write: (chunk: string) => (stdout += chunk), isTTY: options.tty === true },
         stderr: { write: (chunk: string) => (stderr += chunk) },
