@@ -55,3 +55,10 @@ export {
 } from './postgres/open-postgres.js';
 export { startExpirySweeper } from './sqlite/expiry-sweeper.js';
 export { type Migration, openDatabase, type SqliteDatabase } from './sqlite/open-database.js';
+export {
+  NO_TRACING,
+  type SpanAttributes,
+  type SpanHandle,
+  startTracing,
+  type Tracing,
+} from './tracing/tracing.js';

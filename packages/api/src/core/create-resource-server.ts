@@ -9,6 +9,8 @@ import {
   readOrCreateFile,
   SealedBox,
   startExpirySweeper,
+  startTracing,
+  type Tracing,
 } from '@gatehouse/common';
 import type { ApiConfig } from '../config/load-api-config.js';
 import { ApiKeyRing } from '../keys/api-key-ring.js';
@@ -42,6 +44,11 @@ export interface ResourceServerOptions {
   /** Where security events go; by default AUDIT_LOG's file (or standard output), none when it is not set. */
   audit?: AuditLog;
   /**
+   * Spans; by default OpenTelemetry when the process environment names an OTLP endpoint
+   * (OTEL_EXPORTER_OTLP_ENDPOINT, with the standard OTEL_* variables), none otherwise.
+   */
+  tracing?: Tracing;
+  /**
    * Whether the provider is serving right now, as the process that supervises it knows (`gatehouse start` and
    * its embedded auth server): while false, `/readyz` and the login routes answer 503 `provider_unavailable`.
    */
@@ -65,6 +72,7 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
   // The API's own folder (database, keys): created 0700, or tightened if an older version left it wider.
   ensureDataDir(join(config.dataDir, 'api'));
 
+  const tracing = options.tracing ?? (await startTracing(process.env, 'gatehouse-api'));
   const ownsStore = options.store === undefined;
   const audit =
     options.audit ??
@@ -86,8 +94,8 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
     const metrics = config.metrics ? createApiMetrics() : NO_API_METRICS;
     const provider = new ProviderClient(
       clientKey === undefined
-        ? { config, logger, now, available, metrics }
-        : { config, logger, now, clientKey, available, metrics },
+        ? { config, logger, now, available, metrics, tracing }
+        : { config, logger, now, clientKey, available, metrics, tracing },
     );
     let started: Promise<void> | undefined;
     let stopBackground: () => void = () => undefined;
@@ -111,6 +119,7 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
       refreshTokens: new RefreshTokens(sealingKey),
       metrics,
       audit,
+      tracing,
       now,
       get ready() {
         return provider.ready;
@@ -132,6 +141,7 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
         provider.close();
         if (options.audit === undefined) audit.close();
         if (ownsStore) await store.close();
+        await tracing.flush();
       },
     };
     return server;

@@ -93,7 +93,7 @@ async function completeCallback(
   if (!ctx.provider.ready) throw new ApiError('provider_unavailable');
   const queryAt = request.url.indexOf('?');
   const params = new URLSearchParams(queryAt === -1 ? '' : request.url.slice(queryAt + 1));
-  const recorder = new FlowRecorder(ctx.now, ctx.config.flowInspector);
+  const recorder = new FlowRecorder(ctx.now, ctx.config.flowInspector, ctx.tracing);
   const verifier = request.headers[LOGIN_VERIFIER_HEADER];
   const state: CallbackState = {
     ctx,

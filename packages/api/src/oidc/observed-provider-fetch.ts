@@ -1,17 +1,20 @@
+import { redactUrl, type Tracing } from '@gatehouse/common';
 import type { ApiMetrics, ProviderEndpoint } from '../metrics/api-metrics.js';
 import type { ProviderFetch } from './provider-fetch.js';
 
 /**
  * The provider fetch, observed: each call's duration counted under its endpoint (discovery, jwks, token,
  * userinfo), the one hook every outbound call to the provider goes through. Failed calls are counted too: a slow
- * timeout is what an operator most needs to see.
+ * timeout is what an operator most needs to see. With tracing on, each call is a client span beneath the step
+ * that made it, its URL redacted as the logs are (docs/security.md 48) and no header recorded.
  */
 export function observedProviderFetch(
   fetch: ProviderFetch,
   metrics: ApiMetrics,
+  tracing: Tracing,
   endpointOf: (url: string) => ProviderEndpoint,
 ): ProviderFetch {
-  return async (url, init) => {
+  const measured: ProviderFetch = async (url, init) => {
     const endpoint = endpointOf(url);
     const started = performance.now();
     try {
@@ -19,6 +22,25 @@ export function observedProviderFetch(
     } finally {
       metrics.providerRequest(endpoint, (performance.now() - started) / 1000);
     }
+  };
+  if (!tracing.enabled) return measured;
+  return (url, init) => {
+    const endpoint = endpointOf(url);
+    const method = init?.method ?? 'GET';
+    return tracing.span(
+      `provider ${endpoint}`,
+      {
+        'gatehouse.provider.endpoint': endpoint,
+        'http.request.method': method,
+        'url.full': redactUrl(url),
+      },
+      async (span) => {
+        const response = await measured(url, init);
+        span.setAttribute('http.response.status_code', response.status);
+        return response;
+      },
+      'client',
+    );
   };
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, type Logger } from '@gatehouse/common';
+import { ConfigError, type Logger, type Tracing } from '@gatehouse/common';
 import {
   allowInsecureRequests,
   ClientSecretBasic,
@@ -60,6 +60,7 @@ export class ProviderClient {
     /** Whether the provider is serving, as its supervisor knows it; always, when not given. */
     available?: () => boolean;
     metrics: ApiMetrics;
+    tracing: Tracing;
   }) {
     this.#available = options.available ?? (() => true);
     this.#config = options.config;
@@ -67,7 +68,7 @@ export class ProviderClient {
     this.#now = options.now;
     this.#clientKey = options.clientKey;
     this.#http = createProviderFetch({ timeoutMs: options.config.oidcHttpTimeoutMs });
-    this.#fetch = observedProviderFetch(this.#http.fetch, options.metrics, (url) =>
+    this.#fetch = observedProviderFetch(this.#http.fetch, options.metrics, options.tracing, (url) =>
       providerEndpointOf(url, this.#endpoints),
     );
   }

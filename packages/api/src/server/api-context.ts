@@ -1,4 +1,4 @@
-import type { AuditLog, Logger, SealedBox } from '@gatehouse/common';
+import type { AuditLog, Logger, SealedBox, Tracing } from '@gatehouse/common';
 import type { ApiConfig } from '../config/load-api-config.js';
 import type { ApiKeyRing } from '../keys/api-key-ring.js';
 import type { ClientAssertionKey } from '../keys/client-assertion-key.js';
@@ -27,5 +27,7 @@ export interface ApiContext {
   metrics: ApiMetrics;
   /** AUDIT_LOG: one line per security event (nothing written when it is not set). */
   audit: AuditLog;
+  /** Spans of the seed's steps and the provider calls (no-ops unless OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+  tracing: Tracing;
   now: () => number;
 }

@@ -7,6 +7,7 @@ import type { InteractionDeps } from './interaction-deps.js';
 import { PHISHING_RESISTANT_ACR, withNotice } from './interaction-state.js';
 import { recordSignIn } from './record-sign-in.js';
 import { interactionUrl, seeOther } from './respond.js';
+import { STEP_6 } from './step-spans.js';
 
 /** How a sign-in was made: the account, its RFC 8176 `amr` values, and what that asks of the throttles. */
 export interface SignInMethods {
@@ -47,22 +48,34 @@ export async function completeSignIn(
   recordSignIn(deps, ctx, interaction, { result: 'success', factor: methods.factor, userId: user.id });
   const notice =
     methods.recoveryCodesLeft === undefined ? undefined : { recoveryCodesLeft: methods.recoveryCodesLeft };
-  const returnTo = await deps.provider().interactionResult(
-    ctx.req,
-    ctx.res,
-    {
-      login: {
-        accountId: user.id,
-        // The sign-in's time by this server's clock (oidc-provider's own otherwise): `/account` asks how recent.
-        ts: now,
-        amr,
-        ...(methods.phishingResistant ? { acr: PHISHING_RESISTANT_ACR } : {}),
-        remember: true,
+  const finish = () =>
+    deps.provider().interactionResult(
+      ctx.req,
+      ctx.res,
+      {
+        login: {
+          accountId: user.id,
+          // The sign-in's time by this server's clock (oidc-provider's own otherwise): `/account` asks how recent.
+          ts: now,
+          amr,
+          ...(methods.phishingResistant ? { acr: PHISHING_RESISTANT_ACR } : {}),
+          remember: true,
+        },
+        ...withNotice(notice),
       },
-      ...withNotice(notice),
-    },
-    { mergeWithLastSubmission: false },
-  );
+      { mergeWithLastSubmission: false },
+    );
+  const returnTo = deps.tracing.enabled
+    ? await deps.tracing.span(
+        `gatehouse step ${STEP_6.step} ${STEP_6.name}`,
+        {
+          'gatehouse.step': STEP_6.step,
+          'gatehouse.step.name': STEP_6.name,
+          'gatehouse.sign_in.factor': methods.factor,
+        },
+        finish,
+      )
+    : await finish();
   writeDeviceCookie(ctx, deps.deviceCookies.renew(readDeviceCookie(ctx), user.id, now));
   // The notice page (show-interaction.ts) links on to `returnTo`; a GET, so a reload shows it again harmlessly.
   return seeOther(ctx, notice ? interactionUrl(interaction.uid) : returnTo);

@@ -1,4 +1,4 @@
-import type { AuditLog, Logger } from '@gatehouse/common';
+import type { AuditLog, Logger, Tracing } from '@gatehouse/common';
 import type Provider from 'oidc-provider';
 import type { AuthMetrics } from '../metrics/auth-metrics.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
@@ -27,4 +27,6 @@ export interface InteractionDeps {
   readonly metrics: AuthMetrics;
   /** AUDIT_LOG: one line per security event (nothing written when it is not set). */
   readonly audit: AuditLog;
+  /** Spans of steps 4-6 (no-ops unless OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+  readonly tracing: Tracing;
 }

@@ -9,6 +9,8 @@ import {
   randomToken,
   serverTimeouts,
   startExpirySweeper,
+  startTracing,
+  type Tracing,
 } from '@gatehouse/common';
 import type Koa from 'koa';
 import type Provider from 'oidc-provider';
@@ -53,6 +55,8 @@ export interface StartAuthServerOptions {
   readonly keyReloadIntervalMs?: number;
   /** Where security events go; by default AUDIT_LOG's file (or standard output), none when it is not set. */
   readonly audit?: AuditLog;
+  /** Spans; by default OpenTelemetry when the process environment names an OTLP endpoint, none otherwise. */
+  readonly tracing?: Tracing;
 }
 
 /** A running auth server. */
@@ -129,6 +133,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     logger,
     metrics,
     audit,
+    tracing: options.tracing ?? (await startTracing(process.env, 'gatehouse-auth-server')),
   };
   const build = async (issuer: string) => {
     const jwks = await loadSigningKeys(store, nowSeconds(), keepSeconds);
@@ -307,6 +312,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
       await closeAll(servers);
       if (!options.audit) audit.close();
       if (!options.store) await store.close();
+      await deps.tracing.flush();
     },
   };
 }
