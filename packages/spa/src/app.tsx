@@ -19,6 +19,8 @@ function Main() {
       </p>
     );
   }
+  // A refused sign-in leaves the visitor signed out: the inspector still shows where it failed.
+  if (path === '/inspector' && session.status === 'signed-out') return <InspectorPage />;
   if (session.status === 'signed-out')
     return <WelcomePage restoreError={session.error} notice={session.notice} />;
   switch (path) {

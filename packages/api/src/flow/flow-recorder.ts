@@ -98,6 +98,7 @@ export class FlowRecorder {
   }
 }
 
-function maskUrls(text: string): string {
+/** `text` with every URL in it redacted as the logs are (codes, states, tokens masked). */
+export function maskUrls(text: string): string {
   return text.replace(/https?:\/\/[^\s"']+/g, (url) => redactUrl(url));
 }

@@ -2,7 +2,7 @@ import type {} from '@fastify/cookie';
 import { LOGIN_VERIFIER_HEADER } from '@gatehouse/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
-import { FlowRecorder } from '../flow/flow-recorder.js';
+import { FlowRecorder, maskUrls } from '../flow/flow-recorder.js';
 import { callerAddress } from '../http/caller-address.js';
 import { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookie-names.js';
 import type { LoginResult } from '../metrics/api-metrics.js';
@@ -56,6 +56,14 @@ export async function handleCallback(
     return done;
   } catch (error) {
     const result = loginFailure(error, outcome);
+    // The flow inspector shows failures too: the steps so far, the check that refused, what it found.
+    if (ctx.config.flowInspector && error instanceof ApiError && outcome.recorder !== undefined) {
+      error.inspection = {
+        flow: outcome.recorder.steps,
+        failedCheck: outcome.failedCheck,
+        detail: error.detail === undefined ? undefined : maskUrls(error.detail),
+      };
+    }
     ctx.metrics.login(flow, result);
     ctx.audit.write({
       event: 'login.failed',
@@ -73,6 +81,8 @@ export async function handleCallback(
 /** What a callback's caller learns of a refusal: the check that refused, if one did. */
 interface CallbackOutcome {
   failedCheck: string | undefined;
+  /** The steps recorded so far, once the recorder exists. */
+  recorder?: FlowRecorder;
 }
 
 /** The result a refused sign-in is counted under: the check that refused, else where it failed. */
@@ -94,6 +104,7 @@ async function completeCallback(
   const queryAt = request.url.indexOf('?');
   const params = new URLSearchParams(queryAt === -1 ? '' : request.url.slice(queryAt + 1));
   const recorder = new FlowRecorder(ctx.now, ctx.config.flowInspector, ctx.tracing);
+  outcome.recorder = recorder;
   const verifier = request.headers[LOGIN_VERIFIER_HEADER];
   const state: CallbackState = {
     ctx,
