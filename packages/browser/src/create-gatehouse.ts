@@ -4,7 +4,7 @@ import { takeCallbackParams } from './callback/take-callback-params.js';
 import { saveFlowTrail, takeFlowTrail } from './flow/flow-trail.js';
 import { spaFlowSteps } from './flow/spa-flow-steps.js';
 import type { CallbackResult, Gatehouse, LoginOptions } from './gatehouse.js';
-import { GatehouseError } from './gatehouse-error.js';
+import { GatehouseError, type GatehouseErrorDetails } from './gatehouse-error.js';
 import { type ApiAnswer, createApiClient, errorFromAnswer } from './http/api-client.js';
 import { parseFlow, parseTokenAnswer } from './http/parse-answers.js';
 import { loginChallengeHeaders, takeLoginVerifierHeaders } from './login/login-verifier.js';
@@ -208,7 +208,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
       const serverError = OAUTH_ERROR.test(params.error) ? params.error : 'invalid_request';
       // Let the API spend the login transaction (docs/security.md A.4); its answer changes nothing here. `iss` goes
       // along: RFC 9207 2.4 has the API check it on error responses too.
-      await api({
+      const refused = await api({
         method: 'GET',
         path: API_ROUTES.callback,
         query: { error: serverError, state: params.state, iss: params.iss },
@@ -218,7 +218,11 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
         serverError === 'access_denied'
           ? 'The sign-in was cancelled or refused.'
           : `The auth server could not sign you in (${serverError}).`;
-      throw new GatehouseError('callback_failed', message, { serverError });
+      const told = refused === undefined ? undefined : errorFromAnswer('callback_failed', message, refused);
+      throw new GatehouseError('callback_failed', message, {
+        serverError,
+        ...failureSteps(told, { trail, callbackAt, issuer: params.iss, error: serverError }),
+      });
     }
     if (params.code === undefined) {
       throw new GatehouseError(
@@ -242,13 +246,24 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     if (!parsed) {
       const body = answer.body as { error?: unknown } | null;
       const stateError = typeof body?.error === 'string' && STATE_ERRORS.has(body.error);
-      throw stateError
+      const refused = stateError
         ? errorFromAnswer(
             'state_mismatch',
             'This sign-in link was already used, expired, or started in another browser. Please sign in again.',
             answer,
           )
         : errorFromAnswer('callback_failed', 'The sign-in could not be completed.', answer);
+      const steps = failureSteps(refused, { trail, callbackAt, issuer: params.iss, error: undefined });
+      throw steps.flow === undefined
+        ? refused
+        : new GatehouseError(refused.code, refused.message, {
+            ...(refused.status === undefined ? {} : { status: refused.status }),
+            ...(refused.serverError === undefined ? {} : { serverError: refused.serverError }),
+            ...(refused.description === undefined ? {} : { description: refused.description }),
+            ...(refused.failedCheck === undefined ? {} : { failedCheck: refused.failedCheck }),
+            ...(refused.failureDetail === undefined ? {} : { failureDetail: refused.failureDetail }),
+            flow: steps.flow,
+          });
     }
     accept(parsed.accessToken, parsed.expiresIn, parsed.user);
     let flow: FlowStep[] | undefined;
@@ -314,5 +329,24 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
       channel?.removeEventListener('message', onMessage);
       if (env.ownsChannel) channel?.close();
     },
+  };
+}
+
+/**
+ * The whole flow of a refused sign-in for the inspector: the API's steps 1-2 kept from before the navigation,
+ * the SDK's own 3-6, and the API's steps up to the refusal; only when the API sent its steps (inspector on).
+ */
+function failureSteps(
+  refused: GatehouseError | undefined,
+  facts: Parameters<typeof spaFlowSteps>[0],
+): Pick<GatehouseErrorDetails, 'flow' | 'failedCheck' | 'failureDetail'> {
+  if (refused?.flow === undefined) return {};
+  const flow = [...(facts.trail?.apiSteps ?? []), ...spaFlowSteps(facts), ...refused.flow].sort(
+    (a, b) => a.step - b.step || a.started_at - b.started_at,
+  );
+  return {
+    flow,
+    ...(refused.failedCheck === undefined ? {} : { failedCheck: refused.failedCheck }),
+    ...(refused.failureDetail === undefined ? {} : { failureDetail: refused.failureDetail }),
   };
 }

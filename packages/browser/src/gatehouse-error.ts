@@ -1,3 +1,5 @@
+import type { FlowStep } from '@gatehouse/contract';
+
 /**
  * Every way a Gatehouse SDK call can fail, as a stable string a caller can `switch` on.
  *
@@ -32,6 +34,12 @@ export interface GatehouseErrorDetails {
   description?: string;
   /** The underlying exception (a `TypeError` from `fetch`, for instance). */
   cause?: unknown;
+  /** A refused sign-in, when the API has the flow inspector on: the steps up to the failure. */
+  flow?: FlowStep[];
+  /** A refused sign-in, when the API has the flow inspector on: the named check that refused it. */
+  failedCheck?: string;
+  /** A refused sign-in, when the API has the flow inspector on: what the check found (secrets masked). */
+  failureDetail?: string;
 }
 
 /**
@@ -56,6 +64,15 @@ export class GatehouseError extends Error {
   readonly serverError: string | undefined;
   /** The API's `error_description`, when it sent one. */
   readonly description: string | undefined;
+  /**
+   * A refused sign-in (`handleCallback`), when the API has the flow inspector on: the steps up to the failure,
+   * the one that failed marked `error`; `undefined` otherwise (as in production).
+   */
+  readonly flow: FlowStep[] | undefined;
+  /** The API's named check that refused the sign-in (`check-id-token-audience`), with the inspector on. */
+  readonly failedCheck: string | undefined;
+  /** What that check found, for the developer (secrets masked), with the inspector on. */
+  readonly failureDetail: string | undefined;
 
   constructor(code: GatehouseErrorCode, message: string, details: GatehouseErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -63,5 +80,8 @@ export class GatehouseError extends Error {
     this.status = details.status;
     this.serverError = details.serverError;
     this.description = details.description;
+    this.flow = details.flow;
+    this.failedCheck = details.failedCheck;
+    this.failureDetail = details.failureDetail;
   }
 }

@@ -1,3 +1,10 @@
+export {
+  type AuditEvent,
+  type AuditEventName,
+  type AuditLog,
+  NO_AUDIT_LOG,
+  openAuditLog,
+} from './audit/audit-log.js';
 export { ConfigError, type ConfigErrorCode } from './config/config-error.js';
 export { type ListenSettings, listenConfigError } from './config/listen-config-error.js';
 export { parseEnv } from './config/parse-env.js';
@@ -29,6 +36,8 @@ export { createLogger, LOG_LEVELS, type Logger, type LogLevel, REDACT_PATHS } fr
 export { redactUrl } from './log/redact-url.js';
 export { isSensitiveKey, SENSITIVE_KEYS } from './log/sensitive-keys.js';
 export { wantsPrettyLogs } from './log/wants-pretty-logs.js';
+export { type MetricsAnswer, metricsAnswer } from './metrics/metrics-answer.js';
+export { createMetricsRegistry } from './metrics/metrics-registry.js';
 export { addressBucket, UNPARSEABLE_ADDRESS_BUCKET } from './net/address-bucket.js';
 export { TrustedProxies } from './net/trusted-proxies.js';
 export { readDatabaseUrl } from './postgres/database-url.js';
@@ -48,3 +57,10 @@ export {
 } from './postgres/open-postgres.js';
 export { startExpirySweeper } from './sqlite/expiry-sweeper.js';
 export { type Migration, openDatabase, type SqliteDatabase } from './sqlite/open-database.js';
+export {
+  NO_TRACING,
+  type SpanAttributes,
+  type SpanHandle,
+  startTracing,
+  type Tracing,
+} from './tracing/tracing.js';

@@ -40,4 +40,10 @@ export interface ErrorAnswer {
   error: ApiErrorCode;
   /** Written for the developer by the API; never raw provider text. */
   error_description: string;
+  /** A refused callback, when the API's flow inspector is on: the steps up to the failure (7–9). */
+  flow?: FlowStep[];
+  /** A refused callback, when the flow inspector is on: the named check that refused it (`check-id-token-audience`). */
+  failed_check?: string;
+  /** A refused callback, when the flow inspector is on: what the check found, for the developer, secrets masked. */
+  failure_detail?: string;
 }

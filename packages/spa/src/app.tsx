@@ -19,6 +19,8 @@ function Main() {
       </p>
     );
   }
+  // A refused sign-in leaves the visitor signed out: the inspector still shows where it failed.
+  if (path === '/inspector' && session.status === 'signed-out') return <InspectorPage />;
   // Signed out, the app's own pages show the welcome page (with its sign-in button); any other path is not found.
   if (!KNOWN_PATHS.has(path)) return <NotFoundPage />;
   if (session.status === 'signed-out')

@@ -129,6 +129,20 @@ describe('loadApiConfig', () => {
     expect(JSON.stringify(pg)).not.toContain('thirty-two');
   });
 
+  it('reads METRICS, METRICS_TOKEN and AUDIT_LOG, and never echoes a token it refuses', () => {
+    expect(loadApiConfig(base)).toMatchObject({
+      metrics: true,
+      metricsToken: undefined,
+      auditLog: undefined,
+    });
+    expect(
+      loadApiConfig({ ...base, METRICS: 'off', METRICS_TOKEN: 'a-long-enough-token-1234', AUDIT_LOG: '-' }),
+    ).toMatchObject({ metrics: false, metricsToken: 'a-long-enough-token-1234', auditLog: '-' });
+    const short = failure({ ...base, METRICS_TOKEN: 'short-token' });
+    expect(short.setting).toBe('METRICS_TOKEN');
+    expect(short.message).not.toContain('short-token');
+  });
+
   it('allows private_key_jwt without a secret', () => {
     expect(
       loadApiConfig({ OIDC_ISSUER: 'http://localhost:4000', OIDC_TOKEN_AUTH_METHOD: 'private_key_jwt' })

@@ -81,6 +81,12 @@ export interface ApiConfig {
    * whose connections are not capped per address (docs/security.md 37); none by default.
    */
   trustProxy: TrustedProxies;
+  /** METRICS: whether the API counts and serves `/metrics` (on by default). */
+  metrics: boolean;
+  /** METRICS_TOKEN: the bearer `/metrics` requires, when set (docs/security.md 47). */
+  metricsToken: string | undefined;
+  /** AUDIT_LOG: a file the security events are appended to, `-` for standard output; none by default. */
+  auditLog: string | undefined;
   /**
    * UPSTREAM_URL and its bounds: the gateway forwards every `/api/` request that is not Gatehouse's own, once
    * verified, to this origin (docs/security.md 34, 35); `undefined` when no upstream is set.
@@ -168,6 +174,9 @@ const schema = z.object({
     .min(0)
     .max(1024 ** 3)
     .default(10 * 1024 ** 2),
+  METRICS: z.enum(['on', 'off']).default('on'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random secret)').max(512).optional(),
+  AUDIT_LOG: z.string().min(1).optional(),
 });
 
 /** What a login asks for unless OIDC_SCOPES says otherwise (plus `roles` where the provider offers it). */
@@ -268,6 +277,9 @@ export function loadApiConfig(env: Env, overrides: Env = {}): ApiConfig {
     },
     trustProxy: parsed.API_TRUST_PROXY,
     upstream,
+    metrics: parsed.METRICS === 'on',
+    metricsToken: parsed.METRICS_TOKEN,
+    auditLog: parsed.AUDIT_LOG,
   };
 }
 

@@ -1,15 +1,20 @@
 import { join } from 'node:path';
 import {
+  type AuditLog,
   createLogger,
   describePostgresError,
   ensureDataDir,
   type Logger,
+  openAuditLog,
   SealedBox,
   startExpirySweeper,
+  startTracing,
+  type Tracing,
 } from '@gatehouse/common';
 import type { ApiConfig } from '../config/load-api-config.js';
 import { ApiKeyRing } from '../keys/api-key-ring.js';
 import { clientAssertionKeyFrom } from '../keys/client-assertion-key.js';
+import { createApiMetrics, NO_API_METRICS } from '../metrics/api-metrics.js';
 import { ProviderClient } from '../oidc/provider-client.js';
 import { RefreshTokens } from '../sessions/refresh-token.js';
 import type { ApiStore } from '../store/api-store.js';
@@ -41,6 +46,13 @@ export interface ResourceServerOptions {
   logger?: Logger;
   /** Injectable clock (epoch ms), for tests. */
   now?: () => number;
+  /** Where security events go; by default AUDIT_LOG's file (or standard output), none when it is not set. */
+  audit?: AuditLog;
+  /**
+   * Spans; by default OpenTelemetry when the process environment names an OTLP endpoint
+   * (OTEL_EXPORTER_OTLP_ENDPOINT, with the standard OTEL_* variables), none otherwise.
+   */
+  tracing?: Tracing;
   /**
    * Whether the provider is serving right now, as the process that supervises it knows (`gatehouse start` and
    * its embedded auth server): while false, `/readyz` and the login routes answer 503 `provider_unavailable`.
@@ -67,7 +79,14 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
     ensureDataDir(join(config.dataDir, 'api'));
   }
 
+  const tracing = options.tracing ?? (await startTracing(process.env, 'gatehouse-api'));
   const ownsStore = options.store === undefined;
+  const audit =
+    options.audit ??
+    openAuditLog(config.auditLog, {
+      now,
+      onError: (error) => logger.error({ err: error }, 'audit log write failed'),
+    });
   const store = options.store ?? (await openApiStore(config, logger));
   try {
     // Never made anew when the existing ones cannot be opened: the store throws instead (docs/security.md 40).
@@ -80,10 +99,11 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
     const revoked = new RevokedSessions(LONGEST_TOKEN_LIFE_MS);
     await revoked.poll(store, now());
     const available = options.providerUp ?? (() => true);
+    const metrics = config.metrics ? createApiMetrics() : NO_API_METRICS;
     const provider = new ProviderClient(
       clientKey === undefined
-        ? { config, logger, now, available }
-        : { config, logger, now, clientKey, available },
+        ? { config, logger, now, available, metrics, tracing }
+        : { config, logger, now, clientKey, available, metrics, tracing },
     );
     let started: Promise<void> | undefined;
     let stopBackground: () => Promise<void> = async () => undefined;
@@ -96,9 +116,18 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
       clientKey,
       provider,
       revoked,
-      bearer: new BearerVerifier({ keys, expected: config, revoked, now }),
+      bearer: new BearerVerifier({
+        keys,
+        expected: config,
+        revoked,
+        now,
+        observe: metrics.tokenVerification,
+      }),
       box: new SealedBox(sealingKey),
       refreshTokens: new RefreshTokens(sealingKey),
+      metrics,
+      audit,
+      tracing,
       now,
       get ready() {
         return provider.ready;
@@ -118,11 +147,14 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
         closed = true;
         await stopBackground();
         provider.close();
+        if (options.audit === undefined) audit.close();
         if (ownsStore) await store.close();
+        await tracing.flush();
       },
     };
     return server;
   } catch (error) {
+    if (options.audit === undefined) audit.close();
     if (ownsStore) await store.close();
     throw error;
   }

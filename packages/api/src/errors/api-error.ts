@@ -1,3 +1,4 @@
+import type { FlowStep } from '@gatehouse/contract';
 import { type ApiErrorCode, ERROR_CODES } from './error-codes.js';
 
 /**
@@ -16,6 +17,11 @@ export class ApiError extends Error {
   readonly detail: string | undefined;
   /** For `insufficient_scope`: the scopes the route requires, space-separated (RFC 6750 3's `scope`). */
   readonly requirement: string | undefined;
+  /**
+   * A refused callback's account for the flow inspector (only when FLOW_INSPECTOR is on, never in production by
+   * default): the steps so far, the check that refused, and the detail, masked. Sent in the error answer.
+   */
+  inspection: { flow: FlowStep[]; failedCheck: string | undefined; detail: string | undefined } | undefined;
 
   constructor(
     code: ApiErrorCode,
@@ -35,6 +41,7 @@ export class ApiError extends Error {
     this.expose = options.expose ?? status < 500;
     this.detail = options.detail;
     this.requirement = options.requirement;
+    this.inspection = undefined;
   }
 
   /** The OAuth-style `error` member (same as `code`). */

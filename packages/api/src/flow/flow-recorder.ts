@@ -1,23 +1,37 @@
-import { redactUrl } from '@gatehouse/common';
+import { NO_TRACING, redactUrl, type Tracing } from '@gatehouse/common';
 
 import type { FlowStep } from '@gatehouse/contract';
 
 export type { FlowStep };
 
+/** The seed steps the API handles, as their spans name them (`gatehouse.step.name`). */
+const STEP_NAMES: Readonly<Record<number, string>> = {
+  1: 'login_request',
+  2: 'authorization_url',
+  7: 'callback_checks',
+  8: 'token_request',
+  9: 'id_token_validation',
+  10: 'api_token',
+};
+
 /**
  * Collects the steps the API takes part in (1, 2, 7–10) for the flow inspector. Details go through
  * `redactUrl`, so codes, states, nonces, challenges and tokens are always masked. A recorder made with
  * `enabled` false (the inspector is off, as in production) records nothing and builds no detail text: every
- * sign-in passes through it twice, and its answers would carry no `flow` anyway.
+ * sign-in passes through it twice, and its answers would carry no `flow` anyway. With tracing on, each step is
+ * also a span (`gatehouse.step`, `gatehouse.step.name`), whatever the inspector: the provider calls it makes are
+ * its children.
  */
 export class FlowRecorder {
   readonly steps: FlowStep[] = [];
   readonly #now: () => number;
   readonly #enabled: boolean;
+  readonly #tracing: Tracing;
 
-  constructor(now: () => number, enabled: boolean) {
+  constructor(now: () => number, enabled: boolean, tracing: Tracing = NO_TRACING) {
     this.#now = now;
     this.#enabled = enabled;
+    this.#tracing = tracing;
   }
 
   /** Runs `work` as step `step`, recording its duration and whether it failed. */
@@ -26,11 +40,12 @@ export class FlowRecorder {
     detail: (result: T | undefined) => string,
     work: () => Promise<T>,
   ): Promise<T> {
-    if (!this.#enabled) return work();
+    const traced = this.#tracing.enabled ? () => this.#traced(meta.step, work) : work;
+    if (!this.#enabled) return traced();
     const startedAt = this.#now();
     const started = performance.now();
     try {
-      const result = await work();
+      const result = await traced();
       this.#push(meta, startedAt, started, 'ok', detail(result));
       return result;
     } catch (error) {
@@ -48,8 +63,22 @@ export class FlowRecorder {
 
   /** Records an instantaneous step. */
   mark(meta: Pick<FlowStep, 'step' | 'from' | 'to' | 'label'>, detail: string): void {
+    if (this.#tracing.enabled) void this.#traced(meta.step, async () => undefined);
     if (!this.#enabled) return;
     this.#push(meta, this.#now(), performance.now(), 'ok', detail);
+  }
+
+  /** The step as a span: its number and name only, never the detail (which is for the inspector). */
+  #traced<T>(step: number, work: () => Promise<T>): Promise<T> {
+    const name = STEP_NAMES[step] ?? 'step';
+    return this.#tracing.span(
+      `gatehouse step ${step} ${name}`,
+      {
+        'gatehouse.step': step,
+        'gatehouse.step.name': name,
+      },
+      work,
+    );
   }
 
   #push(
@@ -69,6 +98,7 @@ export class FlowRecorder {
   }
 }
 
-function maskUrls(text: string): string {
+/** `text` with every URL in it redacted as the logs are (codes, states, tokens masked). */
+export function maskUrls(text: string): string {
   return text.replace(/https?:\/\/[^\s"']+/g, (url) => redactUrl(url));
 }

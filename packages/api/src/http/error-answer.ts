@@ -31,5 +31,11 @@ export function errorAnswer(error: ApiError): {
       error.code === 'insufficient_scope' ? error.requirement : undefined,
     );
   }
-  return { status: error.status, headers, body: { error: error.code, error_description: description } };
+  const body: ErrorAnswer = { error: error.code, error_description: description };
+  if (error.inspection !== undefined) {
+    body.flow = error.inspection.flow;
+    if (error.inspection.failedCheck !== undefined) body.failed_check = error.inspection.failedCheck;
+    if (error.inspection.detail !== undefined) body.failure_detail = error.inspection.detail;
+  }
+  return { status: error.status, headers, body };
 }

@@ -1,5 +1,6 @@
 import type { onRequestHookHandler } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
+import type { ApiMetrics } from '../metrics/api-metrics.js';
 import type { ApiContext } from '../server/api-context.js';
 import { clientAddressFor } from './client-address.js';
 
@@ -13,9 +14,12 @@ const WINDOW_MS = 60_000;
  * the store, so that every API process shares one count: a client cannot get N times the limit by spreading its
  * requests over N processes. One statement per request. The address is read here (docs/security.md 37) rather
  * than by an app's own `@fastify/rate-limit`, whose key generator may read `request.ip` as the app's
- * `trustProxy` says. Past the limit: 429 `rate_limited` with `Retry-After`.
+ * `trustProxy` says. Past the limit: 429 `rate_limited` with `Retry-After`, counted in `metrics` by route pattern
+ * only (the key, the caller's address, never reaches a label: docs/security.md 47).
  */
-export function routeRateLimit(ctx: Pick<ApiContext, 'config' | 'store' | 'now'>): RouteRateLimit {
+export function routeRateLimit(
+  ctx: Pick<ApiContext, 'config' | 'store' | 'now'> & { readonly metrics?: Pick<ApiMetrics, 'rateLimited'> },
+): RouteRateLimit {
   const perMinute = ctx.config.rateLimitPerMinute;
   if (perMinute === 0) return [];
   const addressOf = clientAddressFor(ctx.config.trustProxy);
@@ -29,6 +33,7 @@ export function routeRateLimit(ctx: Pick<ApiContext, 'config' | 'store' | 'now'>
     reply.header('x-ratelimit-reset', resetSeconds);
     if (count > perMinute) {
       reply.header('retry-after', resetSeconds);
+      ctx.metrics?.rateLimited(request.routeOptions.url ?? '');
       throw new ApiError('rate_limited');
     }
   };

@@ -1,4 +1,4 @@
-import { ConfigError, type Logger } from '@gatehouse/common';
+import { ConfigError, type Logger, type Tracing } from '@gatehouse/common';
 import {
   allowInsecureRequests,
   ClientSecretBasic,
@@ -12,8 +12,10 @@ import { isLoopback } from '../config/is-loopback.js';
 import type { ApiConfig } from '../config/load-api-config.js';
 import { ApiError } from '../errors/api-error.js';
 import type { ClientAssertionKey } from '../keys/client-assertion-key.js';
+import type { ApiMetrics } from '../metrics/api-metrics.js';
 import { describeProviderFailure } from './describe-provider-failure.js';
-import { createProviderFetch, type ProviderHttp } from './provider-fetch.js';
+import { observedProviderFetch, providerEndpointOf } from './observed-provider-fetch.js';
+import { createProviderFetch, type ProviderFetch, type ProviderHttp } from './provider-fetch.js';
 import { ProviderJwks } from './provider-jwks.js';
 
 /** The discovered provider: openid-client's configuration plus our own JWKS cache. */
@@ -45,6 +47,10 @@ export class ProviderClient {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   readonly #http: ProviderHttp;
+  /** The provider fetch every call goes through, observed (metrics, traces). */
+  readonly #fetch: ProviderFetch;
+  /** The endpoints of the discovery document, once fetched: how a call's endpoint is named. */
+  #endpoints: { jwks_uri?: string; token_endpoint?: string; userinfo_endpoint?: string } | undefined;
 
   constructor(options: {
     config: ApiConfig;
@@ -53,6 +59,8 @@ export class ProviderClient {
     clientKey?: ClientAssertionKey;
     /** Whether the provider is serving, as its supervisor knows it; always, when not given. */
     available?: () => boolean;
+    metrics: ApiMetrics;
+    tracing: Tracing;
   }) {
     this.#available = options.available ?? (() => true);
     this.#config = options.config;
@@ -60,6 +68,9 @@ export class ProviderClient {
     this.#now = options.now;
     this.#clientKey = options.clientKey;
     this.#http = createProviderFetch({ timeoutMs: options.config.oidcHttpTimeoutMs });
+    this.#fetch = observedProviderFetch(this.#http.fetch, options.metrics, options.tracing, (url) =>
+      providerEndpointOf(url, this.#endpoints),
+    );
   }
 
   /** First discovery attempt; rejects only on an issuer mismatch. */
@@ -130,7 +141,7 @@ export class ProviderClient {
         : c.oidcTokenAuthMethod === 'client_secret_post'
           ? ClientSecretPost(c.oidcClientSecret)
           : ClientSecretBasic(c.oidcClientSecret);
-    const providerFetch = this.#http.fetch;
+    const providerFetch = this.#fetch;
     const config = await discovery(
       issuerUrl,
       c.oidcClientId,
@@ -147,6 +158,7 @@ export class ProviderClient {
     config.timeout = Math.max(1, Math.ceil(c.oidcHttpTimeoutMs / 1000));
     config[customFetch] = providerFetch;
     const metadata = config.serverMetadata();
+    this.#endpoints = metadata;
     if (metadata.jwks_uri === undefined) throw new Error('the provider publishes no jwks_uri');
     // We fetch the JWKS ourselves (not through openid-client, which would refuse plain http): keys that verify
     // ID and logout tokens must come over TLS (RFC 8414 2, jwks_uri; RFC 8725 3.3), plain http only on loopback.

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
+import { callerAddress } from '../http/caller-address.js';
 import { verifyLogoutToken } from '../oidc/verify-logout-token.js';
 import type { ApiContext } from '../server/api-context.js';
 
@@ -16,7 +17,14 @@ export function registerBackchannelLogoutRoute(app: FastifyInstance, ctx: ApiCon
         description: 'Send logout_token as an application/x-www-form-urlencoded field.',
       });
     }
-    const { sid, sub } = await verifyLogoutToken(ctx, token);
+    let verified: Awaited<ReturnType<typeof verifyLogoutToken>>;
+    try {
+      verified = await verifyLogoutToken(ctx, token);
+    } catch (error) {
+      ctx.metrics.backchannelLogout('refused');
+      throw error;
+    }
+    const { sid, sub } = verified;
     const match: { providerSid?: string; sub?: string } = {};
     if (sid !== undefined) match.providerSid = sid;
     if (sub !== undefined) match.sub = sub;
@@ -24,6 +32,27 @@ export function registerBackchannelLogoutRoute(app: FastifyInstance, ctx: ApiCon
     const revoked = await ctx.store.revokeProviderSessions(match, now);
     for (const id of revoked) ctx.revoked.add(id, now);
     request.log.info({ sessions: revoked.length }, 'back-channel logout');
+    ctx.metrics.backchannelLogout('success');
+    const address = callerAddress(ctx.config.trustProxy, request);
+    ctx.audit.write({
+      event: 'backchannel_logout',
+      outcome: 'success',
+      user: sub,
+      client: ctx.config.oidcClientId,
+      address,
+      sessions: revoked.length,
+    });
+    for (const id of revoked) {
+      ctx.audit.write({
+        event: 'session.revoked',
+        outcome: 'success',
+        user: sub,
+        client: ctx.config.oidcClientId,
+        session: id,
+        address,
+        reason: 'backchannel_logout',
+      });
+    }
     // Back-Channel Logout 1.0, 2.8: 200 on success, no caching.
     return reply.status(200).send();
   });

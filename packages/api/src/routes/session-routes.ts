@@ -3,9 +3,11 @@ import { randomToken } from '@gatehouse/common';
 import type { FastifyInstance } from 'fastify';
 import { buildEndSessionUrl } from 'openid-client';
 import { ApiError } from '../errors/api-error.js';
+import { callerAddress } from '../http/caller-address.js';
 import { checkSameOrigin } from '../http/check-same-origin.js';
 import { REFRESH_COOKIE } from '../http/cookie-names.js';
 import type { RouteRateLimit } from '../http/route-rate-limit.js';
+import type { RefreshResult } from '../metrics/api-metrics.js';
 import { clearRefreshCookie, setRefreshCookie } from '../oidc/handle-callback.js';
 import type { ApiContext } from '../server/api-context.js';
 import { closeSession, rotateSession } from '../sessions/refresh-sessions.js';
@@ -18,16 +20,24 @@ export function registerSessionRoutes(
   rateLimit: RouteRateLimit,
 ): void {
   app.post('/api/refresh', { onRequest: rateLimit }, async (request, reply) => {
-    checkSameOrigin(request, ctx.config.publicUrl);
+    try {
+      checkSameOrigin(request, ctx.config.publicUrl);
+    } catch (error) {
+      ctx.metrics.refresh('cross_origin');
+      throw error;
+    }
     const presented = request.cookies[REFRESH_COOKIE];
     // No cookie at all is the ordinary signed-out page load (the SPA's silent restore), not an error: 204
     // keeps the browser console clean. A cookie that is unknown, expired, revoked or reused is still a 401.
-    if (presented === undefined || presented === '')
+    if (presented === undefined || presented === '') {
+      ctx.metrics.refresh('no_session');
       return reply.code(204).header('cache-control', 'no-store').send();
+    }
     let rotated: Awaited<ReturnType<typeof rotateSession>>;
     try {
-      rotated = await rotateSession(ctx, presented);
+      rotated = await rotateSession(ctx, presented, callerAddress(ctx.config.trustProxy, request));
     } catch (error) {
+      ctx.metrics.refresh(refreshFailure(error));
       // Only a refusal of the cookie itself (expired, revoked, reused: a 4xx) clears it. An outage or any other
       // failure of ours leaves it as it is, so the retry once the database is back finds the session
       // (docs/security.md 42: an outage logs nobody out).
@@ -36,6 +46,7 @@ export function registerSessionRoutes(
     }
     const minted = await mintSessionAccessToken(ctx, rotated.user, rotated.session);
     setRefreshCookie(ctx, reply, rotated.refreshToken);
+    ctx.metrics.refresh('success');
     return {
       access_token: minted.token,
       token_type: 'Bearer',
@@ -46,7 +57,11 @@ export function registerSessionRoutes(
 
   app.post('/api/logout', async (request, reply) => {
     checkSameOrigin(request, ctx.config.publicUrl);
-    const idToken = await closeSession(ctx, request.cookies[REFRESH_COOKIE]);
+    const idToken = await closeSession(
+      ctx,
+      request.cookies[REFRESH_COOKIE],
+      callerAddress(ctx.config.trustProxy, request),
+    );
     clearRefreshCookie(reply);
     const fallback = `${ctx.config.publicUrl}/`;
     if (!ctx.provider.ready) return { logout_url: fallback };
@@ -61,4 +76,19 @@ export function registerSessionRoutes(
       parameters.id_token_hint = idToken;
     return { logout_url: buildEndSessionUrl(config, parameters).href };
   });
+}
+
+/** The result a refused refresh is counted under, from the error `rotateSession` threw. */
+function refreshFailure(error: unknown): RefreshResult {
+  if (!(error instanceof ApiError)) return 'error';
+  switch (error.code) {
+    case 'refresh_token_reused':
+      return 'reuse_detected';
+    case 'session_revoked':
+      return 'revoked';
+    case 'invalid_refresh_token':
+      return error.detail === 'session_expired' ? 'expired' : 'invalid';
+    default:
+      return 'error';
+  }
 }

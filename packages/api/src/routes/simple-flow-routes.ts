@@ -1,10 +1,12 @@
 import type {} from '@fastify/cookie';
 import { FAVICON_SVG, STYLESHEET } from '@gatehouse/common';
 import type { FastifyInstance, onSendHookHandler } from 'fastify';
+import { FlowRecorder } from '../flow/flow-recorder.js';
 import { LOGIN_PAGE_ASSETS, loginErrorPage } from '../http/login-error-page.js';
 import { prefersHtml } from '../http/prefers-html.js';
 import { safeReturnTo } from '../http/return-to.js';
 import type { RouteRateLimit } from '../http/route-rate-limit.js';
+import { routeSpan } from '../http/route-span.js';
 import { handleCallback } from '../oidc/handle-callback.js';
 import { startLogin } from '../oidc/start-login.js';
 import { setTransactionCookie } from '../oidc/transaction-cookie.js';
@@ -26,17 +28,28 @@ export function registerSimpleFlowRoutes(
 ): void {
   const onSend = errorPageForBrowsers(ctx.config.publicUrl);
 
-  app.get('/authorization-code/login', { onRequest: rateLimit, onSend }, async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
-    const login = await startLogin(ctx, 'simple', safeReturnTo(query.return_to, ctx.config.publicUrl));
-    setTransactionCookie(reply, login.cookie, 'simple');
-    return reply.redirect(login.url.href, 302);
-  });
+  app.get('/authorization-code/login', { onRequest: rateLimit, onSend }, (request, reply) =>
+    routeSpan(ctx.tracing, 'GET', '/authorization-code/login', async () => {
+      const query = request.query as Record<string, unknown>;
+      // Steps 1-2 as spans (the simple flow has no inspector: its answer is a redirect).
+      const recorder = new FlowRecorder(ctx.now, false, ctx.tracing);
+      recorder.mark({ step: 1, from: 'spa', to: 'api', label: 'login' }, '');
+      const login = await recorder.run(
+        { step: 2, from: 'api', to: 'spa', label: 'authorization URL' },
+        () => '',
+        () => startLogin(ctx, 'simple', safeReturnTo(query.return_to, ctx.config.publicUrl)),
+      );
+      setTransactionCookie(reply, login.cookie, 'simple');
+      return reply.redirect(login.url.href, 302);
+    }),
+  );
 
-  app.get('/authorization-code/callback', { onRequest: rateLimit, onSend }, async (request, reply) => {
-    const done = await handleCallback(ctx, request, reply, 'simple');
-    return reply.redirect(`${ctx.config.publicUrl}${done.returnTo}`, 302);
-  });
+  app.get('/authorization-code/callback', { onRequest: rateLimit, onSend }, (request, reply) =>
+    routeSpan(ctx.tracing, 'GET', '/authorization-code/callback', async () => {
+      const done = await handleCallback(ctx, request, reply, 'simple');
+      return reply.redirect(`${ctx.config.publicUrl}${done.returnTo}`, 302);
+    }),
+  );
 
   // The error page's stylesheet and icon, from this origin (the CSP allows nothing else and nothing inline).
   for (const [path, type, body] of [

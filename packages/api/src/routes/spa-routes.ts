@@ -4,7 +4,14 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
 /** Paths that are never the SPA: unknown ones among them are a JSON 404, not index.html. */
-export const NOT_SPA_PREFIXES = ['/api', '/authorization-code', '/.well-known', '/healthz', '/readyz'];
+export const NOT_SPA_PREFIXES = [
+  '/api',
+  '/authorization-code',
+  '/.well-known',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+];
 
 /**
  * Serves the built SPA: hashed `/assets/*` cached for a year (immutable), `index.html` revalidated every time,

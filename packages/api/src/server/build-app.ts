@@ -15,15 +15,16 @@ import { redactedRequest } from '../http/redacted-request.js';
 import { registerSecurityHeaders } from '../http/security-headers.js';
 import { NOT_SPA_PREFIXES, registerSpaRoutes } from '../routes/spa-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { registerMetricsRoute } from './metrics-route.js';
 
 /** Levels at which Fastify's own per-request lines ("incoming request", "request completed") are written. */
 const REQUEST_LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'trace']);
 
 /**
  * Builds the API's Fastify application (not listening yet): the server's own bounds and logging, the security
- * headers on every response, `/healthz` and `/readyz`, the `gatehouse` plugin on `server`, then the app's own
- * `routes` (which can use its guards), the gateway to UPSTREAM_URL when one is set, and the built SPA with its
- * history fallback.
+ * headers on every response, `/healthz`, `/readyz` and `/metrics`, the `gatehouse` plugin on `server`, then the
+ * app's own `routes` (which can use its guards), the gateway to UPSTREAM_URL when one is set, and the built SPA
+ * with its history fallback.
  */
 export async function buildApp(
   server: ResourceServer,
@@ -63,6 +64,7 @@ export async function buildApp(
   registerSecurityHeaders(app);
   registerErrorHandler(app);
   registerHealthRoutes(app, server);
+  registerMetricsRoute(app, server);
   await app.register(gatehouse, { server });
   if (routes !== undefined) await app.register(routes);
   if (upstream !== undefined) await app.register(gatewayRoutes, { server, upstream, ownPaths });

@@ -43,6 +43,8 @@ export async function openSession(
 export async function rotateSession(
   ctx: ApiContext,
   refreshToken: string | undefined,
+  /** The caller's address, for the audit line of a reuse. */
+  address?: string,
 ): Promise<{ session: ApiSession; user: StoredUser; refreshToken: string }> {
   // Not one this API issued (malformed, tampered, another key): unknown, and no session is touched.
   const named = refreshToken === undefined ? undefined : ctx.refreshTokens.read(refreshToken);
@@ -67,11 +69,29 @@ export async function rotateSession(
     case 'reused':
       ctx.revoked.add(result.sessionId, now);
       ctx.logger.warn({ sid: result.sessionId }, 'refresh token reused: session revoked');
+      ctx.audit.write({
+        event: 'refresh.reuse_detected',
+        outcome: 'failure',
+        session: result.sessionId,
+        client: ctx.config.oidcClientId,
+        address,
+      });
+      ctx.audit.write({
+        event: 'session.revoked',
+        outcome: 'success',
+        session: result.sessionId,
+        client: ctx.config.oidcClientId,
+        address,
+        reason: 'refresh_token_reused',
+      });
       throw new ApiError('refresh_token_reused');
     case 'revoked':
       throw new ApiError('session_revoked');
     case 'expired':
-      throw new ApiError('invalid_refresh_token', { description: 'The session expired: sign in again.' });
+      throw new ApiError('invalid_refresh_token', {
+        description: 'The session expired: sign in again.',
+        detail: 'session_expired',
+      });
     default:
       throw new ApiError('invalid_refresh_token');
   }
@@ -86,6 +106,8 @@ export async function rotateSession(
 export async function closeSession(
   ctx: ApiContext,
   refreshToken: string | undefined,
+  /** The caller's address, for the audit line. */
+  address?: string,
 ): Promise<string | undefined> {
   const named = refreshToken === undefined ? undefined : ctx.refreshTokens.read(refreshToken);
   if (named === undefined) return undefined;
@@ -93,8 +115,18 @@ export async function closeSession(
   if (found === undefined) return undefined;
   const { session, spent } = found;
   const now = ctx.now();
-  await ctx.store.revokeSession(session.id, spent ? 'logout_with_spent_refresh_token' : 'logout', now);
+  const reason = spent ? 'logout_with_spent_refresh_token' : 'logout';
+  await ctx.store.revokeSession(session.id, reason, now);
   ctx.revoked.add(session.id, now);
+  ctx.audit.write({
+    event: 'logout',
+    outcome: 'success',
+    user: session.sub,
+    client: ctx.config.oidcClientId,
+    session: session.id,
+    address,
+    reason,
+  });
   if (spent || session.revokedAt !== null || session.idTokenSealed === null) return undefined;
   try {
     return ctx.box.open(session.idTokenSealed, `id_token:${session.id}`);

@@ -1,6 +1,7 @@
 import { jwtVerify } from 'jose';
 import { ApiError } from '../errors/api-error.js';
 import type { ApiKeyRing } from '../keys/api-key-ring.js';
+import { type TokenVerificationResult, verificationFailure } from '../metrics/api-metrics.js';
 import type { AccessTokenClaims } from './access-token-claims.js';
 import { LruCache } from './lru-cache.js';
 import type { RevokedSessions } from './revoked-sessions.js';
@@ -28,6 +29,7 @@ export class BearerVerifier {
   readonly #now: () => number;
   readonly #revoked: RevokedSessions;
   readonly #cache: LruCache<string, CacheEntry>;
+  readonly #observe: ((result: TokenVerificationResult) => void) | undefined;
 
   constructor(options: {
     keys: ApiKeyRing;
@@ -36,7 +38,10 @@ export class BearerVerifier {
     revoked: RevokedSessions;
     now?: () => number;
     cacheSize?: number;
+    /** Told the result of every verification (the metrics); when absent, nothing is called. */
+    observe?: ((result: TokenVerificationResult) => void) | undefined;
   }) {
+    this.#observe = options.observe;
     this.#keys = options.keys;
     this.#expected = options.expected;
     this.#revoked = options.revoked;
@@ -49,6 +54,32 @@ export class BearerVerifier {
    * A token already verified is answered synchronously (no promise, no microtask) from the cache.
    */
   verify(authorization: string | undefined): AccessTokenClaims | Promise<AccessTokenClaims> {
+    const observe = this.#observe;
+    if (observe === undefined) return this.#verify(authorization);
+    let verified: AccessTokenClaims | Promise<AccessTokenClaims>;
+    try {
+      verified = this.#verify(authorization);
+    } catch (error) {
+      observe(verificationFailure(error));
+      throw error;
+    }
+    if (!(verified instanceof Promise)) {
+      observe('success');
+      return verified;
+    }
+    return verified.then(
+      (claims) => {
+        observe('success');
+        return claims;
+      },
+      (error: unknown) => {
+        observe(verificationFailure(error));
+        throw error;
+      },
+    );
+  }
+
+  #verify(authorization: string | undefined): AccessTokenClaims | Promise<AccessTokenClaims> {
     const token = this.#token(authorization);
     const now = this.#now();
     const cached = this.#cache.get(token);
@@ -122,7 +153,10 @@ export class BearerVerifier {
       return payload as unknown as AccessTokenClaims;
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      throw invalid(describeJoseError(error));
+      const description = describeJoseError(error);
+      throw description === 'token expired'
+        ? new ApiError('invalid_token', { description, detail: 'token_expired' })
+        : invalid(description);
     }
   }
 }

@@ -57,6 +57,9 @@ const schema = z.object({
     .min(0)
     .max(10_000_000)
     .default(DEFAULT_CONNECTIONS_PER_ADDRESS),
+  METRICS: z.enum(['on', 'off']).default('on'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random secret)').max(512).optional(),
+  AUDIT_LOG: z.string().min(1).optional(),
 });
 
 /** The auth server's settings, validated once at start. Durations in seconds. */
@@ -101,6 +104,12 @@ export interface AuthServerConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** How many connections the server holds, and for how long (docs/security.md 50). */
   readonly connections: Readonly<ConnectionLimits>;
+  /** METRICS: whether the server counts and serves `/metrics` (on by default). */
+  readonly metrics: boolean;
+  /** METRICS_TOKEN: the bearer `/metrics` requires, when set (docs/security.md 47). */
+  readonly metricsToken: string | undefined;
+  /** AUDIT_LOG: a file the security events are appended to, `-` for standard output; none by default. */
+  readonly auditLog: string | undefined;
 }
 
 /**
@@ -109,8 +118,8 @@ export interface AuthServerConfig {
  * `AUTH_ID_TOKEN_TTL` (600), `AUTH_REFRESH_TOKEN_TTL` (14 days), `AUTH_SESSION_TTL` (14 days),
  * `AUTH_CODE_TTL` (60), `AUTH_INTERACTION_TTL` (600), `RATE_LIMIT_PER_MINUTE` (60), `DATA_DIR` (.data),
  * `NODE_ENV`, `LOG_LEVEL` (info), `AUTH_MAX_CONNECTIONS` (from the descriptor limit),
- * `AUTH_MAX_CONNECTIONS_PER_ADDRESS` (256), `DATABASE_URL` with `GATEHOUSE_SECRET` (PostgreSQL; else SQLite in
- * DATA_DIR).
+ * `AUTH_MAX_CONNECTIONS_PER_ADDRESS` (256), `METRICS` (on), `METRICS_TOKEN`, `AUDIT_LOG`, `DATABASE_URL` with
+ * `GATEHOUSE_SECRET` (PostgreSQL; else SQLite in DATA_DIR).
  * Throws a `ConfigError` naming the first bad variable.
  */
 export function loadAuthServerConfig(env: Readonly<Record<string, string | undefined>>): AuthServerConfig {
@@ -140,6 +149,9 @@ export function loadAuthServerConfig(env: Readonly<Record<string, string | undef
       perAddress: parsed.AUTH_MAX_CONNECTIONS_PER_ADDRESS,
       ...CONNECTION_TIMEOUTS,
     },
+    metrics: parsed.METRICS === 'on',
+    metricsToken: parsed.METRICS_TOKEN,
+    auditLog: parsed.AUDIT_LOG,
   };
 }
 

@@ -1,10 +1,13 @@
 import type { Context } from 'koa';
 import type { Interaction } from 'oidc-provider';
+import type { SignInFactor } from '../metrics/auth-metrics.js';
 import type { UserRecord } from '../store/auth-store.js';
 import { readDeviceCookie, writeDeviceCookie } from '../throttle/device-cookie.js';
 import type { InteractionDeps } from './interaction-deps.js';
 import { PHISHING_RESISTANT_ACR, withNotice } from './interaction-state.js';
+import { recordSignIn } from './record-sign-in.js';
 import { interactionUrl, seeOther } from './respond.js';
+import { STEP_6 } from './step-spans.js';
 
 /** How a sign-in was made: the account, its RFC 8176 `amr` values, and what that asks of the throttles. */
 export interface SignInMethods {
@@ -20,6 +23,8 @@ export interface SignInMethods {
   readonly correctCode: boolean;
   /** Recovery codes left, after one was used: the person is told before going on. */
   readonly recoveryCodesLeft?: number;
+  /** The factor that completed it, as metrics and the audit log name it. */
+  readonly factor: SignInFactor;
 }
 
 /**
@@ -40,24 +45,37 @@ export async function completeSignIn(
   if (methods.correctCode) await deps.secondFactor.recordSuccess(user.id);
   const amr = methods.multiFactor ? [...methods.amr, 'mfa'] : [...methods.amr];
   deps.logger.info({ event: 'login', uid: interaction.uid, sub: user.id, amr }, 'signed in');
+  recordSignIn(deps, ctx, interaction, { result: 'success', factor: methods.factor, userId: user.id });
   const notice =
     methods.recoveryCodesLeft === undefined ? undefined : { recoveryCodesLeft: methods.recoveryCodesLeft };
-  const returnTo = await deps.provider().interactionResult(
-    ctx.req,
-    ctx.res,
-    {
-      login: {
-        accountId: user.id,
-        // The sign-in's time by this server's clock (oidc-provider's own otherwise): `/account` asks how recent.
-        ts: now,
-        amr,
-        ...(methods.phishingResistant ? { acr: PHISHING_RESISTANT_ACR } : {}),
-        remember: true,
+  const finish = () =>
+    deps.provider().interactionResult(
+      ctx.req,
+      ctx.res,
+      {
+        login: {
+          accountId: user.id,
+          // The sign-in's time by this server's clock (oidc-provider's own otherwise): `/account` asks how recent.
+          ts: now,
+          amr,
+          ...(methods.phishingResistant ? { acr: PHISHING_RESISTANT_ACR } : {}),
+          remember: true,
+        },
+        ...withNotice(notice),
       },
-      ...withNotice(notice),
-    },
-    { mergeWithLastSubmission: false },
-  );
+      { mergeWithLastSubmission: false },
+    );
+  const returnTo = deps.tracing.enabled
+    ? await deps.tracing.span(
+        `gatehouse step ${STEP_6.step} ${STEP_6.name}`,
+        {
+          'gatehouse.step': STEP_6.step,
+          'gatehouse.step.name': STEP_6.name,
+          'gatehouse.sign_in.factor': methods.factor,
+        },
+        finish,
+      )
+    : await finish();
   writeDeviceCookie(ctx, deps.deviceCookies.renew(readDeviceCookie(ctx), user.id, now));
   // The notice page (show-interaction.ts) links on to `returnTo`; a GET, so a reload shows it again harmlessly.
   return seeOther(ctx, notice ? interactionUrl(interaction.uid) : returnTo);

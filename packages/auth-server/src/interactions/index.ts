@@ -12,6 +12,7 @@ import { backLinkForInteraction } from './back-link-for-interaction.js';
 import type { InteractionDeps } from './interaction-deps.js';
 import type { InteractionStep } from './interaction-step.js';
 import { showInteraction } from './show-interaction.js';
+import { stepSpan } from './step-spans.js';
 import { submitConsent } from './submit-consent.js';
 import { submitLogin } from './submit-login.js';
 import { submitPasswordless } from './submit-passwordless.js';
@@ -63,7 +64,15 @@ export function interactionRoutes(deps: InteractionDeps) {
       const interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
       // The cookie names the interaction; the URL must name the same one.
       if (interaction.uid !== uid) throw new InteractionMismatch();
-      await step.handle(ctx, interaction, deps);
+      const span = deps.tracing.enabled ? stepSpan(step.method, step.action) : undefined;
+      if (span === undefined) await step.handle(ctx, interaction, deps);
+      else
+        await deps.tracing.span(
+          span.name,
+          span.attributes,
+          () => step.handle(ctx, interaction, deps),
+          'server',
+        );
     } catch (error) {
       await renderInteractionError(ctx, error, deps, uid);
     }

@@ -1,5 +1,6 @@
-import type { Logger } from '@gatehouse/common';
+import type { AuditLog, Logger, Tracing } from '@gatehouse/common';
 import type Provider from 'oidc-provider';
+import type { AuthMetrics } from '../metrics/auth-metrics.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { PasswordVerifier } from '../passwords/verify-password-or-dummy.js';
 import type { AuthStore } from '../store/auth-store.js';
@@ -22,4 +23,10 @@ export interface InteractionDeps {
   readonly relyingParty: () => RelyingParty;
   readonly nowMs: () => number;
   readonly logger: Logger;
+  /** Sign-ins counted by result and factor (no-ops when METRICS is off). */
+  readonly metrics: AuthMetrics;
+  /** AUDIT_LOG: one line per security event (nothing written when it is not set). */
+  readonly audit: AuditLog;
+  /** Spans of steps 4-6 (no-ops unless OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+  readonly tracing: Tracing;
 }

@@ -6,6 +6,7 @@ import { readDeviceCookie } from '../throttle/device-cookie.js';
 import { completeSignIn } from './complete-sign-in.js';
 import { phishingResistantRequested, readUsername, withPending, withUsername } from './interaction-state.js';
 import type { InteractionStep } from './interaction-step.js';
+import { recordSignIn } from './record-sign-in.js';
 import { backWithError, interactionUrl, saveResult, seeOther } from './respond.js';
 
 /** Longest username accepted; longer input is refused without a lookup. */
@@ -52,12 +53,26 @@ export const submitLogin: InteractionStep = {
     const device = user ? deps.deviceCookies.deviceFor(readDeviceCookie(ctx), user.id, now) : undefined;
     const decision = await deps.throttle.reserve(username, ctx.ip, now, device);
     if (!decision.allowed) {
+      const userId = user?.id;
+      recordSignIn(deps, ctx, interaction, {
+        result: 'throttled',
+        factor: 'password',
+        userId,
+        reason: 'throttled',
+      });
       await keepUsername(interaction, username, now);
       return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
     }
     try {
       if (!(await deps.verifyPassword(user, password)) || !user) {
         await deps.throttle.recordFailure(username, ctx.ip, now, device);
+        const userId = user?.id;
+        recordSignIn(deps, ctx, interaction, {
+          result: 'failure',
+          factor: 'password',
+          userId,
+          reason: 'password',
+        });
         deps.logger.info(
           { event: 'login_failed', uid: interaction.uid },
           'sign-in refused: invalid credentials',
@@ -68,6 +83,12 @@ export const submitLogin: InteractionStep = {
       // Said only to whoever knows the password; counted as a failure, so it is no free password oracle.
       if (user.disabled) {
         await deps.throttle.recordFailure(username, ctx.ip, now, device);
+        recordSignIn(deps, ctx, interaction, {
+          result: 'failure',
+          factor: 'password',
+          userId: user.id,
+          reason: 'disabled',
+        });
         deps.logger.info(
           { event: 'login_refused_disabled', uid: interaction.uid, sub: user.id },
           'account disabled',
@@ -91,6 +112,7 @@ export const submitLogin: InteractionStep = {
         phishingResistant: false,
         password: true,
         correctCode: false,
+        factor: 'password',
       });
     } finally {
       await deps.throttle.release(username, ctx.ip, device);

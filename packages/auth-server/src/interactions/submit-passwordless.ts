@@ -3,6 +3,7 @@ import { readFormBody } from '../http/read-form-body.js';
 import { completeSignIn } from './complete-sign-in.js';
 import { interactionChallengeKey } from './interaction-state.js';
 import type { InteractionStep } from './interaction-step.js';
+import { recordSignIn } from './record-sign-in.js';
 import { backWithError, interactionUrl, seeOther } from './respond.js';
 
 /**
@@ -24,6 +25,11 @@ export const submitPasswordless: InteractionStep = {
       nowMs: deps.nowMs(),
     });
     if (!checked.ok) {
+      recordSignIn(deps, ctx, interaction, {
+        result: 'failure',
+        factor: 'passkey',
+        reason: checked.failure === 'disabled' ? 'disabled' : 'passkey',
+      });
       deps.logger.info(
         { event: 'passkey_sign_in_failed', reason: checked.failure, uid: interaction.uid },
         'passkey sign-in refused',
@@ -37,6 +43,7 @@ export const submitPasswordless: InteractionStep = {
       phishingResistant: true,
       password: false,
       correctCode: false,
+      factor: 'passkey',
     });
   },
 };

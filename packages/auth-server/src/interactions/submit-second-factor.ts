@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { Interaction } from 'oidc-provider';
 import type { FactorRequest, SecondFactor } from '../factors/second-factor.js';
 import { readFormBody } from '../http/read-form-body.js';
+import { factorOf } from '../metrics/auth-metrics.js';
 import { readDeviceCookie } from '../throttle/device-cookie.js';
 import { completeSignIn } from './complete-sign-in.js';
 import type { InteractionDeps } from './interaction-deps.js';
@@ -15,6 +16,7 @@ import {
   withUsername,
 } from './interaction-state.js';
 import type { InteractionStep } from './interaction-step.js';
+import { recordSignIn } from './record-sign-in.js';
 import { backWithError, interactionUrl, saveResult, seeOther } from './respond.js';
 
 /**
@@ -51,12 +53,26 @@ export function secondFactorStep(factor: SecondFactor): InteractionStep {
       const now = Math.floor(nowMs / 1000);
       const device = deps.deviceCookies.deviceFor(readDeviceCookie(ctx), pending.accountId, now);
       const decision = await deps.throttle.reserve(pending.username, ctx.ip, now, device);
-      if (!decision.allowed) return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
+      if (!decision.allowed) {
+        recordSignIn(deps, ctx, interaction, {
+          result: 'throttled',
+          factor: factorOf(factor.action),
+          userId: pending.accountId,
+          reason: 'throttled',
+        });
+        return backWithError(ctx, interaction.uid, 'throttled', decision.retryAfter);
+      }
       try {
         // Checked before the code, with or without a device cookie: while the account waits (or is locked),
         // even the right code is refused.
         const account = await deps.secondFactor.reserve(pending.accountId, now);
         if (!account.allowed) {
+          recordSignIn(deps, ctx, interaction, {
+            result: 'throttled',
+            factor: factorOf(factor.action),
+            userId: pending.accountId,
+            reason: account.locked ? 'locked' : 'throttled',
+          });
           return account.locked
             ? backWithError(ctx, interaction.uid, 'locked')
             : backWithError(ctx, interaction.uid, 'throttled', account.retryAfter);
@@ -88,6 +104,12 @@ async function check(
   const now = Math.floor(request.nowMs / 1000);
   const user = await deps.store.users.findById(pending.accountId);
   if (!user || user.disabled || !(await factor.available(request))) {
+    recordSignIn(deps, ctx, interaction, {
+      result: 'failure',
+      factor: factorOf(factor.action),
+      userId: pending.accountId,
+      reason: 'unavailable',
+    });
     await saveResult(interaction, withUsername(pending.username), now);
     return backWithError(ctx, interaction.uid, 'credentials');
   }
@@ -101,8 +123,15 @@ async function check(
       password: true,
       correctCode: factor.guessable,
       ...(outcome.recoveryCodesLeft === undefined ? {} : { recoveryCodesLeft: outcome.recoveryCodesLeft }),
+      factor: factorOf(factor.action),
     });
   }
+  recordSignIn(deps, ctx, interaction, {
+    result: 'failure',
+    factor: factorOf(factor.action),
+    userId: user.id,
+    reason: factor.guessable ? 'second_factor' : 'passkey',
+  });
   deps.logger.info(
     {
       event: 'second_factor_failed',
@@ -148,6 +177,13 @@ async function wrongGuess(
   // record too, written again just below so that the page can say what happened).
   if (locked) {
     await deps.store.models.revokeByAccountId(userId, 'second_factor_locked', now);
+    deps.audit.write({
+      event: 'account.locked',
+      outcome: 'success',
+      user: userId,
+      address: ctx.ip,
+      reason: 'second_factor_failures',
+    });
     deps.logger.warn(
       { event: 'second_factor_locked', sub: userId },
       'too many wrong second-factor codes in a row: the account is locked until a new password or TOTP secret, and its sessions are ended',

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { metricsAnswer } from '@gatehouse/common';
+import type { Registry } from 'prom-client';
 import type { AuthStore } from '../store/auth-store.js';
 
 /** What {@link healthRoutes} checks. */
@@ -6,13 +8,16 @@ export interface HealthChecks {
   /** True once the signing keys are loaded and the provider built (it is rebuilt on key rotation). */
   readonly providerReady: () => boolean;
   readonly store: AuthStore;
+  /** `/metrics`: the registry and METRICS_TOKEN; absent when METRICS is off (the path then goes to the provider, a 404). */
+  readonly metrics?: { readonly registry: Registry; readonly token: string | undefined } | undefined;
 }
 
 /**
  * `GET /healthz` (the process answers: `{"status":"ok"}`) and `GET /readyz` (`{"status":"ready"}` once the keys
  * are loaded and the store answers, else 503 `{"status":"unavailable"}`), as the API answers them. Served before
  * oidc-provider and the Host check: a probe (a load balancer, Kubernetes) may use any Host, and nothing here
- * builds a URL. Returns false for any other request.
+ * builds a URL. `GET /metrics` too, when metrics are on: Prometheus text behind METRICS_TOKEN when set
+ * (docs/security.md 47). Returns false for any other request.
  */
 export function healthRoutes(checks: HealthChecks) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
@@ -20,6 +25,17 @@ export function healthRoutes(checks: HealthChecks) {
     const path = (req.url ?? '').split('?', 1)[0];
     if (path === '/healthz') {
       send(res, 200, { status: 'ok' });
+      return true;
+    }
+    if (path === '/metrics' && checks.metrics !== undefined) {
+      const { registry, token } = checks.metrics;
+      metricsAnswer(registry, token, req.headers.authorization).then(
+        (answer) => {
+          res.writeHead(answer.status, { ...answer.headers, 'x-content-type-options': 'nosniff' });
+          res.end(answer.body);
+        },
+        () => send(res, 500, { status: 'error' }),
+      );
       return true;
     }
     if (path !== '/readyz') return false;

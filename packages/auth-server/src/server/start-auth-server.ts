@@ -1,13 +1,17 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
+  type AuditLog,
   createLogger,
   describePostgresError,
   type Logger,
   limitConnections,
   listenConfigError,
+  openAuditLog,
   randomToken,
   serverTimeouts,
   startExpirySweeper,
+  startTracing,
+  type Tracing,
 } from '@gatehouse/common';
 import type Koa from 'koa';
 import type Provider from 'oidc-provider';
@@ -23,6 +27,7 @@ import { securityHeaders } from '../http/security-headers.js';
 import { interactionRoutes } from '../interactions/index.js';
 import type { InteractionDeps } from '../interactions/interaction-deps.js';
 import { loadSigningKeys } from '../keys/signing-keys.js';
+import { createAuthMetrics, NO_AUTH_METRICS } from '../metrics/auth-metrics.js';
 import { loadOidcProvider } from '../oidc/load-oidc-provider.js';
 import { providerConfiguration } from '../oidc/provider-configuration.js';
 import { argon2idHasher, type PasswordHasher } from '../passwords/password-hasher.js';
@@ -54,6 +59,10 @@ export interface StartAuthServerOptions {
   readonly nowMs?: () => number;
   /** How often to look for rotated signing keys (ms); default 5000. */
   readonly keyReloadIntervalMs?: number;
+  /** Where security events go; by default AUDIT_LOG's file (or standard output), none when it is not set. */
+  readonly audit?: AuditLog;
+  /** Spans; by default OpenTelemetry when the process environment names an OTLP endpoint, none otherwise. */
+  readonly tracing?: Tracing;
 }
 
 /** A running auth server. */
@@ -80,8 +89,15 @@ export interface RunningAuthServer {
 export async function startAuthServer(options: StartAuthServerOptions): Promise<RunningAuthServer> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ name: 'auth-server', level: config.logLevel });
-  const store = options.store ?? (await openConfiguredAuthStore(config, { logger }));
   const nowMs = options.nowMs ?? Date.now;
+  // Opened first: a path that cannot be opened fails the start (one line naming AUDIT_LOG) before anything else.
+  const audit =
+    options.audit ??
+    openAuditLog(config.auditLog, {
+      now: nowMs,
+      onError: (error) => logger.error({ err: error }, 'audit log write failed'),
+    });
+  const store = options.store ?? (await openConfiguredAuthStore(config, { logger }));
   const nowSeconds = () => Math.floor(nowMs() / 1000);
   // A retired key stays in JWKS until every token it may have signed has expired.
   const keepSeconds = Math.max(config.ttl.idToken, config.ttl.accessToken) + 60;
@@ -103,6 +119,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
   // Loaded on start only: the CLI imports this package for its admin functions and should not load oidc-provider.
   const { default: OidcProvider, interactionPolicy, errors } = await loadOidcProvider(logger);
   let relyingParty: RelyingParty | undefined;
+  const metrics = config.metrics ? createAuthMetrics() : NO_AUTH_METRICS;
   const deps: InteractionDeps = {
     provider: () => {
       if (!provider) throw new Error('provider not ready');
@@ -120,6 +137,9 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     deviceCookies: new DeviceCookies(deviceCookieKey),
     nowMs,
     logger,
+    metrics,
+    audit,
+    tracing: options.tracing ?? (await startTracing(process.env, 'gatehouse-auth-server')),
   };
   const build = async (issuer: string) => {
     const jwks = await loadSigningKeys(store, nowSeconds(), keepSeconds);
@@ -152,6 +172,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
         throttle: store.throttle,
         nowMs,
         logger,
+        metrics,
       }),
     );
     next.use(discoveryCacheControl);
@@ -208,7 +229,12 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     handler = next.callback();
   };
 
-  const health = healthRoutes({ providerReady: () => handler !== undefined, store });
+  const health = healthRoutes({
+    providerReady: () => handler !== undefined,
+    store,
+    metrics:
+      metrics.registry === undefined ? undefined : { registry: metrics.registry, token: config.metricsToken },
+  });
   const servers = await listen(
     config.host,
     config.port,
@@ -223,6 +249,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     },
     serverTimeouts(config.connections),
   ).catch(async (error: unknown) => {
+    if (!options.audit) audit.close();
     if (!options.store) await store.close();
     // A port taken or privileged, a host not this machine's: one line naming AUTH_PORT or AUTH_HOST.
     throw (
@@ -249,6 +276,7 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
     await build(issuer);
   } catch (error) {
     await closeAll(servers);
+    if (!options.audit) audit.close();
     if (!options.store) await store.close();
     throw error;
   }
@@ -300,7 +328,9 @@ export async function startAuthServer(options: StartAuthServerOptions): Promise<
       stopSweeper();
       await backchannel.stop();
       await closeAll(servers);
+      if (!options.audit) audit.close();
       if (!options.store) await store.close();
+      await deps.tracing.flush();
     },
   };
 }

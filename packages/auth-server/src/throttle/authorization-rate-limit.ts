@@ -1,5 +1,6 @@
 import { addressBucket, type Logger } from '@gatehouse/common';
 import type { Context, Next } from 'koa';
+import type { AuthMetrics } from '../metrics/auth-metrics.js';
 import { errorPage } from '../pages/error-page.js';
 import { formatWait } from '../pages/format-wait.js';
 import type { ThrottleStore } from '../store/auth-store.js';
@@ -24,8 +25,10 @@ export function authorizationRateLimit(input: {
   throttle: ThrottleStore;
   nowMs: () => number;
   logger: Logger;
+  /** Told of each refusal (the metrics). */
+  metrics?: Pick<AuthMetrics, 'rateLimited'>;
 }) {
-  const { perMinute, throttle, nowMs, logger } = input;
+  const { perMinute, throttle, nowMs, logger, metrics } = input;
   return async function authorizationRateLimitMiddleware(ctx: Context, next: Next): Promise<void> {
     if (
       perMinute === 0 ||
@@ -53,6 +56,7 @@ export function authorizationRateLimit(input: {
       }
       return next();
     }
+    metrics?.rateLimited();
     ctx.status = 429;
     ctx.set('Retry-After', String(retryAfter));
     const message = `Too many sign-ins were started from your network. Try again in ${formatWait(retryAfter)}.`;

@@ -1,4 +1,5 @@
-import { GatehouseError, type GatehouseErrorCode } from '../gatehouse-error.js';
+import { GatehouseError, type GatehouseErrorCode, type GatehouseErrorDetails } from '../gatehouse-error.js';
+import { parseFlow } from './parse-answers.js';
 
 /** A parsed answer from the API. */
 export interface ApiAnswer {
@@ -59,6 +60,7 @@ export function createApiClient(base: () => string, fetchImpl: typeof fetch): Ap
 }
 
 const ERROR_CODE = /^[\w.-]{1,64}$/;
+const CHECK_NAME = /^[a-z0-9_-]{1,64}$/;
 
 /** Turns a non-2xx answer into a {@link GatehouseError} that keeps the server's `error` code. */
 export function errorFromAnswer(
@@ -75,5 +77,23 @@ export function errorFromAnswer(
     if (typeof record.error_description === 'string') description = record.error_description.slice(0, 300);
   }
   const suffix = serverError === undefined ? ` (HTTP ${answer.status})` : ` (${serverError})`;
-  return new GatehouseError(code, `${message}${suffix}`, { status: answer.status, serverError, description });
+  return new GatehouseError(code, `${message}${suffix}`, {
+    status: answer.status,
+    serverError,
+    description,
+    ...inspection(body),
+  });
+}
+
+/** A refused callback's account, sent by an API with the flow inspector on: checked, bounded. */
+function inspection(body: unknown): Pick<GatehouseErrorDetails, 'flow' | 'failedCheck' | 'failureDetail'> {
+  if (typeof body !== 'object' || body === null) return {};
+  const record = body as Record<string, unknown>;
+  const found: Pick<GatehouseErrorDetails, 'flow' | 'failedCheck' | 'failureDetail'> = {};
+  const flow = parseFlow(record.flow);
+  if (flow !== undefined) found.flow = flow;
+  if (typeof record.failed_check === 'string' && CHECK_NAME.test(record.failed_check))
+    found.failedCheck = record.failed_check;
+  if (typeof record.failure_detail === 'string') found.failureDetail = record.failure_detail.slice(0, 500);
+  return found;
 }

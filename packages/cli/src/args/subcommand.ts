@@ -1,5 +1,7 @@
+import type { AuditEventName } from '@gatehouse/common';
 import { usage } from '../cli-error.js';
 import type { CommandContext } from '../command.js';
+import { auditAdminChange } from './audit-admin-change.js';
 import { helpRequested } from './help-requested.js';
 import type { OptionSpecs, OptionValues } from './option-spec.js';
 import { parseOptions } from './parse-options.js';
@@ -17,6 +19,12 @@ export interface SubcommandSpec<O extends OptionSpecs> {
   readonly options: O;
   /** Lines printed under the options by `--help`. */
   readonly notes?: readonly string[];
+  /**
+   * Whether a successful run is a change the audit log records (`admin.<path>`): always, or for the options
+   * given (`users roles` only when it adds or removes). `also` names further events and `target` what changed
+   * (`keys rotate`: `key.rotated`, the API's key or the auth server's).
+   */
+  audit?(values: OptionValues<O>): { also?: readonly AuditEventName[]; target?: string } | false;
   run(
     context: CommandContext,
     input: { readonly operand: string; readonly values: OptionValues<O> },
@@ -64,7 +72,10 @@ export function subcommand<const O extends OptionSpecs>(spec: SubcommandSpec<O>)
       } else if (extra !== undefined) {
         throw usage(`unexpected argument "${extra}": it takes one ${spec.operand}${hint}`);
       }
-      return spec.run(context, { operand: operand ?? '', values });
+      const code = await spec.run(context, { operand: operand ?? '', values });
+      const audited = code === 0 ? spec.audit?.(values) : false;
+      if (audited) auditAdminChange(context, spec.path, operand ?? '', audited.also, audited.target);
+      return code;
     },
   };
 }

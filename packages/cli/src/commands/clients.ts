@@ -12,6 +12,7 @@ const STATE =
 
 const add = subcommand({
   path: 'clients add',
+  audit: () => ({}),
   synopsis:
     '<client-id> --secret-stdin --redirect-uri <uri>... [--name <display name>] [--post-logout-redirect-uri <uri>...] ' +
     '[--backchannel-logout-uri <uri>] [--first-party] ' +
@@ -126,6 +127,7 @@ const list = subcommand({
 
 const remove = subcommand({
   path: 'clients remove',
+  audit: () => ({}),
   synopsis: '<client-id>',
   summary: 'remove a client registration',
   operand: 'client-id',

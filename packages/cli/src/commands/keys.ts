@@ -58,6 +58,7 @@ const list = subcommand({
 
 const rotate = subcommand({
   path: 'keys rotate',
+  audit: (values) => ({ also: ['key.rotated'], target: values.api ? 'api' : 'auth' }),
   synopsis: `[--api] [--alg ${SIGNING_ALGORITHMS.join('|')}]`,
   summary:
     'make new signing keys active; the previous ones stay published until the tokens they signed expire',

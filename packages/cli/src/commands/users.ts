@@ -29,6 +29,7 @@ const PASSWORD_NOTE =
 
 const add = subcommand({
   path: 'users add',
+  audit: () => ({}),
   synopsis:
     '<username> --email <e> --password-stdin [--name <n>] [--email-verified] [--totp-secret <BASE32> | --totp] [--role <r>]…',
   summary: 'add a user of the embedded auth server, its password read from standard input',
@@ -114,6 +115,7 @@ const list = subcommand({
 
 const remove = subcommand({
   path: 'users remove',
+  audit: () => ({}),
   synopsis: '<username>',
   summary: 'remove a user, ending every session, grant and token of the account',
   operand: 'username',
@@ -129,6 +131,7 @@ const remove = subcommand({
 
 const passwd = subcommand({
   path: 'users passwd',
+  audit: () => ({}),
   synopsis: '<username> --password-stdin',
   summary: "set a user's password, read from standard input, ending the account's sessions",
   operand: 'username',
@@ -148,6 +151,7 @@ const passwd = subcommand({
 
 const totp = subcommand({
   path: 'users totp',
+  audit: () => ({}),
   synopsis: '<username> --enable [--totp-secret <BASE32>] | --disable',
   summary: "turn a user's TOTP second factor on (a new secret, printed with its QR code) or off",
   operand: 'username',
@@ -183,6 +187,7 @@ const totp = subcommand({
 
 const disable = subcommand({
   path: 'users disable',
+  audit: () => ({}),
   synopsis: '<username>',
   summary: 'stop a user from signing in, ending every session of the account',
   operand: 'username',
@@ -197,6 +202,7 @@ const disable = subcommand({
 
 const enable = subcommand({
   path: 'users enable',
+  audit: () => ({}),
   synopsis: '<username>',
   summary: 'let a disabled user sign in again',
   operand: 'username',
@@ -211,6 +217,7 @@ const enable = subcommand({
 
 const roles = subcommand({
   path: 'users roles',
+  audit: (values) => (values.add !== undefined || values.remove !== undefined) && {},
   synopsis: '<username> [--add <r>]… [--remove <r>]…',
   summary: "list a user's roles, or add and remove some (its sessions go on)",
   operand: 'username',
@@ -237,6 +244,7 @@ const roles = subcommand({
 
 const passkeys = subcommand({
   path: 'users passkeys',
+  audit: (values) => values.remove !== undefined && {},
   synopsis: '<username> [--remove <id>]',
   summary: "list a user's passkeys (id, name, created, last used), or remove one",
   operand: 'username',
@@ -276,6 +284,7 @@ const passkeys = subcommand({
 
 const recoveryCodes = subcommand({
   path: 'users recovery-codes',
+  audit: () => ({}),
   synopsis: '<username>',
   summary: 'make a new set of ten recovery codes for a user (voiding the old ones) and print them',
   operand: 'username',

@@ -27,6 +27,8 @@ export function parseEnv<S extends z.ZodObject>(
   const shown = input[setting];
   // Never echo values that may be secrets.
   const echo =
-    shown !== undefined && !/SECRET|PASSWORD|KEY/i.test(setting) ? ` (got ${JSON.stringify(shown)})` : '';
+    shown !== undefined && !/SECRET|PASSWORD|KEY|TOKEN/i.test(setting)
+      ? ` (got ${JSON.stringify(shown)})`
+      : '';
   throw new ConfigError(setting, `Invalid ${setting}: ${issue?.message ?? 'invalid value'}${echo}`);
 }

@@ -9,6 +9,8 @@ export {
   type RunningHaproxy,
   startHaproxy,
 } from './haproxy.js';
+export { type ExportedSpan, type OtlpReceiver, startOtlpReceiver } from './otlp-receiver.js';
+export { type PrometheusSample, prometheusSamples, sampleValue } from './prometheus-samples.js';
 export { openRawConnection, type RawConnection } from './raw-connection.js';
 export { type AnswerFrom, requestFrom } from './request-from.js';
 export { startTestPostgres, type TestPostgres } from './test-postgres.js';

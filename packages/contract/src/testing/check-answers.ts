@@ -21,14 +21,27 @@ export function expectStatus(answer: ContractAnswer, status: number, what: strin
   );
 }
 
-/** An error answer: the code's status from the contract, `{error, error_description}` and nothing else. */
+/**
+ * An error answer: the code's status from the contract, `{error, error_description}` and nothing else, but for
+ * the flow inspector's account of a refused callback (`flow`, `failed_check`, `failure_detail`) when it is on.
+ */
 export function expectError(answer: ContractAnswer, code: ApiErrorCode, what: string): void {
   expectStatus(answer, API_ERRORS[code].status, what);
   const body = answer.body;
   expectContract(isRecord(body), `${what}: the error answer is not a JSON object`);
   expectContract(body.error === code, `${what}: error ${String(body.error)}, the contract says ${code}`);
   expectContract(typeof body.error_description === 'string', `${what}: no error_description`);
-  expectContract(members(body) === 'error, error_description', `${what}: members ${members(body)}`);
+  const { flow, failed_check, failure_detail, ...rest } = body;
+  expectContract(members(rest) === 'error, error_description', `${what}: members ${members(body)}`);
+  expectContract(flow === undefined || Array.isArray(flow), `${what}: flow is not an array`);
+  expectContract(
+    failed_check === undefined || (flow !== undefined && typeof failed_check === 'string'),
+    `${what}: failed_check without the inspector's flow`,
+  );
+  expectContract(
+    failure_detail === undefined || (flow !== undefined && typeof failure_detail === 'string'),
+    `${what}: failure_detail without the inspector's flow`,
+  );
   if (answer.status === 401) {
     const challenge = answer.headers.get('www-authenticate') ?? '';
     expectContract(

@@ -1,5 +1,6 @@
+import type { FlowStep } from '@gatehouse/browser';
 import { Link } from '../router/link';
-import { useFlow } from './flow-store';
+import { type FlowFailure, useFlow } from './flow-store';
 import { SequenceDiagram } from './sequence-diagram';
 
 /** The flow inspector: how the last sign-in in this tab went, step by step (docs/architecture.md numbering). */
@@ -8,13 +9,17 @@ export function InspectorPage() {
   return (
     <section className="inspector" aria-labelledby="inspector-title">
       <h1 id="inspector-title">Flow inspector</h1>
-      {flow && flow.length > 0 ? (
+      {flow && flow.steps.length > 0 ? (
         <>
-          <p className="lead">
-            The sign-in you just completed: the SPA, this app's API and the auth server, in the ten steps of
-            the OpenID Connect authorization code flow with PKCE.
-          </p>
-          <SequenceDiagram steps={flow} />
+          {flow.failure === undefined ? (
+            <p className="lead">
+              The sign-in you just completed: the SPA, this app's API and the auth server, in the ten steps of
+              the OpenID Connect authorization code flow with PKCE.
+            </p>
+          ) : (
+            <FailureSummary steps={flow.steps} failure={flow.failure} />
+          )}
+          <SequenceDiagram steps={flow.steps} />
         </>
       ) : (
         <p className="muted">
@@ -23,5 +28,28 @@ export function InspectorPage() {
         </p>
       )}
     </section>
+  );
+}
+
+/** What a developer needs of a refused sign-in: the step that failed, the check that refused, what it found. */
+function FailureSummary({ steps, failure }: { steps: FlowStep[]; failure: FlowFailure }) {
+  const failed = steps.find((step) => step.status === 'error');
+  return (
+    <div className="inspector__failure" role="alert" aria-labelledby="failure-title">
+      <h2 id="failure-title">
+        The sign-in failed{failed === undefined ? '' : ` at step ${failed.step}: ${failed.label}`}
+      </h2>
+      {failure.check !== undefined && (
+        <p>
+          Refused by the check <code className="inspector__check">{failure.check}</code>.
+        </p>
+      )}
+      {failure.detail !== undefined && (
+        <p>
+          What it found: <code className="inspector__detail">{failure.detail}</code>
+        </p>
+      )}
+      <p className="muted">{failure.message}</p>
+    </div>
   );
 }

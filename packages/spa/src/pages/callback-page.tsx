@@ -1,7 +1,7 @@
-import type { CallbackResult } from '@gatehouse/browser';
+import { type CallbackResult, GatehouseError } from '@gatehouse/browser';
 import { useEffect, useState } from 'react';
 import { gatehouse } from '../gatehouse';
-import { setFlow } from '../inspector/flow-store';
+import { setFlow, useFlow } from '../inspector/flow-store';
 import { Link } from '../router/link';
 import { navigate } from '../router/navigation';
 import { describeError } from '../ui/describe-error';
@@ -14,6 +14,7 @@ let exchange: Promise<CallbackResult> | null = null;
 /** Step 6: the auth server sent the browser back here; finish the sign-in through the API (step 7). */
 export function CallbackPage() {
   const [error, setError] = useState<string | null>(null);
+  const failedFlow = useFlow()?.failure !== undefined;
   useEffect(() => {
     exchange ??= gatehouse.handleCallback();
     let active = true;
@@ -24,7 +25,16 @@ export function CallbackPage() {
         navigate(result.returnTo, { replace: true });
       },
       (cause: unknown) => {
-        if (active) setError(describeError(cause));
+        if (!active) return;
+        // The inspector shows failures too, when the API sent its steps (inspector on).
+        if (cause instanceof GatehouseError && cause.flow !== undefined) {
+          setFlow(cause.flow, {
+            check: cause.failedCheck,
+            detail: cause.failureDetail,
+            message: describeError(cause),
+          });
+        }
+        setError(describeError(cause));
       },
     );
     return () => {
@@ -41,6 +51,11 @@ export function CallbackPage() {
       ) : (
         <>
           <ErrorAlert message={error} />
+          {failedFlow && (
+            <p>
+              <Link to="/inspector">See which step failed in the flow inspector</Link>.
+            </p>
+          )}
           <p>
             <Link to="/">Back to the start page</Link> and try again.
           </p>

@@ -15,6 +15,8 @@ export interface CallbackState {
   recorder: FlowRecorder;
   /** Cookies to clear on the response, whatever the outcome (the spent transaction's binding cookie). */
   clearCookies: string[];
+  /** The name of the check that refused the callback, once one has (metrics, audit, the flow inspector). */
+  failedCheck?: string;
   transaction?: LoginTransaction;
   tokens?: TokenEndpointResponse & TokenEndpointResponseHelpers;
   idToken?: string;

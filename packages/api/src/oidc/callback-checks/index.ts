@@ -89,7 +89,14 @@ export async function runCallbackPipeline(
           ...group.map((check) => check.inspects ?? check.name),
         ].join('; '),
       async () => {
-        for (const check of group) await check.run(state);
+        for (const check of group) {
+          try {
+            await check.run(state);
+          } catch (error) {
+            state.failedCheck = check.name;
+            throw error;
+          }
+        }
       },
     );
   }

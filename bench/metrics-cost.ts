@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@gatehouse/common/testing';
+import { addClient } from './gatehouse/add-client.js';
+import { addUser } from './gatehouse/add-user.js';
+import { GatehouseClient } from './gatehouse/gatehouse-client.js';
+import { type RunningExample, startExample } from './gatehouse/start-example.js';
+import { type RunningGatehouse, startGatehouse } from './gatehouse/start-gatehouse.js';
+import { runAlternating } from './harness/alternate.js';
+import { type LoadResult, runLoad } from './harness/load.js';
+import { median } from './harness/stats.js';
+
+// `node bench/dist/metrics-cost.js` (after `npm run build`): what counting costs the hot path. `/api/me` of two
+// `gatehouse start` stacks, METRICS=on and METRICS=off, and the plugin-guarded `/api/hello` of two Fastify
+// examples the same way, in alternating rounds (32 connections, 5 rounds of 3 s, as `npm run bench`). Prints the
+// medians and on ÷ off; the metrics must stay within 5 %. A measurement, not a test: run it on a quiet machine.
+const quick = process.env.BENCH_QUICK === '1';
+const rounds = quick ? 2 : 5;
+const roundSeconds = quick ? 1 : 3;
+const connections = 32;
+const env = { RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production', LOG_LEVEL: 'warn' };
+const user = { username: 'bench-metrics', password: 'correct horse battery staple' };
+const log = (line: string) => process.stderr.write(`[metrics-cost] ${line}\n`);
+
+const workDir = await mkdtemp(join(tmpdir(), 'gatehouse-metrics-cost-'));
+const running: { stop: () => Promise<void> }[] = [];
+try {
+  const stacks: Record<'on' | 'off', RunningGatehouse> = {} as Record<'on' | 'off', RunningGatehouse>;
+  for (const metrics of ['on', 'off'] as const) {
+    const dataDir = join(workDir, metrics);
+    await addUser(dataDir, { ...user, email: `${user.username}@example.test` });
+    log(`starting gatehouse with METRICS=${metrics}`);
+    const stack = await startGatehouse({
+      port: await freePort(),
+      authPort: await freePort(),
+      dataDir,
+      env: { METRICS: metrics },
+    });
+    running.push(stack);
+    stacks[metrics] = stack;
+  }
+  // Both examples sign in at the METRICS=on stack's auth server (what is measured is their own guard).
+  const examples: Record<'on' | 'off', RunningExample> = {} as Record<'on' | 'off', RunningExample>;
+  for (const metrics of ['on', 'off'] as const) {
+    const port = await freePort();
+    const client = { id: `bench-example-${metrics}`, secret: randomBytes(32).toString('base64url') };
+    await addClient(join(workDir, 'on'), { ...client, publicUrl: `http://localhost:${port}` });
+    log(`starting the Fastify example with METRICS=${metrics}`);
+    const example = await startExample({
+      port,
+      issuer: stacks.on.authUrl,
+      clientId: client.id,
+      clientSecret: client.secret,
+      dataDir: join(workDir, `example-${metrics}`),
+      env: { ...env, METRICS: metrics },
+    });
+    running.push(example);
+    examples[metrics] = example;
+  }
+  const token = async (url: string) => (await new GatehouseClient(url).signIn(user)).tokens.access_token;
+  // Off before on in each pair: whatever drift there is within a round, it does not favour the metrics.
+  const targets = [
+    {
+      name: '/api/me METRICS=off',
+      url: `${stacks.off.publicUrl}/api/me`,
+      token: await token(stacks.off.publicUrl),
+    },
+    {
+      name: '/api/me METRICS=on',
+      url: `${stacks.on.publicUrl}/api/me`,
+      token: await token(stacks.on.publicUrl),
+    },
+    {
+      name: 'guarded METRICS=off',
+      url: `${examples.off.url}/api/hello`,
+      token: await token(examples.off.url),
+    },
+    { name: 'guarded METRICS=on', url: `${examples.on.url}/api/hello`, token: await token(examples.on.url) },
+  ];
+  const results = await runAlternating<LoadResult>(
+    targets.map((target) => ({
+      name: target.name,
+      run: (seconds) =>
+        runLoad({
+          url: target.url,
+          headers: { authorization: `Bearer ${target.token}` },
+          connections,
+          durationSeconds: seconds,
+        }),
+    })),
+    {
+      rounds,
+      roundSeconds,
+      warmUpSeconds: 1,
+      onRound: (round, name, result) =>
+        log(`round ${round} ${name}: ${result.requestsPerSecond.toFixed(0)} req/s`),
+    },
+  );
+  const summary = new Map<string, { rps: number; p50: number; p99: number; bad: number }>();
+  for (const [name, runs] of results) {
+    summary.set(name, {
+      rps: median(runs.map((run) => run.requestsPerSecond)),
+      p50: median(runs.map((run) => run.p50Ms)),
+      p99: median(runs.map((run) => run.p99Ms)),
+      bad: runs.reduce((sum, run) => sum + run.non2xx + run.errors, 0),
+    });
+  }
+  const lines = [
+    `${connections} connections, ${rounds} rounds of ${roundSeconds} s, medians${quick ? ' (BENCH_QUICK: not comparable)' : ''}`,
+  ];
+  for (const [name, row] of summary) {
+    lines.push(
+      `${name.padEnd(22)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms  non-2xx+errors ${row.bad}`,
+    );
+  }
+  const ratio = (on: string, off: string) =>
+    ((summary.get(on)?.rps ?? 0) / (summary.get(off)?.rps ?? Number.NaN)).toFixed(3);
+  lines.push(`/api/me on ÷ off: ${ratio('/api/me METRICS=on', '/api/me METRICS=off')}`);
+  lines.push(`guarded on ÷ off: ${ratio('guarded METRICS=on', 'guarded METRICS=off')}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+} finally {
+  for (const part of running.reverse()) await part.stop().catch(() => undefined);
+  await rm(workDir, { recursive: true, force: true });
+}
