@@ -43,7 +43,8 @@ describe('the API /metrics', () => {
     t = await startTestApi({
       issuer: op.issuer,
       publicUrl,
-      env: { METRICS_TOKEN, RATE_LIMIT_PER_MINUTE: '5' },
+      // No refresh grace: a spent cookie presented again is reuse at once (reuse_detected).
+      env: { METRICS_TOKEN, RATE_LIMIT_PER_MINUTE: '5', REFRESH_GRACE: '0' },
     });
   });
   afterAll(async () => {

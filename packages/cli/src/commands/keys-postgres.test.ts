@@ -42,7 +42,7 @@ describe('gatehouse keys --api on PostgreSQL', () => {
     expect(kid).toBeTruthy();
     const listed = await run(['keys', 'list', '--api'], env);
     expect(listed.stdout).toContain(kid ?? 'missing');
-    expect(listed.stdout).toMatch(/current/);
+    expect(listed.stdout).toMatch(/active/);
     expect(readdirSync(dataDir)).toEqual([]);
 
     const wrong = await run(['keys', 'list', '--api'], {
@@ -56,6 +56,6 @@ describe('gatehouse keys --api on PostgreSQL', () => {
     const missing = await run(['keys', 'rotate', '--api'], { DATABASE_URL: env.DATABASE_URL });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/Invalid GATEHOUSE_SECRET: required with DATABASE_URL/);
-    expect((await run(['keys', 'list', '--api'], env)).stdout.match(/current/g)).toHaveLength(1);
+    expect((await run(['keys', 'list', '--api'], env)).stdout.match(/ active /g)).toHaveLength(1);
   });
 });

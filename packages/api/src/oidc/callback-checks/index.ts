@@ -83,11 +83,15 @@ export async function runCallbackPipeline(
     };
     await state.recorder.run(
       { step, ...meta },
-      () =>
-        [
+      () => {
+        const checks = [
           ...(madeEarlier === undefined ? [] : [madeEarlier]),
           ...group.map((check) => check.inspects ?? check.name),
-        ].join('; '),
+        ].join('; ');
+        // A refused step names the check that refused it (the recorder adds "failed: <code>").
+        const refused = group.find((check) => check.name === state.failedCheck);
+        return refused === undefined ? checks : `${checks} — ${refused.name}`;
+      },
       async () => {
         for (const check of group) {
           try {
