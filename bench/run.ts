@@ -27,8 +27,20 @@ import { machineInfo } from './report/machine.js';
 import { renderReport } from './report/render.js';
 
 // `npm run bench`: every measurement of issue 6 in one run, bounded (about 5 minutes on 2 cores), loopback
-// only. Progress goes to stderr; the report to stdout and bench/results/latest.json.
+// only. Progress goes to stderr; the report to stdout and bench/results/latest.json. `npm run bench --
+// --postgres`: SQLite beside PostgreSQL instead (bench/postgres/), to bench/results/postgres.json.
 const quick = process.env.BENCH_QUICK === '1';
+if (process.argv.includes('--postgres')) {
+  const { renderPostgresBench, runPostgresBench } = await import('./postgres/run-postgres.js');
+  const began = performance.now();
+  const report = await runPostgresBench((line) => {
+    process.stderr.write(
+      `[bench ${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}\n`,
+    );
+  }, quick);
+  process.stdout.write(renderPostgresBench(report));
+  process.exit(0);
+}
 const settings: BenchSettings = {
   quick,
   connections: 32,

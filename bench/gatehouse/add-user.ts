@@ -5,14 +5,19 @@ import type { Credentials } from './gatehouse-client.js';
 
 /**
  * Creates a user with `gatehouse users add <username> --email <e> --password-stdin [--totp-secret <BASE32>]`
- * in `dataDir`, the password written to the command's stdin as an operator would pipe it.
+ * in `dataDir` (or the database of `env`'s DATABASE_URL), the password written to the command's stdin as an
+ * operator would pipe it.
  */
-export async function addUser(dataDir: string, user: Credentials & { email: string }): Promise<void> {
+export async function addUser(
+  dataDir: string,
+  user: Credentials & { email: string },
+  env: Record<string, string> = {},
+): Promise<void> {
   const args = [gatehouseBin, 'users', 'add', user.username, '--email', user.email, '--password-stdin'];
   if (user.totpSecret) args.push('--totp-secret', user.totpSecret);
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
-    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'ignore', 'pipe'],
   });
   trackChild(child);

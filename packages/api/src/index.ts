@@ -35,5 +35,11 @@ export {
 } from './keys/rotate-api-signing-key.js';
 export { MAX_ROLE_LENGTH, MAX_ROLES, MAX_ROLES_BYTES } from './oidc/roles-from-claims.js';
 export { type RunningApi, type StartApiOptions, startApi } from './server/start-api.js';
-export type { ApiStore, StoredUser } from './store/api-store.js';
+export type { ApiKeyStore, ApiStore, StoredUser } from './store/api-store.js';
+export { openApiStore } from './store/open-api-store.js';
+export {
+  PostgresApiStore,
+  type PostgresApiStoreOptions,
+} from './store/postgres/postgres-api-store.js';
+export { apiDatabaseFile, SqliteApiStore } from './store/sqlite/sqlite-api-store.js';
 export type { AccessTokenClaims } from './tokens/access-token-claims.js';

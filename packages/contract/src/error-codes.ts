@@ -55,6 +55,11 @@ export const API_ERRORS = {
     description:
       'The OpenID Provider discovery document could not be loaded yet: check OIDC_ISSUER and that the provider is up; retrying in the background.',
   },
+  database_unavailable: {
+    status: 503,
+    description:
+      'The database (DATABASE_URL) cannot be reached now: retry after Retry-After seconds; the API reconnects by itself.',
+  },
   id_token_invalid: {
     status: 502,
     description:

@@ -106,6 +106,29 @@ describe('loadApiConfig', () => {
     );
   });
 
+  it('reads DATABASE_URL with GATEHOUSE_SECRET, and REFRESH_GRACE in seconds', () => {
+    const defaults = loadApiConfig(base);
+    expect(defaults).toMatchObject({
+      databaseUrl: undefined,
+      gatehouseSecret: undefined,
+      refreshGraceMs: 10_000,
+    });
+    const pg = loadApiConfig({
+      ...base,
+      DATABASE_URL: 'postgres://gh:pw@db:5432/gatehouse',
+      GATEHOUSE_SECRET: 'a secret of thirty-two characters at least',
+      REFRESH_GRACE: '0',
+    });
+    expect(pg.databaseUrl).toBe('postgres://gh:pw@db:5432/gatehouse');
+    expect(pg.gatehouseSecret?.deriveKey('x')).toHaveLength(32);
+    expect(pg.refreshGraceMs).toBe(0);
+    expect(failure({ ...base, DATABASE_URL: 'postgres://gh:pw@db:5432/gatehouse' }).message).toMatch(
+      /^Invalid GATEHOUSE_SECRET: required with DATABASE_URL/,
+    );
+    expect(failure({ ...base, REFRESH_GRACE: '61' }).setting).toBe('REFRESH_GRACE');
+    expect(JSON.stringify(pg)).not.toContain('thirty-two');
+  });
+
   it('allows private_key_jwt without a secret', () => {
     expect(
       loadApiConfig({ OIDC_ISSUER: 'http://localhost:4000', OIDC_TOKEN_AUTH_METHOD: 'private_key_jwt' })

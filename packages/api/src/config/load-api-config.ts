@@ -3,9 +3,11 @@ import {
   CONNECTION_TIMEOUTS,
   ConfigError,
   type ConnectionLimits,
+  GatehouseSecret,
   LOG_LEVELS,
   type LogLevel,
   parseEnv,
+  readDatabaseUrl,
   type TrustedProxies,
   trustProxySetting,
 } from '@gatehouse/common';
@@ -43,6 +45,19 @@ export interface ApiConfig {
   oidcRolesClaim: string;
   oidcIdTokenAlg: string;
   dataDir: string;
+  /**
+   * DATABASE_URL: the API's state (and the demo's) in PostgreSQL, shared by every process, instead of SQLite in
+   * DATA_DIR. Undefined: SQLite.
+   */
+  databaseUrl: string | undefined;
+  /** GATEHOUSE_SECRET, required with DATABASE_URL: what seals the API's keys in the database. */
+  gatehouseSecret: GatehouseSecret | undefined;
+  /**
+   * REFRESH_GRACE (seconds, default 10, 0 = off): a refresh token presented again this soon after its rotation,
+   * before its successor was used, gets the same successor (a lost answer retried) instead of ending the session
+   * as reused (docs/security.md 38).
+   */
+  refreshGraceMs: number;
   nodeEnv: 'development' | 'production' | 'test';
   logLevel: LogLevel;
   rateLimitPerMinute: number;
@@ -122,6 +137,7 @@ const schema = z.object({
   ACCESS_TOKEN_TTL: seconds(600, MAX_ACCESS_TOKEN_TTL),
   REFRESH_IDLE_TTL: seconds(86_400, 90 * 86_400),
   REFRESH_ABSOLUTE_TTL: seconds(7 * 86_400, 365 * 86_400),
+  REFRESH_GRACE: z.coerce.number().int().min(0).max(60).default(10),
   API_AUDIENCE: z.string().min(1).optional(),
   FLOW_INSPECTOR: z.enum(['on', 'off']).optional(),
   OIDC_LOGOUT_HINT: z.enum(['client_id', 'id_token_hint']).default('client_id'),
@@ -185,6 +201,7 @@ export function loadApiConfig(env: Env, overrides: Env = {}): ApiConfig {
     );
   }
   const origin = publicUrl.origin;
+  const databaseUrl = readDatabaseUrl(merged);
   return {
     port: parsed.PORT,
     publicUrl: origin,
@@ -199,6 +216,9 @@ export function loadApiConfig(env: Env, overrides: Env = {}): ApiConfig {
     oidcRolesClaim: parsed.OIDC_ROLES_CLAIM,
     oidcIdTokenAlg: parsed.OIDC_ID_TOKEN_ALG,
     dataDir: resolve(parsed.DATA_DIR),
+    databaseUrl,
+    gatehouseSecret: databaseUrl === undefined ? undefined : GatehouseSecret.fromEnv(merged),
+    refreshGraceMs: parsed.REFRESH_GRACE * 1000,
     nodeEnv: parsed.NODE_ENV,
     logLevel: parsed.LOG_LEVEL,
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,

@@ -1,16 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   createLogger,
+  describePostgresError,
   ensureDataDir,
   type Logger,
-  readOrCreateFile,
   SealedBox,
   startExpirySweeper,
 } from '@gatehouse/common';
 import type { ApiConfig } from '../config/load-api-config.js';
 import { ApiKeyRing } from '../keys/api-key-ring.js';
-import { loadClientAssertionKey } from '../keys/client-assertion-key.js';
+import { clientAssertionKeyFrom } from '../keys/client-assertion-key.js';
 import { ProviderClient } from '../oidc/provider-client.js';
 import { RefreshTokens } from '../sessions/refresh-token.js';
 import type { ApiStore } from '../store/api-store.js';
@@ -20,8 +19,11 @@ import { RevokedSessions } from '../tokens/revoked-sessions.js';
 import { BearerVerifier } from '../tokens/verify-bearer.js';
 import type { ResourceServer } from './resource-server.js';
 
-/** How often revocations made by another process and rotated keys are picked up. */
-const POLL_INTERVAL_MS = 2000;
+/**
+ * How often revocations made by another process and rotated keys are read from the store: within a second
+ * everywhere (docs/security.md 39), even where no notice is pushed (SQLite; a lost LISTEN connection).
+ */
+const POLL_INTERVAL_MS = 1000;
 
 /** How often expired rows (login transactions, logout jtis, refresh tokens, old sessions) are deleted. */
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
@@ -30,7 +32,10 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 export interface ResourceServerOptions {
   /** From {@link loadApiConfig}. Copied: the server keeps its own (`startApi` updates PUBLIC_URL in it). */
   config: ApiConfig;
-  /** Where the API's state lives; by default the SQLite store in `DATA_DIR/api`. */
+  /**
+   * Where the API's state and keys live; by default the one `openApiStore` chooses: PostgreSQL with
+   * DATABASE_URL, else SQLite in `DATA_DIR/api`.
+   */
   store?: ApiStore;
   /** Lines the core writes itself (discovery, polls, refused sign-ins); by default JSON lines at LOG_LEVEL. */
   logger?: Logger;
@@ -44,8 +49,8 @@ export interface ResourceServerOptions {
 }
 
 /**
- * Assembles the resource server's core once: `DATA_DIR/api` (0700), the store, the API's signing keys and
- * sealing key, the revocations known so far, the provider client and the bearer verifier. Nothing listens and
+ * Assembles the resource server's core once: the store (PostgreSQL with DATABASE_URL, else SQLite in
+ * `DATA_DIR/api`, 0700), the API's signing keys and sealing key (kept by the store), the revocations known so far, the provider client and the bearer verifier. Nothing listens and
  * the provider is not contacted until `start()`; the Fastify plugin calls it for you.
  *
  * @example
@@ -56,19 +61,22 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
   const config: ApiConfig = { ...options.config, connections: { ...options.config.connections } };
   const now = options.now ?? Date.now;
   const logger = options.logger ?? createLogger({ name: 'gatehouse-api', level: config.logLevel });
-  config.dataDir = ensureDataDir(config.dataDir);
-  // The API's own folder (database, keys): created 0700, or tightened if an older version left it wider.
-  ensureDataDir(join(config.dataDir, 'api'));
+  if (config.databaseUrl === undefined) {
+    config.dataDir = ensureDataDir(config.dataDir);
+    // The API's own folder (database, keys): created 0700, or tightened if an older version left it wider.
+    ensureDataDir(join(config.dataDir, 'api'));
+  }
 
   const ownsStore = options.store === undefined;
-  const store = options.store ?? openApiStore(config.dataDir);
+  const store = options.store ?? (await openApiStore(config, logger));
   try {
-    const keys = await ApiKeyRing.open(config.dataDir, now);
+    // Never made anew when the existing ones cannot be opened: the store throws instead (docs/security.md 40).
+    const keys = await ApiKeyRing.open(store.keys, now);
     const clientKey =
       config.oidcTokenAuthMethod === 'private_key_jwt'
-        ? await loadClientAssertionKey(config.dataDir)
+        ? await clientAssertionKeyFrom(await store.keys.clientAssertionJwk())
         : undefined;
-    const sealingKey = readOrCreateFile(join(config.dataDir, 'api', 'sealing.key'), () => randomBytes(32));
+    const sealingKey = await store.keys.sealingKey();
     const revoked = new RevokedSessions(LONGEST_TOKEN_LIFE_MS);
     await revoked.poll(store, now());
     const available = options.providerUp ?? (() => true);
@@ -78,7 +86,7 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
         : { config, logger, now, clientKey, available },
     );
     let started: Promise<void> | undefined;
-    let stopBackground: () => void = () => undefined;
+    let stopBackground: () => Promise<void> = async () => undefined;
     let closed = false;
     const server: ResourceServer = {
       config,
@@ -108,7 +116,7 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
       async close() {
         if (closed) return;
         closed = true;
-        stopBackground();
+        await stopBackground();
         provider.close();
         if (ownsStore) await store.close();
       },
@@ -120,23 +128,40 @@ export async function createResourceServer(options: ResourceServerOptions): Prom
   }
 }
 
-/** The revocation and key poll, and the expiry sweep (also once now: a process restarted often still sweeps). */
-function startBackground(server: ResourceServer): () => void {
+/**
+ * The revocation notices (where the store pushes them), the revocation and key poll, and the expiry sweep (also
+ * once now: a process restarted often still sweeps). A poll that fails (the database down) is logged once, and
+ * once more when it works again, not every second of an outage.
+ */
+function startBackground(server: ResourceServer): () => Promise<void> {
   const { logger, store, now } = server;
-  const poll = setInterval(() => {
-    Promise.all([server.revoked.poll(store, now()), server.keys.reload()]).catch((error: unknown) => {
-      logger.error({ err: error }, 'revocation/key poll failed');
-    });
-  }, POLL_INTERVAL_MS);
+  let failing = false;
+  const pollOnce = () =>
+    Promise.all([server.revoked.poll(store, now()), server.keys.reload()]).then(
+      () => {
+        if (failing) logger.info('revocation/key poll: the store answers again');
+        failing = false;
+      },
+      (error: unknown) => {
+        if (!failing) logger.error({ err: describePostgresError(error) }, 'revocation/key poll failed');
+        failing = true;
+      },
+    );
+  const poll = setInterval(() => void pollOnce(), POLL_INTERVAL_MS);
   poll.unref();
+  const unwatch = store.watchRevocations?.({
+    revoked: (session) => server.revoked.add(session.id, session.revokedAt),
+    resync: () => void pollOnce(),
+  });
   const onSweepError = (error: unknown) => logger.error({ err: error }, 'sweep failed');
   const stopSweeper = startExpirySweeper(
     () => store.sweep(now()).catch(onSweepError),
     SWEEP_INTERVAL_MS,
     onSweepError,
   );
-  return () => {
+  return async () => {
     clearInterval(poll);
     stopSweeper();
+    await unwatch?.();
   };
 }

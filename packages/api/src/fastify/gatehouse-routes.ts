@@ -1,9 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { ResourceServer } from '../core/resource-server.js';
-import { ApiError } from '../errors/api-error.js';
-import { clientAddressFor } from '../http/client-address.js';
 import { registerErrorHandler } from '../http/error-handler.js';
 import { routeRateLimit } from '../http/route-rate-limit.js';
 import { hasSecurityHeaders, registerSecurityHeaders } from '../http/security-headers.js';
@@ -21,8 +18,9 @@ export const OWN_ROUTES_BODY_LIMIT = 64 * 1024;
  * Gatehouse's own routes, in an encapsulated context of their own, so that what they need stays theirs: their
  * error handler, security headers (CSP, `no-store`), cookie parsing, rate limits, the form parser of
  * back-channel logout and a 64 KiB body limit apply to them and to none of the app's routes. What the app
- * already registered is used rather than registered twice (its `@fastify/cookie`, `@fastify/rate-limit`, form
- * parser; the headers when `startApi` sets them on every response).
+ * already registered is used rather than registered twice (its `@fastify/cookie`, form parser; the headers when
+ * `startApi` sets them on every response). Rate limits are Gatehouse's own, counted in the store (an app's own
+ * `@fastify/rate-limit` goes on limiting the app's routes as it likes).
  */
 export async function gatehouseRoutes(
   app: FastifyInstance,
@@ -30,13 +28,6 @@ export async function gatehouseRoutes(
 ): Promise<void> {
   const { server } = options;
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
-  if (!app.hasDecorator('rateLimit')) {
-    await app.register(fastifyRateLimit, {
-      global: false,
-      keyGenerator: clientAddressFor(server.config.trustProxy),
-      errorResponseBuilder: () => new ApiError('rate_limited'),
-    });
-  }
   // Back-channel logout tokens arrive as a form (Back-Channel Logout 1.0, 2.5).
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
     app.addContentTypeParser(
@@ -53,8 +44,8 @@ export async function gatehouseRoutes(
   if (!hasSecurityHeaders(app)) registerSecurityHeaders(app);
   registerErrorHandler(app, server.logger);
 
-  // RATE_LIMIT_PER_MINUTE per route and address; 0 turns limits off (benchmarks).
-  const rateLimit = routeRateLimit(server.config.rateLimitPerMinute, server.config.trustProxy);
+  // RATE_LIMIT_PER_MINUTE per route and address, shared by every process; 0 turns limits off (benchmarks).
+  const rateLimit = routeRateLimit(server);
   registerKeyRoutes(app, server);
   registerLoginRoutes(app, server, rateLimit);
   registerSimpleFlowRoutes(app, server, rateLimit);

@@ -4,17 +4,18 @@ import { CookieJar } from '../testing/cookie-jar.js';
 import { newLoginVerifier } from '../testing/login-verifier.js';
 import { type OidcProviderFixture, startOidcProvider } from '../testing/oidc-provider-fixture.js';
 import { reservePublicUrl, startTestApi, type TestApi } from '../testing/test-api.js';
+import { testBackends } from '../testing/test-backends.js';
 
 const SECRET = 'test-client-secret-value';
 
-describe('the flow against a plain oidc-provider', () => {
+describe.each(testBackends(afterAll))('the flow against a plain oidc-provider, on $name', (backend) => {
   let op: OidcProviderFixture;
   let t: TestApi;
 
   beforeAll(async () => {
     const publicUrl = await reservePublicUrl();
     op = await startOidcProvider({ clientId: 'gatehouse-api', clientSecret: SECRET, publicUrl });
-    t = await startTestApi({ issuer: op.issuer, publicUrl });
+    t = await startTestApi({ issuer: op.issuer, publicUrl, env: await backend.env() });
   });
   afterAll(async () => {
     await t?.close();

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiDatabaseFile, SqliteApiStore } from '../store/sqlite-api-store.js';
 import { CookieJar } from '../testing/cookie-jar.js';
 import { newLoginVerifier } from '../testing/login-verifier.js';
 import { MisbehavingProvider } from '../testing/misbehaving-provider.js';
@@ -13,10 +12,14 @@ import {
   startTestApi,
   type TestApi,
 } from '../testing/test-api.js';
+import { testBackends } from '../testing/test-backends.js';
 import { MAX_ACCESS_TOKEN_TTL } from '../tokens/access-token-lifetime.js';
 
 // docs/security.md C at the HTTP level (19: token in the query; the 401 answer) and D (20-23).
-describe('sessions, refresh and CSRF', () => {
+const backends = testBackends(afterAll);
+
+// REFRESH_GRACE=0: reuse is judged at once here; the grace has its own tests (refresh-grace.test.ts).
+describe.each(backends)('sessions, refresh and CSRF, on $name', (backend) => {
   let op: MisbehavingProvider;
   let t: TestApi;
 
@@ -25,7 +28,7 @@ describe('sessions, refresh and CSRF', () => {
     t = await startTestApi({
       issuer: op.issuer,
       publicUrl: await reservePublicUrl(),
-      env: { RATE_LIMIT_PER_MINUTE: '0' },
+      env: { RATE_LIMIT_PER_MINUTE: '0', REFRESH_GRACE: '0', ...(await backend.env()) },
     });
   });
   afterEach(() => op.reset());
@@ -125,9 +128,7 @@ describe('sessions, refresh and CSRF', () => {
         t.clock.advance(20 * 3_600_000);
         advanced += 20 * 3_600_000;
       }
-      const store = new SqliteApiStore(apiDatabaseFile(t.dataDir));
-      await store.sweep(t.clock.now());
-      await store.close();
+      await t.api.server.store.sweep(t.clock.now());
       const back = await refresh(jar);
       expect(back.status).toBe(401);
       expect(((await back.json()) as { error: string }).error).toBe('refresh_token_reused');
@@ -310,19 +311,17 @@ describe('sessions, refresh and CSRF', () => {
     expect((await post()).status).toBe(200);
     const elapsed = 10 * 60 * 1000 + 20_000;
     t.clock.advance(elapsed);
-    const store = new SqliteApiStore(apiDatabaseFile(t.dataDir));
     try {
-      await store.sweep(t.clock.now());
+      await t.api.server.store.sweep(t.clock.now());
       // iat + 10 min + 30 s tolerance has not passed: the token still verifies, so its jti must still be known.
       expect((await post()).status).toBe(400);
     } finally {
-      await store.close();
       t.clock.advance(-elapsed);
     }
   });
 });
 
-describe('revocation across a restart', () => {
+describe.each(backends)('revocation across a restart, on $name', (backend) => {
   it('refuses a token of a session revoked before the restart for as long as the token could verify', async () => {
     const op = await MisbehavingProvider.start();
     const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-revoked-restart-'));
@@ -332,7 +331,11 @@ describe('revocation across a restart', () => {
       publicUrl: await reservePublicUrl(),
       dataDir,
       clock,
-      env: { ACCESS_TOKEN_TTL: String(MAX_ACCESS_TOKEN_TTL), RATE_LIMIT_PER_MINUTE: '0' },
+      env: {
+        ACCESS_TOKEN_TTL: String(MAX_ACCESS_TOKEN_TTL),
+        RATE_LIMIT_PER_MINUTE: '0',
+        ...(await backend.env()),
+      },
     };
     try {
       const before = await startTestApi(options);
@@ -373,13 +376,13 @@ describe('revocation across a restart', () => {
   });
 });
 
-describe('rate limits', () => {
+describe.each(backends)('rate limits, on $name', (backend) => {
   it('answers 429 with Retry-After past RATE_LIMIT_PER_MINUTE on /api/login', async () => {
     const op = await MisbehavingProvider.start();
     const t = await startTestApi({
       issuer: op.issuer,
       publicUrl: await reservePublicUrl(),
-      env: { RATE_LIMIT_PER_MINUTE: '3' },
+      env: { RATE_LIMIT_PER_MINUTE: '3', ...(await backend.env()) },
     });
     try {
       const headers = newLoginVerifier().loginHeaders;
@@ -393,6 +396,38 @@ describe('rate limits', () => {
     } finally {
       await t.close();
       await op.close();
+    }
+  });
+
+  it('counts one budget for every process sharing the store (no N times the limit with N processes)', async () => {
+    const op = await MisbehavingProvider.start();
+    const env = { RATE_LIMIT_PER_MINUTE: '3', ...(await backend.env()) };
+    const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-shared-limit-'));
+    const first = await startTestApi({
+      issuer: op.issuer,
+      publicUrl: await reservePublicUrl(),
+      env,
+      dataDir,
+    });
+    const second = await startTestApi({
+      issuer: op.issuer,
+      publicUrl: await reservePublicUrl(),
+      env,
+      dataDir,
+    });
+    try {
+      const headers = newLoginVerifier().loginHeaders;
+      expect((await first.request('/api/login', { headers })).status).toBe(200);
+      expect((await second.request('/api/login', { headers })).status).toBe(200);
+      expect((await first.request('/api/login', { headers })).status).toBe(200);
+      const limited = await second.request('/api/login', { headers });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await first.close();
+      await second.close();
+      await op.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

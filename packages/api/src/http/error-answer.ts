@@ -3,6 +3,9 @@ import type { ApiError } from '../errors/api-error.js';
 import { ERROR_CODES } from '../errors/error-codes.js';
 import { bearerChallenge } from './www-authenticate.js';
 
+/** What `Retry-After` says while the database is unreachable: about the pool's bound to open a connection. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** Codes whose answer carries a Bearer challenge besides 401 (RFC 6750 3.1, and roles the same way). */
 const FORBIDDEN_CHALLENGES: ReadonlySet<string> = new Set(['insufficient_scope', 'insufficient_role']);
 
@@ -18,6 +21,8 @@ export function errorAnswer(error: ApiError): {
 } {
   const description = error.expose ? error.message : ERROR_CODES[error.code].description;
   const headers: Record<string, string> = {};
+  // docs/security.md 42: an outage is short; a client (or a proxy) retries rather than giving up.
+  if (error.code === 'database_unavailable') headers['retry-after'] = String(DATABASE_RETRY_AFTER_SECONDS);
   if (error.status === 401) headers['www-authenticate'] = bearerChallenge('invalid_token', description);
   else if (FORBIDDEN_CHALLENGES.has(error.code)) {
     headers['www-authenticate'] = bearerChallenge(

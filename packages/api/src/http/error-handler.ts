@@ -1,4 +1,4 @@
-import { type Logger, redactUrl } from '@gatehouse/common';
+import { describePostgresError, isDatabaseUnavailable, type Logger, redactUrl } from '@gatehouse/common';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 import { errorAnswer } from './error-answer.js';
@@ -41,6 +41,10 @@ export function logFailure(
 /** Any error as the API's own: Fastify's 4xx (validation, body limits, rate limits) by their meaning, else 500. */
 export function toApiError(error: FastifyError | ApiError | Error): ApiError {
   if (error instanceof ApiError) return error;
+  // docs/security.md 42: the database down or too slow is a 503 with Retry-After, not a 500 with a stack.
+  if (isDatabaseUnavailable(error)) {
+    return new ApiError('database_unavailable', { detail: describePostgresError(error).message });
+  }
   const status = (error as FastifyError).statusCode;
   if (
     (error as FastifyError).validation !== undefined ||

@@ -1,11 +1,7 @@
-import { statSync } from 'node:fs';
 import { type CryptoKey, importJWK, type JWK } from 'jose';
-import {
-  keyUsableUntil,
-  readSigningKeys,
-  type StoredSigningKey,
-  signingKeyFile,
-} from './signing-key-file.js';
+import type { ApiKeyStore } from '../store/api-key-store.js';
+import { type ApiKeySource, apiKeyStoreOf } from './rotate-api-signing-key.js';
+import { keyUsableUntil, type StoredSigningKey } from './signing-key-file.js';
 
 /** A verification key ready for use, imported once. */
 export interface VerificationKey {
@@ -18,43 +14,41 @@ export interface VerificationKey {
 
 /**
  * The API's keys in memory: the current signing key, a `kid` → public key map for verification (a map lookup
- * only: a `kid` is never a path or URL, RFC 8725 3.10), and the public JWKS. `reload()` re-reads the file when
- * it changed on disk (a rotation by the CLI). A retired key leaves both the JWKS and verification once every
+ * only: a `kid` is never a path or URL, RFC 8725 3.10), and the public JWKS. `reload()` re-reads the keys when
+ * the store says they changed (a rotation by the CLI or another process: a file's mtime, a row's version). A retired key leaves both the JWKS and verification once every
  * token it can have signed has expired (retired_at + the longest access-token lifetime + skew), judged on the
  * injectable clock at each lookup, so the drop waits for neither the next rotation nor a poll.
  */
 export class ApiKeyRing {
-  #dataDir: string;
+  readonly #store: ApiKeyStore;
   readonly #now: () => number;
-  #mtimeMs = -1;
+  #version: string | undefined;
   #signing: { kid: string; alg: string; key: CryptoKey } | undefined;
   #verification = new Map<string, VerificationKey>();
   #published: { jwk: JWK; usableUntil: number }[] = [];
 
-  private constructor(dataDir: string, now: () => number) {
-    this.#dataDir = dataDir;
+  private constructor(store: ApiKeyStore, now: () => number) {
+    this.#store = store;
     this.#now = now;
   }
 
-  /** Loads (creating if needed) the keys from DATA_DIR; `now` (epoch ms) decides when a retired key is gone. */
-  static async open(dataDir: string, now: () => number = Date.now): Promise<ApiKeyRing> {
-    const ring = new ApiKeyRing(dataDir, now);
+  /**
+   * Loads (creating the first if there is none) the keys of a key store, or of a DATA_DIR's files; `now` (epoch
+   * ms) decides when a retired key is gone.
+   */
+  static async open(source: ApiKeySource, now: () => number = Date.now): Promise<ApiKeyRing> {
+    const ring = new ApiKeyRing(apiKeyStoreOf(source), now);
     await ring.reload();
     return ring;
   }
 
-  /** Re-reads the key file if its modification time changed. */
+  /** Re-reads the keys if the store says they changed. */
   async reload(): Promise<void> {
-    let mtimeMs = -1;
-    try {
-      mtimeMs = statSync(signingKeyFile(this.#dataDir)).mtimeMs;
-    } catch {
-      mtimeMs = -1;
-    }
-    if (mtimeMs !== -1 && mtimeMs === this.#mtimeMs) return;
-    const stored = await readSigningKeys(this.#dataDir);
-    await this.#install(stored);
-    this.#mtimeMs = statSync(signingKeyFile(this.#dataDir)).mtimeMs;
+    const version = await this.#store.signingKeysVersion();
+    if (version === this.#version) return;
+    await this.#install(await this.#store.signingKeys(this.#now()));
+    // Read before the keys: a rotation between the two is seen at the next reload.
+    this.#version = version;
   }
 
   async #install(stored: StoredSigningKey[]): Promise<void> {

@@ -9,7 +9,7 @@ import {
   type JWK,
 } from 'jose';
 
-/** The API's key for `private_key_jwt` client authentication (RFC 7523, OIDC Core 9), kept in DATA_DIR. */
+/** The API's key for `private_key_jwt` client authentication (RFC 7523, OIDC Core 9), kept by its key store. */
 export interface ClientAssertionKey {
   kid: string;
   alg: 'ES256';
@@ -23,14 +23,27 @@ export function clientAssertionKeyFile(dataDir: string): string {
   return join(dataDir, 'api', 'client-assertion-key.json');
 }
 
-/** Loads, or creates the first time (mode 0600, atomically), the API's client-authentication key. */
+/** A new private ES256 JWK for `private_key_jwt`. */
+export async function generateClientAssertionJwk(): Promise<JWK> {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  return exportJWK(privateKey);
+}
+
+/** Loads, or creates the first time (mode 0600, atomically), the API's client-authentication key in DATA_DIR. */
 export async function loadClientAssertionKey(dataDir: string): Promise<ClientAssertionKey> {
-  const file = clientAssertionKeyFile(dataDir);
-  const content = await readOrCreateFileAsync(file, async () => {
-    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    return JSON.stringify(await exportJWK(privateKey));
-  });
-  const jwk = JSON.parse(content.toString('utf8')) as JWK;
+  return clientAssertionKeyFrom(await readClientAssertionJwk(clientAssertionKeyFile(dataDir)));
+}
+
+/** Reads `file`, creating it the first time (mode 0600, atomically). */
+export async function readClientAssertionJwk(file: string): Promise<JWK> {
+  const content = await readOrCreateFileAsync(file, async () =>
+    JSON.stringify(await generateClientAssertionJwk()),
+  );
+  return JSON.parse(content.toString('utf8')) as JWK;
+}
+
+/** The usable key and its public JWKS, from the stored private JWK. */
+export async function clientAssertionKeyFrom(jwk: JWK): Promise<ClientAssertionKey> {
   const kid = await calculateJwkThumbprint(jwk);
   const { d: _d, ...publicJwk } = jwk;
   return {

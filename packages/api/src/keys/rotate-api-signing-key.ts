@@ -1,10 +1,7 @@
-import {
-  generateSigningKey,
-  keyUsableUntil,
-  readExistingSigningKeys,
-  readSigningKeys,
-  writeSigningKeys,
-} from './signing-key-file.js';
+import { join } from 'node:path';
+import type { ApiKeyStore } from '../store/api-key-store.js';
+import { FileApiKeyStore } from '../store/sqlite/file-api-key-store.js';
+import { generateSigningKey, keyUsableUntil } from './signing-key-file.js';
 
 /** What {@link rotateApiSigningKey} and {@link listApiSigningKeys} report about a key (never the private part). */
 export interface ApiSigningKeyInfo {
@@ -20,18 +17,30 @@ export interface ApiSigningKeyInfo {
   retired_at: string | null;
 }
 
+/** Where the API's keys are: a key store (PostgreSQL), or a DATA_DIR whose `api` folder holds them as files. */
+export type ApiKeySource = ApiKeyStore | string;
+
+/** The key store of `source`. */
+export function apiKeyStoreOf(source: ApiKeySource): ApiKeyStore {
+  return typeof source === 'string' ? new FileApiKeyStore(join(source, 'api')) : source;
+}
+
 /**
  * Makes a new signing key current for the API's tokens (`gatehouse keys rotate --api`). The previous key is
  * retired but stays in the JWKS until every token it signed has expired (15 minutes at most); keys retired
- * longer ago are dropped. A running API picks the new key up within seconds.
+ * longer ago are dropped. Every running API process picks the new key up within seconds.
  */
-export async function rotateApiSigningKey(dataDir: string, now = Date.now()): Promise<ApiSigningKeyInfo> {
-  const keys = await readSigningKeys(dataDir, now);
+export async function rotateApiSigningKey(
+  source: ApiKeySource,
+  now = Date.now(),
+): Promise<ApiSigningKeyInfo> {
   const next = await generateSigningKey(now);
-  const kept = keys
-    .map((key) => (key.retired_at === null ? { ...key, retired_at: now } : key))
-    .filter((key) => now < keyUsableUntil(key));
-  writeSigningKeys(dataDir, [...kept, next]);
+  await apiKeyStoreOf(source).updateSigningKeys(async (keys) => {
+    const kept = keys
+      .map((key) => (key.retired_at === null ? { ...key, retired_at: now } : key))
+      .filter((key) => now < keyUsableUntil(key));
+    return [...kept, next];
+  }, now);
   return describe(next, now);
 }
 
@@ -39,8 +48,11 @@ export async function rotateApiSigningKey(dataDir: string, now = Date.now()): Pr
  * Lists the API's signing keys, the current one last; none before the API's first start. Listing creates
  * nothing: a key made here would be one no running API knows about yet.
  */
-export async function listApiSigningKeys(dataDir: string, now = Date.now()): Promise<ApiSigningKeyInfo[]> {
-  return (readExistingSigningKeys(dataDir) ?? []).map((key) => describe(key, now));
+export async function listApiSigningKeys(
+  source: ApiKeySource,
+  now = Date.now(),
+): Promise<ApiSigningKeyInfo[]> {
+  return ((await apiKeyStoreOf(source).existingSigningKeys()) ?? []).map((key) => describe(key, now));
 }
 
 function describe(

@@ -49,16 +49,19 @@ export async function generateSigningKey(now: number): Promise<StoredSigningKey>
 
 /** Reads the key file, creating it with one key the first time (atomically, so two processes agree). */
 export async function readSigningKeys(dataDir: string, now = Date.now()): Promise<StoredSigningKey[]> {
-  const file = signingKeyFile(dataDir);
+  return readSigningKeyFile(signingKeyFile(dataDir), now);
+}
+
+/** Reads `file`, creating it with one key the first time (atomically, so two processes agree). */
+export async function readSigningKeyFile(file: string, now = Date.now()): Promise<StoredSigningKey[]> {
   const content = await readOrCreateFileAsync(file, async () =>
     JSON.stringify({ keys: [await generateSigningKey(now)] } satisfies KeyFile),
   );
-  return parseKeyFile(file, content);
+  return parseSigningKeys(file, content.toString('utf8'));
 }
 
-/** Reads the key file if there is one, creating nothing (`gatehouse keys list --api`). */
-export function readExistingSigningKeys(dataDir: string): StoredSigningKey[] | undefined {
-  const file = signingKeyFile(dataDir);
+/** Reads `file` if there is one, creating nothing (`gatehouse keys list --api`). */
+export function readExistingSigningKeyFile(file: string): StoredSigningKey[] | undefined {
   let content: Buffer;
   try {
     content = readFileSync(file);
@@ -66,18 +69,24 @@ export function readExistingSigningKeys(dataDir: string): StoredSigningKey[] | u
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return parseKeyFile(file, content);
+  return parseSigningKeys(file, content.toString('utf8'));
 }
 
-function parseKeyFile(file: string, content: Buffer): StoredSigningKey[] {
-  const parsed = JSON.parse(content.toString('utf8')) as KeyFile;
+/** The keys of a key document (`{"keys":[…]}`), from a file or a sealed row named `where`. */
+export function parseSigningKeys(where: string, content: string): StoredSigningKey[] {
+  const parsed = JSON.parse(content) as KeyFile;
   if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) {
-    throw new Error(`${file} holds no signing key; remove it to generate a new one`);
+    throw new Error(`${where} holds no signing key`);
   }
   return parsed.keys;
 }
 
+/** The key document of `keys`, as stored. */
+export function serializeSigningKeys(keys: StoredSigningKey[]): string {
+  return JSON.stringify({ keys } satisfies KeyFile);
+}
+
 /** Replaces the key file atomically. */
-export function writeSigningKeys(dataDir: string, keys: StoredSigningKey[]): void {
-  writePrivateFile(signingKeyFile(dataDir), JSON.stringify({ keys } satisfies KeyFile));
+export function writeSigningKeyFile(file: string, keys: StoredSigningKey[]): void {
+  writePrivateFile(file, serializeSigningKeys(keys));
 }

@@ -14,7 +14,7 @@ import type { ApiContext } from '../server/api-context.js';
  * page, so the transaction cookie can be SameSite=Strict.
  */
 export function registerLoginRoutes(app: FastifyInstance, ctx: ApiContext, rateLimit: RouteRateLimit): void {
-  app.get('/api/login', { config: { rateLimit } }, async (request, reply) => {
+  app.get('/api/login', { onRequest: rateLimit }, async (request, reply) => {
     const recorder = new FlowRecorder(ctx.now, ctx.config.flowInspector);
     recorder.mark(
       { step: 1, from: 'spa', to: 'api', label: 'SPA asks the API for a login URL' },
@@ -42,7 +42,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: ApiContext, rateL
       : { login_url: login.url.href };
   });
 
-  app.get('/api/callback', { config: { rateLimit } }, async (request, reply) => {
+  app.get('/api/callback', { onRequest: rateLimit }, async (request, reply) => {
     const done = await handleCallback(ctx, request, reply, 'spa');
     const body = {
       access_token: done.accessToken,

@@ -16,7 +16,7 @@ export function registerSessionRoutes(
   ctx: ApiContext,
   rateLimit: RouteRateLimit,
 ): void {
-  app.post('/api/refresh', { config: { rateLimit } }, async (request, reply) => {
+  app.post('/api/refresh', { onRequest: rateLimit }, async (request, reply) => {
     checkSameOrigin(request, ctx.config.publicUrl);
     const presented = request.cookies[REFRESH_COOKIE];
     // No cookie at all is the ordinary signed-out page load (the SPA's silent restore), not an error: 204

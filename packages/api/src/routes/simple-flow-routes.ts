@@ -26,14 +26,14 @@ export function registerSimpleFlowRoutes(
 ): void {
   const onSend = errorPageForBrowsers(ctx.config.publicUrl);
 
-  app.get('/authorization-code/login', { config: { rateLimit }, onSend }, async (request, reply) => {
+  app.get('/authorization-code/login', { onRequest: rateLimit, onSend }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const login = await startLogin(ctx, 'simple', safeReturnTo(query.return_to, ctx.config.publicUrl));
     setTransactionCookie(reply, login.cookie, 'simple');
     return reply.redirect(login.url.href, 302);
   });
 
-  app.get('/authorization-code/callback', { config: { rateLimit }, onSend }, async (request, reply) => {
+  app.get('/authorization-code/callback', { onRequest: rateLimit, onSend }, async (request, reply) => {
     const done = await handleCallback(ctx, request, reply, 'simple');
     return reply.redirect(`${ctx.config.publicUrl}${done.returnTo}`, 302);
   });

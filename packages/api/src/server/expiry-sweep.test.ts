@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { apiDatabaseFile, SqliteApiStore } from '../store/sqlite-api-store.js';
+import { apiDatabaseFile, SqliteApiStore } from '../store/sqlite/sqlite-api-store.js';
 import { MisbehavingProvider } from '../testing/misbehaving-provider.js';
 import { fakeClock, reservePublicUrl, startTestApi } from '../testing/test-api.js';
 

@@ -53,6 +53,7 @@ export async function rotateSession(
     named.generation,
     now,
     now + ctx.config.refreshIdleTtl * 1000,
+    ctx.config.refreshGraceMs,
   );
   switch (result.status) {
     case 'ok': {

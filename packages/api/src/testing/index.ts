@@ -20,3 +20,4 @@ export {
   startTestApi,
   type TestApi,
 } from './test-api.js';
+export { TEST_GATEHOUSE_SECRET, type TestBackend, testBackends } from './test-backends.js';

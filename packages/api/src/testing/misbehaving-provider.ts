@@ -69,6 +69,8 @@ export class MisbehavingProvider {
   issuer = '';
   behaviour: Behaviour = MisbehavingProvider.defaults();
   readonly requests: RecordedRequest[] = [];
+  /** Every token answer given (ID, access and refresh tokens), for tests that look for them where they must not be. */
+  readonly issued: Record<string, unknown>[] = [];
   readonly keys = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>();
   readonly #codes = new Map<string, PendingCode>();
   readonly #server: Server;
@@ -318,6 +320,7 @@ export class MisbehavingProvider {
       refresh_token: `rt-${randomBytes(8).toString('hex')}`,
     };
     if (b.token !== 'no-id-token') answer.id_token = this.sign(b.header, claims, b.sign, b.signingKid);
+    this.issued.push(answer);
     json(200, answer);
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '@gatehouse/common';
 import { afterAll, describe, expect, it } from 'vitest';
-import { API_MIGRATIONS, apiDatabaseFile, SqliteApiStore } from '../store/sqlite-api-store.js';
+import { API_MIGRATIONS, apiDatabaseFile, SqliteApiStore } from '../store/sqlite/sqlite-api-store.js';
 import { RevokedSessions } from './revoked-sessions.js';
 
 describe('RevokedSessions', () => {

@@ -8,11 +8,12 @@ import { runSubcommands } from '../args/run-subcommands.js';
 import { subcommand } from '../args/subcommand.js';
 import { usage } from '../cli-error.js';
 import type { RunCommand } from '../command.js';
-import { dataDirOf, withAuthStore } from './users-auth-store.js';
+import { withApiKeys } from './api-key-source.js';
+import { withAuthStore } from './users-auth-store.js';
 import { table } from './users-table.js';
 
 const STATE =
-  'Keys live in DATA_DIR (default: .data at the top of this checkout); a running server picks up a rotation within seconds.';
+  "Keys live in DATA_DIR (default: .data at the top of this checkout), or with DATABASE_URL in the database, sealed with GATEHOUSE_SECRET (the API's with --api); every running server picks up a rotation within seconds.";
 
 const list = subcommand({
   path: 'keys list',
@@ -29,7 +30,7 @@ const list = subcommand({
     if (values.api) {
       // Loaded only for --api: the API package is the heaviest import of the CLI.
       const { listApiSigningKeys } = await import('@gatehouse/api');
-      const keys = await listApiSigningKeys(dataDirOf(context));
+      const keys = await withApiKeys(context, listApiSigningKeys);
       if (keys.length === 0) {
         context.stdout.write('No API signing key yet: the API creates one when it first starts.\n');
         return 0;
@@ -73,9 +74,9 @@ const rotate = subcommand({
     if (values.api) {
       if (values.alg) throw usage('--alg applies to the auth server keys, not --api');
       const { rotateApiSigningKey } = await import('@gatehouse/api');
-      const key = await rotateApiSigningKey(dataDirOf(context));
+      const key = await withApiKeys(context, (keys) => rotateApiSigningKey(keys));
       context.stdout.write(
-        `New API signing key ${key.kid} (${key.alg}); a running API picks it up within seconds.\n`,
+        `New API signing key ${key.kid} (${key.alg}); every running API process picks it up within seconds.\n`,
       );
       return 0;
     }

@@ -1,18 +1,18 @@
 import { request as httpRequest } from 'node:http';
-import { MisbehavingProvider, spaSignIn } from '@gatehouse/api/testing';
+import { captureLogs, MisbehavingProvider, spaSignIn, testBackends } from '@gatehouse/api/testing';
 import { CONTACTS_PER_USER } from '@gatehouse/contract/demo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDemo, type TestDemo } from '../testing/start-test-demo.js';
-import { contactsDatabaseFile, SqliteContactsStore } from './sqlite-contacts-store.js';
+import { openContactsStore } from './open-contacts-store.js';
 
 // The demo's contacts, on the gatehouse plugin: per user, validated at the boundary, bounded.
-describe('the demo contacts', () => {
+describe.each(testBackends(afterAll))('the demo contacts, on $name', (backend) => {
   let op: MisbehavingProvider;
   let t: TestDemo;
 
   beforeAll(async () => {
     op = await MisbehavingProvider.start();
-    t = await startTestDemo({ issuer: op.issuer });
+    t = await startTestDemo({ issuer: op.issuer, env: await backend.env() });
   });
   afterAll(async () => {
     await t?.close();
@@ -152,7 +152,10 @@ describe('the demo contacts', () => {
     const other = await signInAs('someone-else');
     // The first CONTACTS_PER_USER - 2 straight into the demo's database (a second connection, as another
     // process would open it): fast, and the count the API checks is the stored one.
-    const store = new SqliteContactsStore(contactsDatabaseFile(t.dataDir));
+    const store = await openContactsStore(
+      { dataDir: t.dataDir, databaseUrl: t.demo.server.config.databaseUrl },
+      captureLogs().logger,
+    );
     try {
       for (let i = 0; i < CONTACTS_PER_USER - 2; i++) {
         expect(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '@gatehouse/common';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ApiSession } from './api-store.js';
+import type { ApiSession } from '../api-store.js';
 import { API_MIGRATIONS, SqliteApiStore } from './sqlite-api-store.js';
 
 // The store's half of refresh rotation (RFC 9700 4.14.2): one generation per session, on a real SQLite file.

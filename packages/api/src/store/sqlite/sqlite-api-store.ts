@@ -1,13 +1,11 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Migration, openDatabase, type SqliteDatabase } from '@gatehouse/common';
-import type {
-  ApiSession,
-  ApiStore,
-  ConsumeResult,
-  LoginTransaction,
-  RefreshResult,
-  StoredUser,
-} from './api-store.js';
+import type { ApiKeyStore } from '../api-key-store.js';
+import type { ApiStore } from '../api-store.js';
+import type { ConsumeResult, LoginTransaction } from '../login-transaction-store.js';
+import type { RateLimitCount } from '../rate-limit-store.js';
+import type { ApiSession, RefreshResult, StoredUser } from '../session-store.js';
+import { FileApiKeyStore } from './file-api-key-store.js';
 
 /**
  * The schema, one step per release: append only, never edit a step once released (exported for upgrade tests).
@@ -104,6 +102,16 @@ export const API_MIGRATIONS: readonly Migration[] = [
   // neither until the user signs in again.
   `ALTER TABLE users ADD COLUMN roles TEXT;
    ALTER TABLE sessions ADD COLUMN scope TEXT;`,
+  // 6: when the current generation was reached, for the refresh grace (a lost answer retried); and the
+  // rate-limit counters, kept here rather than in each process's memory. Sessions from before have 0: no grace.
+  `ALTER TABLE sessions ADD COLUMN refresh_rotated_at INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE rate_limits (
+     key TEXT PRIMARY KEY,
+     window_start INTEGER NOT NULL,
+     window_ms INTEGER NOT NULL,
+     hits INTEGER NOT NULL
+   );
+   CREATE INDEX rate_limits_window ON rate_limits (window_start);`,
 ];
 
 interface TransactionRow {
@@ -129,6 +137,7 @@ interface SessionRow {
   revoked_at: number | null;
   refresh_generation: number;
   idle_expires_at: number;
+  refresh_rotated_at: number;
   scope: string | null;
 }
 
@@ -147,9 +156,11 @@ export function apiDatabaseFile(dataDir: string): string {
 
 /**
  * {@link ApiStore} on one SQLite file (`DATA_DIR/api/api.sqlite`, WAL): every write is a committed transaction,
- * so a `kill -9` loses nothing already answered. Prepared statements only.
+ * so a `kill -9` loses nothing already answered. Prepared statements only. Its keys are files beside the
+ * database (`signing-keys.json`, `sealing.key`, `client-assertion-key.json`, mode 0600).
  */
 export class SqliteApiStore implements ApiStore {
+  readonly keys: ApiKeyStore;
   readonly #db: SqliteDatabase;
   readonly #s;
   /** One read transaction (one snapshot) for the newest revocation number and the rows up to it. */
@@ -163,10 +174,12 @@ export class SqliteApiStore implements ApiStore {
     generation: number,
     now: number,
     idleExpiresAt: number,
+    graceMs: number,
   ) => RefreshResult;
 
   constructor(file: string) {
     this.#db = openDatabase(file, API_MIGRATIONS);
+    this.keys = new FileApiKeyStore(dirname(file));
     const db = this.#db;
     this.#s = {
       insertTx: db.prepare(
@@ -192,8 +205,8 @@ export class SqliteApiStore implements ApiStore {
         `INSERT INTO sessions (id, sub, provider_sid, id_token_sealed, scope, created_at, absolute_expires_at, refresh_generation, idle_expires_at)
          VALUES (@id, @sub, @providerSid, @idTokenSealed, @scope, @createdAt, @absoluteExpiresAt, 0, @idleExpiresAt)`,
       ),
-      advanceRefresh: db.prepare<[number, string, number]>(
-        `UPDATE sessions SET refresh_generation = refresh_generation + 1, idle_expires_at = ?
+      advanceRefresh: db.prepare<[number, number, string, number]>(
+        `UPDATE sessions SET refresh_generation = refresh_generation + 1, idle_expires_at = ?, refresh_rotated_at = ?
          WHERE id = ? AND refresh_generation = ?`,
       ),
       getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
@@ -219,6 +232,19 @@ export class SqliteApiStore implements ApiStore {
         'SELECT session_id, revoked_at FROM session_revocations WHERE seq > ? AND seq <= ? AND revoked_at >= ?',
       ),
       insertJti: db.prepare('INSERT OR IGNORE INTO logout_jtis (jti, expires_at) VALUES (?, ?)'),
+      // A fixed window per key: a new one starts once the current one is over.
+      hit: db.prepare<
+        [{ key: string; now: number; windowMs: number }],
+        { window_start: number; window_ms: number; hits: number }
+      >(
+        `INSERT INTO rate_limits (key, window_start, window_ms, hits) VALUES (@key, @now, @windowMs, 1)
+         ON CONFLICT (key) DO UPDATE SET
+           hits = CASE WHEN rate_limits.window_start + rate_limits.window_ms <= @now THEN 1 ELSE rate_limits.hits + 1 END,
+           window_start = CASE WHEN rate_limits.window_start + rate_limits.window_ms <= @now THEN @now ELSE rate_limits.window_start END,
+           window_ms = CASE WHEN rate_limits.window_start + rate_limits.window_ms <= @now THEN @windowMs ELSE rate_limits.window_ms END
+         RETURNING window_start, window_ms, hits`,
+      ),
+      sweepRateLimits: db.prepare('DELETE FROM rate_limits WHERE window_start + window_ms < ?'),
       sweepTx: db.prepare('DELETE FROM login_transactions WHERE expires_at < ?'),
       sweepJti: db.prepare('DELETE FROM logout_jtis WHERE expires_at < ?'),
       sweepSessions: db.prepare<[number, number]>(
@@ -235,8 +261,9 @@ export class SqliteApiStore implements ApiStore {
         sessions: rows.map((row) => ({ id: row.session_id, revokedAt: row.revoked_at })),
       };
     });
-    this.#rotate = db.transaction((sessionId: string, generation: number, now: number, idle: number) =>
-      this.#advance(sessionId, generation, now, idle),
+    this.#rotate = db.transaction(
+      (sessionId: string, generation: number, now: number, idle: number, graceMs: number) =>
+        this.#advance(sessionId, generation, now, idle, graceMs),
     ).immediate;
   }
 
@@ -294,14 +321,37 @@ export class SqliteApiStore implements ApiStore {
     generation: number,
     now: number,
     idleExpiresAt: number,
+    graceMs = 0,
   ): Promise<RefreshResult> {
-    return this.#rotate(sessionId, generation, now, idleExpiresAt);
+    return this.#rotate(sessionId, generation, now, idleExpiresAt, graceMs);
   }
 
-  // The body of #rotate: check the generation, advance it and read the user, all in one transaction.
-  #advance(sessionId: string, generation: number, now: number, idleExpiresAt: number): RefreshResult {
+  // The body of #rotate: check the generation, advance it and read the user, all in one IMMEDIATE transaction
+  // (SQLite has one writer: nothing can move the generation between the read and the write).
+  #advance(
+    sessionId: string,
+    generation: number,
+    now: number,
+    idleExpiresAt: number,
+    graceMs: number,
+  ): RefreshResult {
     const session = this.#s.getSession.get(sessionId);
     if (session === undefined) return { status: 'not_found' };
+    if (
+      withinGrace(session, generation, now, graceMs) &&
+      session.revoked_at === null &&
+      session.idle_expires_at > now &&
+      session.absolute_expires_at > now
+    ) {
+      // docs/security.md 38: the token just rotated away, again within the grace, its successor still unused:
+      // a lost answer retried. The same successor again (tokens are a function of session and generation).
+      return {
+        status: 'ok',
+        session: toSession(session),
+        generation: session.refresh_generation,
+        user: this.#user(session.sub),
+      };
+    }
     if (generation < session.refresh_generation) {
       // RFC 9700 4.14.2: a refresh token presented after it was rotated away means it leaked; end the whole
       // session (every later token is of the same session) for both the other party and the user.
@@ -312,14 +362,25 @@ export class SqliteApiStore implements ApiStore {
     if (generation > session.refresh_generation) return { status: 'not_found' };
     if (session.revoked_at !== null) return { status: 'revoked' };
     if (session.idle_expires_at <= now || session.absolute_expires_at <= now) return { status: 'expired' };
-    this.#s.advanceRefresh.run(Math.min(idleExpiresAt, session.absolute_expires_at), session.id, generation);
-    const userRow = this.#s.getUser.get(session.sub);
+    const moved = this.#s.advanceRefresh.run(
+      Math.min(idleExpiresAt, session.absolute_expires_at),
+      now,
+      session.id,
+      generation,
+    );
+    // The row count decides, even here: only the statement that moved the generation issues its successor.
+    if (moved.changes !== 1) return { status: 'not_found' };
     return {
       status: 'ok',
       session: toSession(session),
       generation: generation + 1,
-      user: userRow === undefined ? undefined : toUser(userRow),
+      user: this.#user(session.sub),
     };
+  }
+
+  #user(sub: string): StoredUser | undefined {
+    const userRow = this.#s.getUser.get(sub);
+    return userRow === undefined ? undefined : toUser(userRow);
   }
 
   async findSessionByRefresh(
@@ -361,8 +422,19 @@ export class SqliteApiStore implements ApiStore {
     return this.#s.insertJti.run(jti, expiresAt).changes === 1;
   }
 
+  async hitRateLimit(key: string, windowMs: number, now: number): Promise<RateLimitCount> {
+    const row = this.#s.hit.get({ key, now, windowMs });
+    if (row === undefined) throw new Error('rate limit counter not returned');
+    return { count: row.hits, resetAt: row.window_start + row.window_ms };
+  }
+
+  async ping(): Promise<void> {
+    this.#s.lastRevocation.get();
+  }
+
   async sweep(now: number): Promise<void> {
     this.#db.transaction(() => {
+      this.#s.sweepRateLimits.run(now);
       this.#s.sweepTx.run(now - 3_600_000);
       this.#s.sweepJti.run(now);
       // A session ends at its absolute expiry or once nobody refreshed it for the idle lifetime (neither its
@@ -376,6 +448,16 @@ export class SqliteApiStore implements ApiStore {
   async close(): Promise<void> {
     this.#db.close();
   }
+}
+
+/** The generation just rotated away, presented again within the grace of its rotation (docs/security.md 38). */
+function withinGrace(session: SessionRow, generation: number, now: number, graceMs: number): boolean {
+  return (
+    graceMs > 0 &&
+    generation === session.refresh_generation - 1 &&
+    now >= session.refresh_rotated_at &&
+    now - session.refresh_rotated_at <= graceMs
+  );
 }
 
 function toSession(row: SessionRow): ApiSession {

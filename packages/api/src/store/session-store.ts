@@ -1,0 +1,60 @@
+import type { User } from '@gatehouse/contract';
+
+/**
+ * A user as the API knows it (from the ID token and userinfo): the contract's `User`, `roles` included (those
+ * the provider asserted at the last sign-in, bounded; absent when it asserted none).
+ */
+export type StoredUser = User;
+
+/** An API session: one sign-in, many rotated refresh tokens, one `sid` in every access token. */
+export interface ApiSession {
+  id: string;
+  sub: string;
+  providerSid: string | null;
+  /** The provider's ID token, sealed (AES-GCM), kept only for `id_token_hint` at logout. */
+  idTokenSealed: string | null;
+  /** The scopes the provider granted at sign-in (space-separated, bounded), carried by every access token. */
+  scope: string | null;
+  createdAt: number;
+  absoluteExpiresAt: number;
+  revokedAt: number | null;
+}
+
+/** Outcome of presenting a refresh token. */
+export type RefreshResult =
+  | { status: 'ok'; session: ApiSession; generation: number; user: StoredUser | undefined }
+  | { status: 'reused'; sessionId: string }
+  | { status: 'expired' | 'revoked' | 'not_found' };
+
+/** Users and their sessions, with refresh rotation: shared by every process of the API. */
+export interface SessionStore {
+  upsertUser(user: StoredUser, now: number): Promise<void>;
+
+  /** Stores a new session at refresh generation 0, idle until `idleExpiresAt` (epoch ms). */
+  createSession(session: ApiSession, idleExpiresAt: number): Promise<void>;
+  /**
+   * Rotation as a compare-and-set, atomic across processes: the session's current `generation` moves on to the
+   * next one (returned with `ok`) and its idle expiry to `idleExpiresAt`; of two presentations of one generation
+   * only one moves it. An earlier generation revokes the session (`reused`, RFC 9700 4.14.2), except the one just
+   * rotated away when presented again within `graceMs` of that rotation, before its successor was used: then the
+   * same successor is returned (`ok`, not moved on), so a refresh whose answer was lost can be retried.
+   */
+  rotateRefreshToken(
+    sessionId: string,
+    generation: number,
+    now: number,
+    idleExpiresAt: number,
+    graceMs?: number,
+  ): Promise<RefreshResult>;
+  /**
+   * The session a refresh token names, without rotating it; `spent` when its generation was already rotated
+   * away (logout with a spent token still ends the session: RFC 9700 4.14.2, a copy may have been used).
+   */
+  findSessionByRefresh(
+    sessionId: string,
+    generation: number,
+  ): Promise<{ session: ApiSession; spent: boolean } | undefined>;
+  revokeSession(sessionId: string, reason: string, now: number): Promise<void>;
+  /** Revokes every live session of a provider `sid` or `sub` (back-channel logout); returns their ids. */
+  revokeProviderSessions(match: { providerSid?: string; sub?: string }, now: number): Promise<string[]>;
+}
