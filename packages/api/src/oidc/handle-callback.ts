@@ -66,7 +66,18 @@ export async function handleCallback(
     () =>
       `at+jwt ${ctx.keys.signing.alg} kid=${ctx.keys.signing.kid}, expires in ${ctx.config.accessTokenTtl} s; refresh cookie ${REFRESH_COOKIE} HttpOnly SameSite=Strict`,
     async () => {
-      const issued = await openSession(ctx, user, { sid: providerSid, idToken: state.idToken, scope });
+      const issued = await openSession(
+        ctx,
+        user,
+        { sid: providerSid, idToken: state.idToken, scope },
+        {
+          address: ctx.config.trustProxy.clientAddress(
+            request.socket.remoteAddress,
+            request.headers['x-forwarded-for'],
+          ),
+          userAgent: request.headers['user-agent'],
+        },
+      );
       const minted = await mintSessionAccessToken(ctx, user, issued.session);
       return { accessToken: minted.token, expiresIn: minted.expiresIn, refreshToken: issued.refreshToken };
     },

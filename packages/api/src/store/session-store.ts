@@ -18,7 +18,30 @@ export interface ApiSession {
   createdAt: number;
   absoluteExpiresAt: number;
   revokedAt: number | null;
+  /** Where the sign-in came from (the client address, as the rate limit reads it), for `gatehouse sessions list`. */
+  address?: string | null;
+  /** The browser's `User-Agent` at sign-in, control characters removed and truncated (see `printableText`). */
+  userAgent?: string | null;
 }
+
+/** A live session as an operator sees it (`gatehouse sessions list`): never a token, never a sealed value. */
+export interface SessionSummary {
+  id: string;
+  sub: string;
+  /** The user's email and name as the provider last gave them, when it did. */
+  email: string | null;
+  name: string | null;
+  createdAt: number;
+  /** The last refresh (a refresh writes anyway; a bearer request does not), else the sign-in. */
+  lastUsedAt: number;
+  address: string | null;
+  userAgent: string | null;
+  /** The earlier of the idle and the absolute expiry. */
+  expiresAt: number;
+}
+
+/** Which live sessions an operator means: one by id, or every one of a user (by `sub`, or email, any case). */
+export type SessionMatch = { id: string } | { user: string };
 
 /** Outcome of presenting a refresh token. */
 export type RefreshResult =
@@ -55,6 +78,16 @@ export interface SessionStore {
     generation: number,
   ): Promise<{ session: ApiSession; spent: boolean } | undefined>;
   revokeSession(sessionId: string, reason: string, now: number): Promise<void>;
+  /**
+   * The live sessions (neither revoked nor expired at `now`), newest first, at most `limit`, of one user when
+   * `user` is given (matched as in {@link SessionMatch}).
+   */
+  listSessions(query: { user?: string; limit: number }, now: number): Promise<SessionSummary[]>;
+  /**
+   * Revokes the live sessions `match` names (an operator's `gatehouse sessions revoke`), through the revocation
+   * feed like every revocation; returns their ids (none: nothing live matched).
+   */
+  revokeSessions(match: SessionMatch, reason: string, now: number): Promise<string[]>;
   /** Revokes every live session of a provider `sid` or `sub` (back-channel logout); returns their ids. */
   revokeProviderSessions(match: { providerSid?: string; sub?: string }, now: number): Promise<string[]>;
 }

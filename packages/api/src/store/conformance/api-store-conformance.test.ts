@@ -5,6 +5,7 @@ import { runLoginTransactionStoreSuite } from './login-transaction-store-suite.j
 import { runLogoutJtiStoreSuite } from './logout-jti-store-suite.js';
 import { runRateLimitStoreSuite } from './rate-limit-store-suite.js';
 import { runRevocationFeedSuite } from './revocation-feed-suite.js';
+import { runSessionAdminSuite } from './session-admin-suite.js';
 import { runSessionStoreSuite } from './session-store-suite.js';
 import { postgresBackend, type StoreBackend, sqliteBackend } from './store-backends.js';
 
@@ -12,6 +13,7 @@ import { postgresBackend, type StoreBackend, sqliteBackend } from './store-backe
 function runApiStoreSuites(backend: StoreBackend): void {
   runLoginTransactionStoreSuite(backend);
   runSessionStoreSuite(backend);
+  runSessionAdminSuite(backend);
   runRevocationFeedSuite(backend);
   runLogoutJtiStoreSuite(backend);
   runRateLimitStoreSuite(backend);

@@ -86,4 +86,9 @@ export const API_POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
      version bigint NOT NULL DEFAULT 1,
      updated_at bigint NOT NULL
    );`,
+  // 2: where a session signed in from, for `gatehouse sessions list` (the last use is refresh_rotated_at, which
+  // each refresh writes anyway). Sessions from before show neither.
+  `ALTER TABLE api_sessions ADD COLUMN client_address text;
+   ALTER TABLE api_sessions ADD COLUMN user_agent text;
+   CREATE INDEX api_users_email ON api_users (lower(email));`,
 ];
