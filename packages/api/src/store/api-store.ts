@@ -12,6 +12,8 @@ export type { RateLimitCount, RateLimitStore } from './rate-limit-store.js';
 export type { RevocationFeed, RevocationListener, RevokedSession } from './revocation-feed.js';
 export type {
   ApiSession,
+  ProviderCheck,
+  ProviderGrant,
   RefreshResult,
   SessionMatch,
   SessionStore,

@@ -20,8 +20,29 @@ export interface ApiSession {
   revokedAt: number | null;
   /** Where the sign-in came from (the client address, as the rate limit reads it), for `gatehouse sessions list`. */
   address?: string | null;
+  /**
+   * The provider's tokens kept to ask it again (OIDC_SESSION_CHECK_INTERVAL), each sealed; absent or null when
+   * the check is off. Never leave the API.
+   */
+  providerGrant?: ProviderGrant | null;
+  /** When the provider was last asked about this session (epoch ms; its creation at first). */
+  providerCheckedAt?: number;
   /** The browser's `User-Agent` at sign-in, control characters removed and truncated (see `printableText`). */
   userAgent?: string | null;
+}
+
+/** The provider's tokens of a session, sealed by the API (AES-GCM, bound to the session id) before they get here. */
+export interface ProviderGrant {
+  refreshTokenSealed: string | null;
+  accessTokenSealed: string | null;
+  /** When the provider's access token expires (epoch ms); null when it did not say. */
+  accessTokenExpiresAt: number | null;
+}
+
+/** What a claimed provider check starts from: the tokens to ask with, and since when the provider was unreachable. */
+export interface ProviderCheck {
+  grant: ProviderGrant;
+  failingSince: number | null;
 }
 
 /** A live session as an operator sees it (`gatehouse sessions list`): never a token, never a sealed value. */
@@ -88,6 +109,20 @@ export interface SessionStore {
    * feed like every revocation; returns their ids (none: nothing live matched).
    */
   revokeSessions(match: SessionMatch, reason: string, now: number): Promise<string[]>;
+  /**
+   * Claims the provider check of a live session whose last check was at or before `dueAt`, stamping it `now`: a
+   * compare-and-set, so of the processes refreshing one session at once only one asks the provider (a provider
+   * that rotates refresh tokens would call a second use reuse). `undefined`: not due, or claimed by another.
+   */
+  claimProviderCheck(sessionId: string, dueAt: number, now: number): Promise<ProviderCheck | undefined>;
+  /**
+   * What the claimed check found: the provider vouched (its tokens, rotated where it rotated them, and no
+   * failure), or could not be reached (since when, kept from the first failed check).
+   */
+  recordProviderCheck(
+    sessionId: string,
+    outcome: { grant: ProviderGrant; failingSince: null } | { failingSince: number },
+  ): Promise<void>;
   /** Revokes every live session of a provider `sid` or `sub` (back-channel logout); returns their ids. */
   revokeProviderSessions(match: { providerSid?: string; sub?: string }, now: number): Promise<string[]>;
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { runApiKeyStoreSuite } from './api-key-store-suite.js';
 import { runLoginTransactionStoreSuite } from './login-transaction-store-suite.js';
 import { runLogoutJtiStoreSuite } from './logout-jti-store-suite.js';
+import { runProviderCheckSuite } from './provider-check-suite.js';
 import { runRateLimitStoreSuite } from './rate-limit-store-suite.js';
 import { runRevocationFeedSuite } from './revocation-feed-suite.js';
 import { runSessionAdminSuite } from './session-admin-suite.js';
@@ -14,6 +15,7 @@ function runApiStoreSuites(backend: StoreBackend): void {
   runLoginTransactionStoreSuite(backend);
   runSessionStoreSuite(backend);
   runSessionAdminSuite(backend);
+  runProviderCheckSuite(backend);
   runRevocationFeedSuite(backend);
   runLogoutJtiStoreSuite(backend);
   runRateLimitStoreSuite(backend);

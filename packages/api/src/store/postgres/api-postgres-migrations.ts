@@ -91,4 +91,11 @@ export const API_POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   `ALTER TABLE api_sessions ADD COLUMN client_address text;
    ALTER TABLE api_sessions ADD COLUMN user_agent text;
    CREATE INDEX api_users_email ON api_users (lower(email));`,
+  // 3: the provider's tokens (sealed by the API) and the state of its session check (OIDC_SESSION_CHECK_INTERVAL).
+  // Sessions from before have none and a check due at once: with the check on they end at their next refresh.
+  `ALTER TABLE api_sessions ADD COLUMN provider_refresh_sealed text;
+   ALTER TABLE api_sessions ADD COLUMN provider_access_sealed text;
+   ALTER TABLE api_sessions ADD COLUMN provider_access_expires_at bigint;
+   ALTER TABLE api_sessions ADD COLUMN provider_checked_at bigint NOT NULL DEFAULT 0;
+   ALTER TABLE api_sessions ADD COLUMN provider_failing_since bigint;`,
 ];

@@ -14,6 +14,8 @@ import type { RateLimitCount } from '../rate-limit-store.js';
 import type { RevocationListener, RevokedSession } from '../revocation-feed.js';
 import type {
   ApiSession,
+  ProviderCheck,
+  ProviderGrant,
   RefreshResult,
   SessionMatch,
   SessionSummary,
@@ -56,6 +58,7 @@ interface SessionRow {
   refresh_generation: number;
   refresh_rotated_at: number;
   revoked_at: number | null;
+  provider_checked_at: number;
 }
 
 interface UserColumns {
@@ -67,7 +70,7 @@ interface UserColumns {
 }
 
 const SESSION_COLUMNS = `s.id, s.sub, s.provider_sid, s.id_token_sealed, s.scope, s.created_at, s.absolute_expires_at,
-  s.idle_expires_at, s.refresh_generation, s.refresh_rotated_at, s.revoked_at`;
+  s.idle_expires_at, s.refresh_generation, s.refresh_rotated_at, s.revoked_at, s.provider_checked_at`;
 const USER_COLUMNS = 'u.sub AS user_sub, u.email, u.email_verified, u.name, u.roles';
 /** A live session at `$1`: not revoked, before both expiries. */
 const LIVE = 's.revoked_at IS NULL AND s.idle_expires_at > $1 AND s.absolute_expires_at > $1';
@@ -212,8 +215,9 @@ export class PostgresApiStore implements ApiStore {
   async createSession(session: ApiSession, idleExpiresAt: number): Promise<void> {
     await this.#pool.query(
       `INSERT INTO api_sessions (id, sub, provider_sid, id_token_sealed, scope, created_at, absolute_expires_at,
-         idle_expires_at, client_address, user_agent)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+         idle_expires_at, client_address, user_agent, provider_refresh_sealed, provider_access_sealed,
+         provider_access_expires_at, provider_checked_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         session.id,
         session.sub,
@@ -225,8 +229,66 @@ export class PostgresApiStore implements ApiStore {
         Math.min(idleExpiresAt, session.absoluteExpiresAt),
         session.address ?? null,
         session.userAgent ?? null,
+        session.providerGrant?.refreshTokenSealed ?? null,
+        session.providerGrant?.accessTokenSealed ?? null,
+        session.providerGrant?.accessTokenExpiresAt ?? null,
+        session.providerCheckedAt ?? session.createdAt,
       ],
     );
+  }
+
+  async claimProviderCheck(
+    sessionId: string,
+    dueAt: number,
+    now: number,
+  ): Promise<ProviderCheck | undefined> {
+    // The row count decides: of two processes claiming one due check, READ COMMITTED re-reads the row the first
+    // one stamped and the second's WHERE no longer matches.
+    const { rows } = await this.#pool.query<{
+      provider_refresh_sealed: string | null;
+      provider_access_sealed: string | null;
+      provider_access_expires_at: number | null;
+      provider_failing_since: number | null;
+    }>(
+      `UPDATE api_sessions s SET provider_checked_at = $1
+       WHERE s.id = $2 AND s.provider_checked_at <= $3 AND ${LIVE}
+       RETURNING provider_refresh_sealed, provider_access_sealed, provider_access_expires_at, provider_failing_since`,
+      [now, sessionId, dueAt],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return {
+      grant: {
+        refreshTokenSealed: row.provider_refresh_sealed,
+        accessTokenSealed: row.provider_access_sealed,
+        accessTokenExpiresAt: row.provider_access_expires_at,
+      },
+      failingSince: row.provider_failing_since,
+    };
+  }
+
+  async recordProviderCheck(
+    sessionId: string,
+    outcome: { grant: ProviderGrant; failingSince: null } | { failingSince: number },
+  ): Promise<void> {
+    if (outcome.failingSince === null) {
+      await this.#pool.query(
+        `UPDATE api_sessions SET provider_refresh_sealed = $2, provider_access_sealed = $3,
+           provider_access_expires_at = $4, provider_failing_since = NULL
+         WHERE id = $1`,
+        [
+          sessionId,
+          outcome.grant.refreshTokenSealed,
+          outcome.grant.accessTokenSealed,
+          outcome.grant.accessTokenExpiresAt,
+        ],
+      );
+    } else {
+      await this.#pool.query('UPDATE api_sessions SET provider_failing_since = $2 WHERE id = $1', [
+        sessionId,
+        outcome.failingSince,
+      ]);
+    }
   }
 
   async listSessions(query: { user?: string; limit: number }, now: number): Promise<SessionSummary[]> {
@@ -448,6 +510,7 @@ function toSession(row: SessionRow): ApiSession {
     createdAt: row.created_at,
     absoluteExpiresAt: row.absolute_expires_at,
     revokedAt: row.revoked_at,
+    providerCheckedAt: row.provider_checked_at,
   };
 }
 

@@ -6,6 +6,8 @@ import type { ConsumeResult, LoginTransaction } from '../login-transaction-store
 import type { RateLimitCount } from '../rate-limit-store.js';
 import type {
   ApiSession,
+  ProviderCheck,
+  ProviderGrant,
   RefreshResult,
   SessionMatch,
   SessionSummary,
@@ -122,6 +124,13 @@ export const API_MIGRATIONS: readonly Migration[] = [
   // each refresh writes anyway). Sessions from before show neither.
   `ALTER TABLE sessions ADD COLUMN client_address TEXT;
    ALTER TABLE sessions ADD COLUMN user_agent TEXT;`,
+  // 8: the provider's tokens (sealed by the API) and the state of its session check (OIDC_SESSION_CHECK_INTERVAL).
+  // Sessions from before have none and a check due at once: with the check on they end at their next refresh.
+  `ALTER TABLE sessions ADD COLUMN provider_refresh_sealed TEXT;
+   ALTER TABLE sessions ADD COLUMN provider_access_sealed TEXT;
+   ALTER TABLE sessions ADD COLUMN provider_access_expires_at INTEGER;
+   ALTER TABLE sessions ADD COLUMN provider_checked_at INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE sessions ADD COLUMN provider_failing_since INTEGER;`,
 ];
 
 interface TransactionRow {
@@ -149,6 +158,14 @@ interface SessionRow {
   idle_expires_at: number;
   refresh_rotated_at: number;
   scope: string | null;
+  provider_checked_at: number;
+}
+
+interface ProviderCheckRow {
+  provider_refresh_sealed: string | null;
+  provider_access_sealed: string | null;
+  provider_access_expires_at: number | null;
+  provider_failing_since: number | null;
 }
 
 interface SummaryRow {
@@ -234,8 +251,23 @@ export class SqliteApiStore implements ApiStore {
         'SELECT sub, email, email_verified, name, roles FROM users WHERE sub = ?',
       ),
       insertSession: db.prepare(
-        `INSERT INTO sessions (id, sub, provider_sid, id_token_sealed, scope, created_at, absolute_expires_at, refresh_generation, idle_expires_at, client_address, user_agent)
-         VALUES (@id, @sub, @providerSid, @idTokenSealed, @scope, @createdAt, @absoluteExpiresAt, 0, @idleExpiresAt, @address, @userAgent)`,
+        `INSERT INTO sessions (id, sub, provider_sid, id_token_sealed, scope, created_at, absolute_expires_at, refresh_generation, idle_expires_at, client_address, user_agent,
+           provider_refresh_sealed, provider_access_sealed, provider_access_expires_at, provider_checked_at)
+         VALUES (@id, @sub, @providerSid, @idTokenSealed, @scope, @createdAt, @absoluteExpiresAt, 0, @idleExpiresAt, @address, @userAgent,
+           @refreshSealed, @accessSealed, @accessExpiresAt, @checkedAt)`,
+      ),
+      claimCheck: db.prepare<[{ id: string; dueAt: number; now: number }], ProviderCheckRow>(
+        `UPDATE sessions AS s SET provider_checked_at = @now
+         WHERE s.id = @id AND s.provider_checked_at <= @dueAt AND ${LIVE}
+         RETURNING provider_refresh_sealed, provider_access_sealed, provider_access_expires_at, provider_failing_since`,
+      ),
+      recordVouched: db.prepare(
+        `UPDATE sessions SET provider_refresh_sealed = @refreshSealed, provider_access_sealed = @accessSealed,
+           provider_access_expires_at = @accessExpiresAt, provider_failing_since = NULL
+         WHERE id = @id`,
+      ),
+      recordFailing: db.prepare<[number, string]>(
+        'UPDATE sessions SET provider_failing_since = ? WHERE id = ?',
       ),
       listSessions: db.prepare<[{ now: number; limit: number }], SummaryRow>(
         `${SUMMARY_SELECT} WHERE ${LIVE} ORDER BY s.created_at DESC, s.id LIMIT @limit`,
@@ -359,7 +391,29 @@ export class SqliteApiStore implements ApiStore {
       idleExpiresAt: Math.min(idleExpiresAt, session.absoluteExpiresAt),
       address: session.address ?? null,
       userAgent: session.userAgent ?? null,
+      ...grantColumns(session.providerGrant ?? null),
+      checkedAt: session.providerCheckedAt ?? session.createdAt,
     });
+  }
+
+  async claimProviderCheck(
+    sessionId: string,
+    dueAt: number,
+    now: number,
+  ): Promise<ProviderCheck | undefined> {
+    const row = this.#s.claimCheck.get({ id: sessionId, dueAt, now });
+    return row === undefined ? undefined : toProviderCheck(row);
+  }
+
+  async recordProviderCheck(
+    sessionId: string,
+    outcome: { grant: ProviderGrant; failingSince: null } | { failingSince: number },
+  ): Promise<void> {
+    if (outcome.failingSince === null) {
+      this.#s.recordVouched.run({ id: sessionId, ...grantColumns(outcome.grant) });
+    } else {
+      this.#s.recordFailing.run(outcome.failingSince, sessionId);
+    }
   }
 
   async listSessions(query: { user?: string; limit: number }, now: number): Promise<SessionSummary[]> {
@@ -532,6 +586,26 @@ function toSession(row: SessionRow): ApiSession {
     createdAt: row.created_at,
     absoluteExpiresAt: row.absolute_expires_at,
     revokedAt: row.revoked_at,
+    providerCheckedAt: row.provider_checked_at,
+  };
+}
+
+function grantColumns(grant: ProviderGrant | null) {
+  return {
+    refreshSealed: grant?.refreshTokenSealed ?? null,
+    accessSealed: grant?.accessTokenSealed ?? null,
+    accessExpiresAt: grant?.accessTokenExpiresAt ?? null,
+  };
+}
+
+function toProviderCheck(row: ProviderCheckRow): ProviderCheck {
+  return {
+    grant: {
+      refreshTokenSealed: row.provider_refresh_sealed,
+      accessTokenSealed: row.provider_access_sealed,
+      accessTokenExpiresAt: row.provider_access_expires_at,
+    },
+    failingSince: row.provider_failing_since,
   };
 }
 
