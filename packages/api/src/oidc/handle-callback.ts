@@ -69,7 +69,7 @@ export async function handleCallback(
       const issued = await openSession(
         ctx,
         user,
-        { sid: providerSid, idToken: state.idToken, scope },
+        { sid: providerSid, idToken: state.idToken, scope, tokens: state.tokens },
         {
           address: ctx.config.trustProxy.clientAddress(
             request.socket.remoteAddress,

@@ -3,6 +3,7 @@ import { ApiError } from '../errors/api-error.js';
 import type { ApiContext } from '../server/api-context.js';
 import type { ApiSession, StoredUser } from '../store/api-store.js';
 import { MAX_USER_AGENT_LENGTH, printableText } from './printable-text.js';
+import { checkProviderSession, type ProviderTokens, sealProviderGrant } from './provider-session-check.js';
 
 /** Where a sign-in came from, kept with its session for `gatehouse sessions list`. */
 export interface SignInClient {
@@ -25,7 +26,13 @@ export interface IssuedSession {
 export async function openSession(
   ctx: ApiContext,
   user: StoredUser,
-  provider: { sid: string | undefined; idToken: string | undefined; scope: string | null },
+  provider: {
+    sid: string | undefined;
+    idToken: string | undefined;
+    scope: string | null;
+    /** The provider's tokens, kept (sealed) only when OIDC_SESSION_CHECK_INTERVAL is on. */
+    tokens?: ProviderTokens;
+  },
   client?: SignInClient,
 ): Promise<IssuedSession> {
   const now = ctx.now();
@@ -42,6 +49,11 @@ export async function openSession(
     // Browser-sent text, stored bounded and without control characters; shown to an operator only.
     address: printableText(client?.address, 64),
     userAgent: printableText(client?.userAgent, MAX_USER_AGENT_LENGTH),
+    providerGrant:
+      ctx.config.sessionCheckIntervalMs > 0 && provider.tokens !== undefined
+        ? sealProviderGrant(ctx, id, provider.tokens, now)
+        : null,
+    providerCheckedAt: now,
   };
   await ctx.store.upsertUser(user, now);
   await ctx.store.createSession(session, now + ctx.config.refreshIdleTtl * 1000);
@@ -69,6 +81,8 @@ export async function rotateSession(
   );
   switch (result.status) {
     case 'ok': {
+      // docs/security.md 49: the provider asked again when the interval has passed; a no throws.
+      await checkProviderSession(ctx, result.session, now);
       const user = result.user ?? { sub: result.session.sub };
       return {
         session: result.session,
