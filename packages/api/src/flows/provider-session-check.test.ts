@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CookieJar } from '../testing/cookie-jar.js';
 import { newLoginVerifier } from '../testing/login-verifier.js';
@@ -23,8 +26,33 @@ describe.each(testBackends(afterAll))(
       op = undefined;
     });
 
+    let databaseUrl: string | undefined;
+
+    /** Everything the API's store holds about sessions, as text: the SQLite files, or PostgreSQL's session rows. */
+    async function storedText(): Promise<string> {
+      if (databaseUrl === undefined) {
+        const dir = join(t?.dataDir ?? '', 'api');
+        return readdirSync(dir)
+          .filter((name) => name.startsWith('api.sqlite'))
+          .map((name) => readFileSync(join(dir, name)).toString('latin1'))
+          .join('\n');
+      }
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ row: string }>(
+          'SELECT row_to_json(s)::text AS row FROM api_sessions s',
+        );
+        return rows.map((row) => row.row).join('\n');
+      } finally {
+        await client.end();
+      }
+    }
+
     async function start(options: { refreshTokens: boolean; interval?: number }) {
       const publicUrl = await reservePublicUrl();
+      const env = await backend.env();
+      databaseUrl = env.DATABASE_URL;
       op = await startOidcProvider({
         clientId: 'gatehouse-api',
         clientSecret: SECRET,
@@ -35,7 +63,7 @@ describe.each(testBackends(afterAll))(
         issuer: op.issuer,
         publicUrl,
         env: {
-          ...(await backend.env()),
+          ...env,
           RATE_LIMIT_PER_MINUTE: '0',
           OIDC_SESSION_CHECK_INTERVAL: String(options.interval ?? INTERVAL_S),
         },
@@ -90,6 +118,16 @@ describe.each(testBackends(afterAll))(
       const vouched = await refresh(jar);
       expect(vouched.status).toBe(200);
       expect(op.tokenRequests).toBe(afterSignIn + 2);
+      // docs/security.md 40, 14: the provider's tokens (three refresh tokens by now) sealed at rest, never logged,
+      // never in an answer.
+      expect(op.issuedTokens.length).toBeGreaterThanOrEqual(6);
+      const stored = await storedText();
+      expect(stored).toContain('provider_refresh_sealed');
+      for (const token of op.issuedTokens) {
+        expect(stored).not.toContain(token);
+        expect(t.logs.text()).not.toContain(token);
+        expect(JSON.stringify(vouched)).not.toContain(token);
+      }
 
       op.disableAccount('alice');
       // Until the next check the session stands (the trade-off of the interval).

@@ -20,6 +20,8 @@ export interface OidcProviderFixture {
   setOutage(on: boolean): void;
   /** Requests to the token endpoint that reached the provider (code exchanges and refresh grants). */
   readonly tokenRequests: number;
+  /** Every access and refresh token the provider issued (opaque: the value is the id), to look for leaks. */
+  readonly issuedTokens: readonly string[];
   close(): Promise<void>;
 }
 
@@ -123,6 +125,9 @@ export async function startOidcProvider(client: {
     },
   };
   const provider = new Provider(issuer, configuration);
+  const issuedTokens: string[] = [];
+  provider.on('access_token.saved', (token) => issuedTokens.push(token.jti));
+  provider.on('refresh_token.saved', (token) => issuedTokens.push(token.jti));
   const handle = provider.callback();
   server.on('request', (request, response) => {
     if (outage) {
@@ -194,6 +199,7 @@ export async function startOidcProvider(client: {
     get tokenRequests() {
       return tokenRequests;
     },
+    issuedTokens,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
