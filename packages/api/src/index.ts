@@ -35,7 +35,15 @@ export {
 } from './keys/rotate-api-signing-key.js';
 export { MAX_ROLE_LENGTH, MAX_ROLES, MAX_ROLES_BYTES } from './oidc/roles-from-claims.js';
 export { type RunningApi, type StartApiOptions, startApi } from './server/start-api.js';
-export type { ApiKeyStore, ApiStore, StoredUser } from './store/api-store.js';
+export { printableText } from './sessions/printable-text.js';
+export type {
+  ApiKeyStore,
+  ApiStore,
+  SessionMatch,
+  SessionStore,
+  SessionSummary,
+  StoredUser,
+} from './store/api-store.js';
 export { openApiStore } from './store/open-api-store.js';
 export {
   PostgresApiStore,

@@ -77,6 +77,11 @@ export const API_ERRORS = {
     status: 401,
     description: 'The session was ended (logout, back-channel logout or refresh token reuse): sign in again.',
   },
+  provider_session_ended: {
+    status: 401,
+    description:
+      'The provider no longer vouches for this session (the user was disabled or the grant revoked there, or the provider could not be asked within the grace): sign in again.',
+  },
   refresh_token_reused: {
     status: 401,
     description:

@@ -58,6 +58,13 @@ export interface ApiConfig {
    * as reused (docs/security.md 38).
    */
   refreshGraceMs: number;
+  /**
+   * OIDC_SESSION_CHECK_INTERVAL (seconds, default 0 = off): at a refresh once this long has passed
+   * since the last check, the API asks the provider whether the session still stands (a refresh grant with the
+   * provider's refresh token, else userinfo), so a user disabled at the provider loses the session then
+   * (docs/security.md 49). An outage is tolerated for one more interval. In milliseconds here.
+   */
+  sessionCheckIntervalMs: number;
   nodeEnv: 'development' | 'production' | 'test';
   logLevel: LogLevel;
   rateLimitPerMinute: number;
@@ -159,6 +166,14 @@ const schema = z.object({
   REFRESH_IDLE_TTL: seconds(86_400, 90 * 86_400),
   REFRESH_ABSOLUTE_TTL: seconds(7 * 86_400, 365 * 86_400),
   REFRESH_GRACE: z.coerce.number().int().min(0).max(60).default(10),
+  // Checks run at refreshes only (one per ACCESS_TOKEN_TTL per session at most), so a short interval means "at
+  // every refresh", never a flood: no lower bound beyond 0 = off.
+  OIDC_SESSION_CHECK_INTERVAL: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(0),
   API_AUDIENCE: z.string().min(1).optional(),
   FLOW_INSPECTOR: z.enum(['on', 'off']).optional(),
   OIDC_LOGOUT_HINT: z.enum(['client_id', 'id_token_hint']).default('client_id'),
@@ -259,6 +274,7 @@ export function loadApiConfig(env: Env, overrides: Env = {}): ApiConfig {
     databaseUrl,
     gatehouseSecret: databaseUrl === undefined ? undefined : GatehouseSecret.fromEnv(merged),
     refreshGraceMs: parsed.REFRESH_GRACE * 1000,
+    sessionCheckIntervalMs: parsed.OIDC_SESSION_CHECK_INTERVAL * 1000,
     nodeEnv: parsed.NODE_ENV,
     logLevel: parsed.LOG_LEVEL,
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,

@@ -135,7 +135,18 @@ async function completeCallback(
     () =>
       `at+jwt ${ctx.keys.signing.alg} kid=${ctx.keys.signing.kid}, expires in ${ctx.config.accessTokenTtl} s; refresh cookie ${REFRESH_COOKIE} HttpOnly SameSite=Strict`,
     async () => {
-      const issued = await openSession(ctx, user, { sid: providerSid, idToken: state.idToken, scope });
+      const issued = await openSession(
+        ctx,
+        user,
+        { sid: providerSid, idToken: state.idToken, scope, tokens: state.tokens },
+        {
+          address: ctx.config.trustProxy.clientAddress(
+            request.socket.remoteAddress,
+            request.headers['x-forwarded-for'],
+          ),
+          userAgent: request.headers['user-agent'],
+        },
+      );
       const minted = await mintSessionAccessToken(ctx, user, issued.session);
       return {
         accessToken: minted.token,

@@ -49,9 +49,13 @@ export async function startLogin(
     createdAt: now,
     expiresAt: now + LOGIN_TRANSACTION_TTL_MS,
   });
+  const scope = loginScope(ctx.config, config.serverMetadata().scopes_supported);
   const url = buildAuthorizationUrl(config, {
     redirect_uri: redirectUriFor(ctx.config.publicUrl, flow),
-    scope: loginScope(ctx.config, config.serverMetadata().scopes_supported),
+    scope,
+    // OIDC Core 11: offline access is asked for with prompt=consent (oidc-provider drops offline_access without
+    // it); only with OIDC_SESSION_CHECK_INTERVAL on, which is when loginScope asks for offline_access.
+    ...(scope.split(' ').includes('offline_access') ? { prompt: 'consent' } : {}),
     response_type: 'code',
     state,
     nonce,

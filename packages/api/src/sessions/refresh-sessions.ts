@@ -2,6 +2,15 @@ import { randomToken } from '@gatehouse/common';
 import { ApiError } from '../errors/api-error.js';
 import type { ApiContext } from '../server/api-context.js';
 import type { ApiSession, StoredUser } from '../store/api-store.js';
+import { MAX_USER_AGENT_LENGTH, printableText } from './printable-text.js';
+import { checkProviderSession, type ProviderTokens, sealProviderGrant } from './provider-session-check.js';
+
+/** Where a sign-in came from, kept with its session for `gatehouse sessions list`. */
+export interface SignInClient {
+  /** The client address as the rate limit reads it (X-Forwarded-For only behind API_TRUST_PROXY). */
+  address: string | undefined;
+  userAgent: string | undefined;
+}
 
 /** A new session's id and the opaque refresh token for its cookie. */
 export interface IssuedSession {
@@ -17,7 +26,14 @@ export interface IssuedSession {
 export async function openSession(
   ctx: ApiContext,
   user: StoredUser,
-  provider: { sid: string | undefined; idToken: string | undefined; scope: string | null },
+  provider: {
+    sid: string | undefined;
+    idToken: string | undefined;
+    scope: string | null;
+    /** The provider's tokens, kept (sealed) only when OIDC_SESSION_CHECK_INTERVAL is on. */
+    tokens?: ProviderTokens;
+  },
+  client?: SignInClient,
 ): Promise<IssuedSession> {
   const now = ctx.now();
   const id = randomToken(16);
@@ -30,6 +46,14 @@ export async function openSession(
     createdAt: now,
     absoluteExpiresAt: now + ctx.config.refreshAbsoluteTtl * 1000,
     revokedAt: null,
+    // Browser-sent text, stored bounded and without control characters; shown to an operator only.
+    address: printableText(client?.address, 64),
+    userAgent: printableText(client?.userAgent, MAX_USER_AGENT_LENGTH),
+    providerGrant:
+      ctx.config.sessionCheckIntervalMs > 0 && provider.tokens !== undefined
+        ? sealProviderGrant(ctx, id, provider.tokens, now)
+        : null,
+    providerCheckedAt: now,
   };
   await ctx.store.upsertUser(user, now);
   await ctx.store.createSession(session, now + ctx.config.refreshIdleTtl * 1000);
@@ -59,6 +83,8 @@ export async function rotateSession(
   );
   switch (result.status) {
     case 'ok': {
+      // docs/security.md 49: the provider asked again when the interval has passed; a no throws.
+      await checkProviderSession(ctx, result.session, now);
       const user = result.user ?? { sub: result.session.sub };
       return {
         session: result.session,

@@ -10,7 +10,16 @@ export type { ConsumeResult, LoginTransaction, LoginTransactionStore } from './l
 export type { LogoutJtiStore } from './logout-jti-store.js';
 export type { RateLimitCount, RateLimitStore } from './rate-limit-store.js';
 export type { RevocationFeed, RevocationListener, RevokedSession } from './revocation-feed.js';
-export type { ApiSession, RefreshResult, SessionStore, StoredUser } from './session-store.js';
+export type {
+  ApiSession,
+  ProviderCheck,
+  ProviderGrant,
+  RefreshResult,
+  SessionMatch,
+  SessionStore,
+  SessionSummary,
+  StoredUser,
+} from './session-store.js';
 
 /**
  * Everything the API persists, one small interface per concern (each with its conformance suite in

@@ -18,7 +18,51 @@ export interface ApiSession {
   createdAt: number;
   absoluteExpiresAt: number;
   revokedAt: number | null;
+  /** Where the sign-in came from (the client address, as the rate limit reads it), for `gatehouse sessions list`. */
+  address?: string | null;
+  /**
+   * The provider's tokens kept to ask it again (OIDC_SESSION_CHECK_INTERVAL), each sealed; absent or null when
+   * the check is off. Never leave the API.
+   */
+  providerGrant?: ProviderGrant | null;
+  /** When the provider was last asked about this session (epoch ms; its creation at first). */
+  providerCheckedAt?: number;
+  /** The browser's `User-Agent` at sign-in, control characters removed and truncated (see `printableText`). */
+  userAgent?: string | null;
 }
+
+/** The provider's tokens of a session, sealed by the API (AES-GCM, bound to the session id) before they get here. */
+export interface ProviderGrant {
+  refreshTokenSealed: string | null;
+  accessTokenSealed: string | null;
+  /** When the provider's access token expires (epoch ms); null when it did not say. */
+  accessTokenExpiresAt: number | null;
+}
+
+/** What a claimed provider check starts from: the tokens to ask with, and since when the provider was unreachable. */
+export interface ProviderCheck {
+  grant: ProviderGrant;
+  failingSince: number | null;
+}
+
+/** A live session as an operator sees it (`gatehouse sessions list`): never a token, never a sealed value. */
+export interface SessionSummary {
+  id: string;
+  sub: string;
+  /** The user's email and name as the provider last gave them, when it did. */
+  email: string | null;
+  name: string | null;
+  createdAt: number;
+  /** The last refresh (a refresh writes anyway; a bearer request does not), else the sign-in. */
+  lastUsedAt: number;
+  address: string | null;
+  userAgent: string | null;
+  /** The earlier of the idle and the absolute expiry. */
+  expiresAt: number;
+}
+
+/** Which live sessions an operator means: one by id, or every one of a user (by `sub`, or email, any case). */
+export type SessionMatch = { id: string } | { user: string };
 
 /** Outcome of presenting a refresh token. */
 export type RefreshResult =
@@ -55,6 +99,30 @@ export interface SessionStore {
     generation: number,
   ): Promise<{ session: ApiSession; spent: boolean } | undefined>;
   revokeSession(sessionId: string, reason: string, now: number): Promise<void>;
+  /**
+   * The live sessions (neither revoked nor expired at `now`), newest first, at most `limit`, of one user when
+   * `user` is given (matched as in {@link SessionMatch}).
+   */
+  listSessions(query: { user?: string; limit: number }, now: number): Promise<SessionSummary[]>;
+  /**
+   * Revokes the live sessions `match` names (an operator's `gatehouse sessions revoke`), through the revocation
+   * feed like every revocation; returns their ids (none: nothing live matched).
+   */
+  revokeSessions(match: SessionMatch, reason: string, now: number): Promise<string[]>;
+  /**
+   * Claims the provider check of a live session whose last check was at or before `dueAt`, stamping it `now`: a
+   * compare-and-set, so of the processes refreshing one session at once only one asks the provider (a provider
+   * that rotates refresh tokens would call a second use reuse). `undefined`: not due, or claimed by another.
+   */
+  claimProviderCheck(sessionId: string, dueAt: number, now: number): Promise<ProviderCheck | undefined>;
+  /**
+   * What the claimed check found: the provider vouched (its tokens, rotated where it rotated them, and no
+   * failure), or could not be reached (since when, kept from the first failed check).
+   */
+  recordProviderCheck(
+    sessionId: string,
+    outcome: { grant: ProviderGrant; failingSince: null } | { failingSince: number },
+  ): Promise<void>;
   /** Revokes every live session of a provider `sid` or `sub` (back-channel logout); returns their ids. */
   revokeProviderSessions(match: { providerSid?: string; sub?: string }, now: number): Promise<string[]>;
 }

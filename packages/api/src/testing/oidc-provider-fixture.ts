@@ -14,6 +14,14 @@ export interface OidcProviderFixture {
   signInSession(loginUrl: string, login?: string): Promise<{ back: URL; jar: CookieJar }>;
   /** Ends the provider session held in `jar` (end_session + confirmation): back-channel logouts are sent. */
   endSession(jar: CookieJar): Promise<void>;
+  /** Disables an account at the provider: its refresh grants fail (`invalid_grant`), its userinfo answers 401. */
+  disableAccount(login: string): void;
+  /** While on, every request to the provider is answered 503 (an outage). */
+  setOutage(on: boolean): void;
+  /** Requests to the token endpoint that reached the provider (code exchanges and refresh grants). */
+  readonly tokenRequests: number;
+  /** Every access and refresh token the provider issued (opaque: the value is the id), to look for leaks. */
+  readonly issuedTokens: readonly string[];
   close(): Promise<void>;
 }
 
@@ -34,7 +42,12 @@ export async function startOidcProvider(client: {
   clientId: string;
   clientSecret: string;
   publicUrl: string;
+  /** The client may use refresh tokens, and gets one (rotated at each use) when it asks for `offline_access`. */
+  refreshTokens?: boolean;
 }): Promise<OidcProviderFixture> {
+  const disabled = new Set<string>();
+  let outage = false;
+  let tokenRequests = 0;
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -50,6 +63,7 @@ export async function startOidcProvider(client: {
         backchannel_logout_uri: `${client.publicUrl}/api/backchannel-logout`,
         backchannel_logout_session_required: true,
         token_endpoint_auth_method: 'client_secret_basic',
+        ...(client.refreshTokens ? { grant_types: ['authorization_code', 'refresh_token'] } : {}),
       },
     ],
     jwks: {
@@ -63,6 +77,8 @@ export async function startOidcProvider(client: {
       ],
     },
     cookies: { keys: ['test-cookie-key-not-secret'] },
+    // A refresh token rotated at every use, its reuse ending the grant: the strictest a provider does.
+    ...(client.refreshTokens ? { rotateRefreshToken: true } : {}),
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], roles: ['roles'] },
     features: {
       devInteractions: { enabled: true },
@@ -76,6 +92,7 @@ export async function startOidcProvider(client: {
       return globalThis.fetch(input, rest);
     },
     async findAccount(_ctx, sub) {
+      if (disabled.has(sub)) return undefined;
       const account = ACCOUNTS[sub];
       return {
         accountId: sub,
@@ -100,13 +117,26 @@ export async function startOidcProvider(client: {
       if (existing !== undefined) return oidc.provider.Grant.find(existing);
       // First-party client: consent is implied.
       const grant = new oidc.provider.Grant({ clientId, accountId });
-      grant.addOIDCScope('openid profile email roles');
+      grant.addOIDCScope(
+        client.refreshTokens ? 'openid profile email roles offline_access' : 'openid profile email roles',
+      );
       await grant.save();
       return grant;
     },
   };
   const provider = new Provider(issuer, configuration);
-  server.on('request', provider.callback());
+  const issuedTokens: string[] = [];
+  provider.on('access_token.saved', (token) => issuedTokens.push(token.jti));
+  provider.on('refresh_token.saved', (token) => issuedTokens.push(token.jti));
+  const handle = provider.callback();
+  server.on('request', (request, response) => {
+    if (outage) {
+      response.writeHead(503, { 'content-type': 'text/plain' }).end('down for maintenance');
+      return;
+    }
+    if (request.method === 'POST' && request.url === '/token') tokenRequests += 1;
+    handle(request, response);
+  });
 
   async function signIn(loginUrl: string, login = 'alice'): Promise<URL> {
     return (await signInSession(loginUrl, login)).back;
@@ -162,6 +192,14 @@ export async function startOidcProvider(client: {
     signIn,
     signInSession,
     endSession,
+    disableAccount: (login) => disabled.add(login),
+    setOutage: (on) => {
+      outage = on;
+    },
+    get tokenRequests() {
+      return tokenRequests;
+    },
+    issuedTokens,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -16,6 +16,8 @@ export interface SubcommandSpec<O extends OptionSpecs> {
   readonly summary: string;
   /** The name of the one operand it requires (`username`), if it takes one; it takes none otherwise. */
   readonly operand?: string;
+  /** The operand may be left out (the subcommand then says what it needs instead: `sessions revoke --user`). */
+  readonly operandOptional?: boolean;
   readonly options: O;
   /** Lines printed under the options by `--help`. */
   readonly notes?: readonly string[];
@@ -68,7 +70,7 @@ export function subcommand<const O extends OptionSpecs>(spec: SubcommandSpec<O>)
       if (spec.operand === undefined) {
         if (operand !== undefined) throw usage(`unexpected argument "${operand}"${hint}`);
       } else if (operand === undefined) {
-        throw usage(`the ${spec.operand} is missing${hint}`);
+        if (!spec.operandOptional) throw usage(`the ${spec.operand} is missing${hint}`);
       } else if (extra !== undefined) {
         throw usage(`unexpected argument "${extra}": it takes one ${spec.operand}${hint}`);
       }

@@ -31,6 +31,11 @@ export const commands: readonly Command[] = [
     async () => (await import('./keys.js')).runKeys,
   ),
   lazy(
+    'sessions',
+    "list the API's live sessions and end them (revoke)",
+    async () => (await import('./sessions.js')).runSessions,
+  ),
+  lazy(
     'doctor',
     'check the configuration against the real provider: one line per finding, with its fix',
     async () => (await import('./doctor.js')).runDoctorCommand,

@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { runApiKeyStoreSuite } from './api-key-store-suite.js';
 import { runLoginTransactionStoreSuite } from './login-transaction-store-suite.js';
 import { runLogoutJtiStoreSuite } from './logout-jti-store-suite.js';
+import { runProviderCheckSuite } from './provider-check-suite.js';
 import { runRateLimitStoreSuite } from './rate-limit-store-suite.js';
 import { runRevocationFeedSuite } from './revocation-feed-suite.js';
+import { runSessionAdminSuite } from './session-admin-suite.js';
 import { runSessionStoreSuite } from './session-store-suite.js';
 import { postgresBackend, type StoreBackend, sqliteBackend } from './store-backends.js';
 
@@ -12,6 +14,8 @@ import { postgresBackend, type StoreBackend, sqliteBackend } from './store-backe
 function runApiStoreSuites(backend: StoreBackend): void {
   runLoginTransactionStoreSuite(backend);
   runSessionStoreSuite(backend);
+  runSessionAdminSuite(backend);
+  runProviderCheckSuite(backend);
   runRevocationFeedSuite(backend);
   runLogoutJtiStoreSuite(backend);
   runRateLimitStoreSuite(backend);

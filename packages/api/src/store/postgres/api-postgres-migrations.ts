@@ -86,4 +86,16 @@ export const API_POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
      version bigint NOT NULL DEFAULT 1,
      updated_at bigint NOT NULL
    );`,
+  // 2: where a session signed in from, for `gatehouse sessions list` (the last use is refresh_rotated_at, which
+  // each refresh writes anyway). Sessions from before show neither.
+  `ALTER TABLE api_sessions ADD COLUMN client_address text;
+   ALTER TABLE api_sessions ADD COLUMN user_agent text;
+   CREATE INDEX api_users_email ON api_users (lower(email));`,
+  // 3: the provider's tokens (sealed by the API) and the state of its session check (OIDC_SESSION_CHECK_INTERVAL).
+  // Sessions from before have none and a check due at once: with the check on they end at their next refresh.
+  `ALTER TABLE api_sessions ADD COLUMN provider_refresh_sealed text;
+   ALTER TABLE api_sessions ADD COLUMN provider_access_sealed text;
+   ALTER TABLE api_sessions ADD COLUMN provider_access_expires_at bigint;
+   ALTER TABLE api_sessions ADD COLUMN provider_checked_at bigint NOT NULL DEFAULT 0;
+   ALTER TABLE api_sessions ADD COLUMN provider_failing_since bigint;`,
 ];

@@ -12,7 +12,15 @@ import type { ApiStore } from '../api-store.js';
 import type { ConsumeResult, LoginTransaction } from '../login-transaction-store.js';
 import type { RateLimitCount } from '../rate-limit-store.js';
 import type { RevocationListener, RevokedSession } from '../revocation-feed.js';
-import type { ApiSession, RefreshResult, StoredUser } from '../session-store.js';
+import type {
+  ApiSession,
+  ProviderCheck,
+  ProviderGrant,
+  RefreshResult,
+  SessionMatch,
+  SessionSummary,
+  StoredUser,
+} from '../session-store.js';
 import { API_POSTGRES_MIGRATIONS } from './api-postgres-migrations.js';
 import { PostgresApiKeyStore } from './postgres-api-key-store.js';
 import { listenForRevocations } from './revocation-listener.js';
@@ -50,6 +58,7 @@ interface SessionRow {
   refresh_generation: number;
   refresh_rotated_at: number;
   revoked_at: number | null;
+  provider_checked_at: number;
 }
 
 interface UserColumns {
@@ -61,8 +70,28 @@ interface UserColumns {
 }
 
 const SESSION_COLUMNS = `s.id, s.sub, s.provider_sid, s.id_token_sealed, s.scope, s.created_at, s.absolute_expires_at,
-  s.idle_expires_at, s.refresh_generation, s.refresh_rotated_at, s.revoked_at`;
+  s.idle_expires_at, s.refresh_generation, s.refresh_rotated_at, s.revoked_at, s.provider_checked_at`;
 const USER_COLUMNS = 'u.sub AS user_sub, u.email, u.email_verified, u.name, u.roles';
+/** A live session at `$1`: not revoked, before both expiries. */
+const LIVE = 's.revoked_at IS NULL AND s.idle_expires_at > $1 AND s.absolute_expires_at > $1';
+/** The sessions of the user `$2`: its `sub`, or its email in any case. */
+const OF_USER = '(s.sub = $2 OR s.sub IN (SELECT sub FROM api_users WHERE lower(email) = lower($2)))';
+const SUMMARY_SELECT = `SELECT s.id, s.sub, u.email, u.name, s.created_at,
+    GREATEST(s.created_at, s.refresh_rotated_at) AS last_used_at, s.client_address, s.user_agent,
+    LEAST(s.idle_expires_at, s.absolute_expires_at) AS expires_at
+  FROM api_sessions s LEFT JOIN api_users u ON u.sub = s.sub`;
+
+interface SummaryRow {
+  id: string;
+  sub: string;
+  email: string | null;
+  name: string | null;
+  created_at: number;
+  last_used_at: number;
+  client_address: string | null;
+  user_agent: string | null;
+  expires_at: number;
+}
 
 /**
  * {@link ApiStore} on PostgreSQL (`DATABASE_URL`), shared by any number of API processes. What SQLite's single
@@ -186,8 +215,9 @@ export class PostgresApiStore implements ApiStore {
   async createSession(session: ApiSession, idleExpiresAt: number): Promise<void> {
     await this.#pool.query(
       `INSERT INTO api_sessions (id, sub, provider_sid, id_token_sealed, scope, created_at, absolute_expires_at,
-         idle_expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+         idle_expires_at, client_address, user_agent, provider_refresh_sealed, provider_access_sealed,
+         provider_access_expires_at, provider_checked_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         session.id,
         session.sub,
@@ -197,8 +227,98 @@ export class PostgresApiStore implements ApiStore {
         session.createdAt,
         session.absoluteExpiresAt,
         Math.min(idleExpiresAt, session.absoluteExpiresAt),
+        session.address ?? null,
+        session.userAgent ?? null,
+        session.providerGrant?.refreshTokenSealed ?? null,
+        session.providerGrant?.accessTokenSealed ?? null,
+        session.providerGrant?.accessTokenExpiresAt ?? null,
+        session.providerCheckedAt ?? session.createdAt,
       ],
     );
+  }
+
+  async claimProviderCheck(
+    sessionId: string,
+    dueAt: number,
+    now: number,
+  ): Promise<ProviderCheck | undefined> {
+    // The row count decides: of two processes claiming one due check, READ COMMITTED re-reads the row the first
+    // one stamped and the second's WHERE no longer matches.
+    const { rows } = await this.#pool.query<{
+      provider_refresh_sealed: string | null;
+      provider_access_sealed: string | null;
+      provider_access_expires_at: number | null;
+      provider_failing_since: number | null;
+    }>(
+      `UPDATE api_sessions s SET provider_checked_at = $1
+       WHERE s.id = $2 AND s.provider_checked_at <= $3 AND ${LIVE}
+       RETURNING provider_refresh_sealed, provider_access_sealed, provider_access_expires_at, provider_failing_since`,
+      [now, sessionId, dueAt],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return {
+      grant: {
+        refreshTokenSealed: row.provider_refresh_sealed,
+        accessTokenSealed: row.provider_access_sealed,
+        accessTokenExpiresAt: row.provider_access_expires_at,
+      },
+      failingSince: row.provider_failing_since,
+    };
+  }
+
+  async recordProviderCheck(
+    sessionId: string,
+    outcome: { grant: ProviderGrant; failingSince: null } | { failingSince: number },
+  ): Promise<void> {
+    if (outcome.failingSince === null) {
+      await this.#pool.query(
+        `UPDATE api_sessions SET provider_refresh_sealed = $2, provider_access_sealed = $3,
+           provider_access_expires_at = $4, provider_failing_since = NULL
+         WHERE id = $1`,
+        [
+          sessionId,
+          outcome.grant.refreshTokenSealed,
+          outcome.grant.accessTokenSealed,
+          outcome.grant.accessTokenExpiresAt,
+        ],
+      );
+    } else {
+      await this.#pool.query('UPDATE api_sessions SET provider_failing_since = $2 WHERE id = $1', [
+        sessionId,
+        outcome.failingSince,
+      ]);
+    }
+  }
+
+  async listSessions(query: { user?: string; limit: number }, now: number): Promise<SessionSummary[]> {
+    const { rows } =
+      query.user === undefined
+        ? await this.#pool.query<SummaryRow>(
+            `${SUMMARY_SELECT} WHERE ${LIVE} ORDER BY s.created_at DESC, s.id LIMIT $2`,
+            [now, query.limit],
+          )
+        : await this.#pool.query<SummaryRow>(
+            `${SUMMARY_SELECT} WHERE ${LIVE} AND ${OF_USER} ORDER BY s.created_at DESC, s.id LIMIT $3`,
+            [now, query.user, query.limit],
+          );
+    return rows.map(toSummary);
+  }
+
+  async revokeSessions(match: SessionMatch, reason: string, now: number): Promise<string[]> {
+    // One statement: the trigger feeds every process's revocation set (NOTIFY and the resync) at its commit.
+    const { rows } =
+      'id' in match
+        ? await this.#pool.query<{ id: string }>(
+            `UPDATE api_sessions s SET revoked_at = $1, revoked_reason = $3 WHERE s.id = $2 AND ${LIVE} RETURNING s.id`,
+            [now, match.id, reason],
+          )
+        : await this.#pool.query<{ id: string }>(
+            `UPDATE api_sessions s SET revoked_at = $1, revoked_reason = $3 WHERE ${OF_USER} AND ${LIVE}
+             RETURNING s.id`,
+            [now, match.user, reason],
+          );
+    return rows.map((row) => row.id);
   }
 
   async rotateRefreshToken(
@@ -390,6 +510,21 @@ function toSession(row: SessionRow): ApiSession {
     createdAt: row.created_at,
     absoluteExpiresAt: row.absolute_expires_at,
     revokedAt: row.revoked_at,
+    providerCheckedAt: row.provider_checked_at,
+  };
+}
+
+function toSummary(row: SummaryRow): SessionSummary {
+  return {
+    id: row.id,
+    sub: row.sub,
+    email: row.email,
+    name: row.name,
+    createdAt: Number(row.created_at),
+    lastUsedAt: Number(row.last_used_at),
+    address: row.client_address,
+    userAgent: row.user_agent,
+    expiresAt: Number(row.expires_at),
   };
 }
 

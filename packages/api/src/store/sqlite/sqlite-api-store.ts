@@ -4,7 +4,15 @@ import type { ApiKeyStore } from '../api-key-store.js';
 import type { ApiStore } from '../api-store.js';
 import type { ConsumeResult, LoginTransaction } from '../login-transaction-store.js';
 import type { RateLimitCount } from '../rate-limit-store.js';
-import type { ApiSession, RefreshResult, StoredUser } from '../session-store.js';
+import type {
+  ApiSession,
+  ProviderCheck,
+  ProviderGrant,
+  RefreshResult,
+  SessionMatch,
+  SessionSummary,
+  StoredUser,
+} from '../session-store.js';
 import { FileApiKeyStore } from './file-api-key-store.js';
 
 /**
@@ -112,6 +120,17 @@ export const API_MIGRATIONS: readonly Migration[] = [
      hits INTEGER NOT NULL
    );
    CREATE INDEX rate_limits_window ON rate_limits (window_start);`,
+  // 7: where a session signed in from, for `gatehouse sessions list` (the last use is refresh_rotated_at, which
+  // each refresh writes anyway). Sessions from before show neither.
+  `ALTER TABLE sessions ADD COLUMN client_address TEXT;
+   ALTER TABLE sessions ADD COLUMN user_agent TEXT;`,
+  // 8: the provider's tokens (sealed by the API) and the state of its session check (OIDC_SESSION_CHECK_INTERVAL).
+  // Sessions from before have none and a check due at once: with the check on they end at their next refresh.
+  `ALTER TABLE sessions ADD COLUMN provider_refresh_sealed TEXT;
+   ALTER TABLE sessions ADD COLUMN provider_access_sealed TEXT;
+   ALTER TABLE sessions ADD COLUMN provider_access_expires_at INTEGER;
+   ALTER TABLE sessions ADD COLUMN provider_checked_at INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE sessions ADD COLUMN provider_failing_since INTEGER;`,
 ];
 
 interface TransactionRow {
@@ -139,7 +158,37 @@ interface SessionRow {
   idle_expires_at: number;
   refresh_rotated_at: number;
   scope: string | null;
+  provider_checked_at: number;
 }
+
+interface ProviderCheckRow {
+  provider_refresh_sealed: string | null;
+  provider_access_sealed: string | null;
+  provider_access_expires_at: number | null;
+  provider_failing_since: number | null;
+}
+
+interface SummaryRow {
+  id: string;
+  sub: string;
+  email: string | null;
+  name: string | null;
+  created_at: number;
+  last_used_at: number;
+  client_address: string | null;
+  user_agent: string | null;
+  expires_at: number;
+}
+
+const SUMMARY_SELECT = `SELECT s.id, s.sub, u.email, u.name, s.created_at,
+    max(s.created_at, s.refresh_rotated_at) AS last_used_at, s.client_address, s.user_agent,
+    min(s.idle_expires_at, s.absolute_expires_at) AS expires_at
+  FROM sessions s LEFT JOIN users u ON u.sub = s.sub`;
+
+/** A live session: not revoked, before both expiries (`@now`). */
+const LIVE = 's.revoked_at IS NULL AND s.idle_expires_at > @now AND s.absolute_expires_at > @now';
+/** The sessions of `@user`: its `sub`, or its email in any case. */
+const OF_USER = '(s.sub = @user OR s.sub IN (SELECT sub FROM users WHERE lower(email) = lower(@user)))';
 
 interface UserRow {
   sub: string;
@@ -202,8 +251,35 @@ export class SqliteApiStore implements ApiStore {
         'SELECT sub, email, email_verified, name, roles FROM users WHERE sub = ?',
       ),
       insertSession: db.prepare(
-        `INSERT INTO sessions (id, sub, provider_sid, id_token_sealed, scope, created_at, absolute_expires_at, refresh_generation, idle_expires_at)
-         VALUES (@id, @sub, @providerSid, @idTokenSealed, @scope, @createdAt, @absoluteExpiresAt, 0, @idleExpiresAt)`,
+        `INSERT INTO sessions (id, sub, provider_sid, id_token_sealed, scope, created_at, absolute_expires_at, refresh_generation, idle_expires_at, client_address, user_agent,
+           provider_refresh_sealed, provider_access_sealed, provider_access_expires_at, provider_checked_at)
+         VALUES (@id, @sub, @providerSid, @idTokenSealed, @scope, @createdAt, @absoluteExpiresAt, 0, @idleExpiresAt, @address, @userAgent,
+           @refreshSealed, @accessSealed, @accessExpiresAt, @checkedAt)`,
+      ),
+      claimCheck: db.prepare<[{ id: string; dueAt: number; now: number }], ProviderCheckRow>(
+        `UPDATE sessions AS s SET provider_checked_at = @now
+         WHERE s.id = @id AND s.provider_checked_at <= @dueAt AND ${LIVE}
+         RETURNING provider_refresh_sealed, provider_access_sealed, provider_access_expires_at, provider_failing_since`,
+      ),
+      recordVouched: db.prepare(
+        `UPDATE sessions SET provider_refresh_sealed = @refreshSealed, provider_access_sealed = @accessSealed,
+           provider_access_expires_at = @accessExpiresAt, provider_failing_since = NULL
+         WHERE id = @id`,
+      ),
+      recordFailing: db.prepare<[number, string]>(
+        'UPDATE sessions SET provider_failing_since = ? WHERE id = ?',
+      ),
+      listSessions: db.prepare<[{ now: number; limit: number }], SummaryRow>(
+        `${SUMMARY_SELECT} WHERE ${LIVE} ORDER BY s.created_at DESC, s.id LIMIT @limit`,
+      ),
+      listUserSessions: db.prepare<[{ now: number; limit: number; user: string }], SummaryRow>(
+        `${SUMMARY_SELECT} WHERE ${LIVE} AND ${OF_USER} ORDER BY s.created_at DESC, s.id LIMIT @limit`,
+      ),
+      revokeLiveById: db.prepare<[{ now: number; reason: string; id: string }], { id: string }>(
+        `UPDATE sessions AS s SET revoked_at = @now, revoked_reason = @reason WHERE s.id = @id AND ${LIVE} RETURNING id`,
+      ),
+      revokeLiveByUser: db.prepare<[{ now: number; reason: string; user: string }], { id: string }>(
+        `UPDATE sessions AS s SET revoked_at = @now, revoked_reason = @reason WHERE ${OF_USER} AND ${LIVE} RETURNING id`,
       ),
       advanceRefresh: db.prepare<[number, number, string, number]>(
         `UPDATE sessions SET refresh_generation = refresh_generation + 1, idle_expires_at = ?, refresh_rotated_at = ?
@@ -313,7 +389,47 @@ export class SqliteApiStore implements ApiStore {
       createdAt: session.createdAt,
       absoluteExpiresAt: session.absoluteExpiresAt,
       idleExpiresAt: Math.min(idleExpiresAt, session.absoluteExpiresAt),
+      address: session.address ?? null,
+      userAgent: session.userAgent ?? null,
+      ...grantColumns(session.providerGrant ?? null),
+      checkedAt: session.providerCheckedAt ?? session.createdAt,
     });
+  }
+
+  async claimProviderCheck(
+    sessionId: string,
+    dueAt: number,
+    now: number,
+  ): Promise<ProviderCheck | undefined> {
+    const row = this.#s.claimCheck.get({ id: sessionId, dueAt, now });
+    return row === undefined ? undefined : toProviderCheck(row);
+  }
+
+  async recordProviderCheck(
+    sessionId: string,
+    outcome: { grant: ProviderGrant; failingSince: null } | { failingSince: number },
+  ): Promise<void> {
+    if (outcome.failingSince === null) {
+      this.#s.recordVouched.run({ id: sessionId, ...grantColumns(outcome.grant) });
+    } else {
+      this.#s.recordFailing.run(outcome.failingSince, sessionId);
+    }
+  }
+
+  async listSessions(query: { user?: string; limit: number }, now: number): Promise<SessionSummary[]> {
+    const rows =
+      query.user === undefined
+        ? this.#s.listSessions.all({ now, limit: query.limit })
+        : this.#s.listUserSessions.all({ now, limit: query.limit, user: query.user });
+    return rows.map(toSummary);
+  }
+
+  async revokeSessions(match: SessionMatch, reason: string, now: number): Promise<string[]> {
+    const rows =
+      'id' in match
+        ? this.#s.revokeLiveById.all({ now, reason, id: match.id })
+        : this.#s.revokeLiveByUser.all({ now, reason, user: match.user });
+    return rows.map((row) => row.id);
   }
 
   async rotateRefreshToken(
@@ -470,6 +586,40 @@ function toSession(row: SessionRow): ApiSession {
     createdAt: row.created_at,
     absoluteExpiresAt: row.absolute_expires_at,
     revokedAt: row.revoked_at,
+    providerCheckedAt: row.provider_checked_at,
+  };
+}
+
+function grantColumns(grant: ProviderGrant | null) {
+  return {
+    refreshSealed: grant?.refreshTokenSealed ?? null,
+    accessSealed: grant?.accessTokenSealed ?? null,
+    accessExpiresAt: grant?.accessTokenExpiresAt ?? null,
+  };
+}
+
+function toProviderCheck(row: ProviderCheckRow): ProviderCheck {
+  return {
+    grant: {
+      refreshTokenSealed: row.provider_refresh_sealed,
+      accessTokenSealed: row.provider_access_sealed,
+      accessTokenExpiresAt: row.provider_access_expires_at,
+    },
+    failingSince: row.provider_failing_since,
+  };
+}
+
+function toSummary(row: SummaryRow): SessionSummary {
+  return {
+    id: row.id,
+    sub: row.sub,
+    email: row.email,
+    name: row.name,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    address: row.client_address,
+    userAgent: row.user_agent,
+    expiresAt: row.expires_at,
   };
 }
 
