@@ -17,7 +17,13 @@ export function auditAdminChange(
   try {
     const [command] = path.split(' ');
     const named: Partial<AuditEvent> =
-      operand === '' ? {} : command === 'clients' ? { client: operand } : { user: operand };
+      operand === ''
+        ? {}
+        : command === 'clients'
+          ? { client: operand }
+          : command === 'sessions'
+            ? { session: operand }
+            : { user: operand };
     for (const event of [`admin.${path.replace(/ /g, '.')}` as const, ...also]) {
       audit.write({ event, outcome: 'success', ...named, target, address: 'cli' });
     }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -150,6 +150,29 @@ function runSessionCommands(backend: Backend): void {
       expect(none.stderr).toBe(
         'gatehouse sessions: no live session for user sub-ann (see gatehouse sessions list)\n',
       );
+    });
+
+    it('writes one admin.sessions.revoke and one session.revoked line per revoke that ended something (AUDIT_LOG)', async () => {
+      const { env, open } = await backend.fresh();
+      const store = await open();
+      await seed(store);
+      await store.close();
+      const file = join(tempDir(), 'audit.log');
+      const audited = { ...env, AUDIT_LOG: file };
+      expect((await run(['sessions', 'revoke', 'bob-1'], audited)).code).toBe(0);
+      expect((await run(['sessions', 'revoke', 'bob-1'], audited)).code).toBe(1);
+      expect((await run(['sessions', 'list'], audited)).code).toBe(0);
+      expect((await run(['sessions', 'revoke', '--user', 'ann@example.test'], audited)).code).toBe(0);
+      const lines = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.map((line) => [line.event, line.session ?? line.target])).toEqual([
+        ['admin.sessions.revoke', 'bob-1'],
+        ['session.revoked', 'bob-1'],
+        ['admin.sessions.revoke', 'user:ann@example.test'],
+        ['session.revoked', 'user:ann@example.test'],
+      ]);
     });
 
     it('refuses bad arguments with one line and exit 2, and prints help', async () => {

@@ -77,6 +77,11 @@ const revoke = subcommand({
     USER_NOTE,
     STATE,
   ],
+  // admin.sessions.revoke, and session.revoked: the operator ended them (AUDIT_LOG).
+  audit: (values) => ({
+    also: ['session.revoked'],
+    ...(values.user === undefined ? {} : { target: `user:${values.user}` }),
+  }),
   async run(context, { operand, values }) {
     const hint = ' (see gatehouse sessions revoke --help)';
     if (operand !== '' && values.user !== undefined)
