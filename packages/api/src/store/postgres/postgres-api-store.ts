@@ -12,6 +12,7 @@ import type { ApiStore } from '../api-store.js';
 import type { ConsumeResult, LoginTransaction } from '../login-transaction-store.js';
 import type { RateLimitCount } from '../rate-limit-store.js';
 import type { RevocationListener, RevokedSession } from '../revocation-feed.js';
+import { type SessionRow, toSession, withinGrace } from '../session-row.js';
 import type {
   ApiSession,
   ProviderCheck,
@@ -44,21 +45,6 @@ export interface PostgresApiStoreOptions {
   connectTimeoutMs?: number;
   /** Longest a statement may run (default 5 s). */
   statementTimeoutMs?: number;
-}
-
-interface SessionRow {
-  id: string;
-  sub: string;
-  provider_sid: string | null;
-  id_token_sealed: string | null;
-  scope: string | null;
-  created_at: number;
-  absolute_expires_at: number;
-  idle_expires_at: number;
-  refresh_generation: number;
-  refresh_rotated_at: number;
-  revoked_at: number | null;
-  provider_checked_at: number;
 }
 
 interface UserColumns {
@@ -488,30 +474,6 @@ export class PostgresApiStore implements ApiStore {
   async close(): Promise<void> {
     await this.#pool.end();
   }
-}
-
-/** The generation just rotated away, presented again within the grace of its rotation (docs/security.md 38). */
-function withinGrace(session: SessionRow, generation: number, now: number, graceMs: number): boolean {
-  return (
-    graceMs > 0 &&
-    generation === session.refresh_generation - 1 &&
-    now >= session.refresh_rotated_at &&
-    now - session.refresh_rotated_at <= graceMs
-  );
-}
-
-function toSession(row: SessionRow): ApiSession {
-  return {
-    id: row.id,
-    sub: row.sub,
-    providerSid: row.provider_sid,
-    idTokenSealed: row.id_token_sealed,
-    scope: row.scope,
-    createdAt: row.created_at,
-    absoluteExpiresAt: row.absolute_expires_at,
-    revokedAt: row.revoked_at,
-    providerCheckedAt: row.provider_checked_at,
-  };
 }
 
 function toSummary(row: SummaryRow): SessionSummary {

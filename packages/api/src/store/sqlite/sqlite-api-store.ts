@@ -4,6 +4,7 @@ import type { ApiKeyStore } from '../api-key-store.js';
 import type { ApiStore } from '../api-store.js';
 import type { ConsumeResult, LoginTransaction } from '../login-transaction-store.js';
 import type { RateLimitCount } from '../rate-limit-store.js';
+import { type SessionRow, toSession, withinGrace } from '../session-row.js';
 import type {
   ApiSession,
   ProviderCheck,
@@ -144,21 +145,6 @@ interface TransactionRow {
   created_at: number;
   expires_at: number;
   used_at: number | null;
-}
-
-interface SessionRow {
-  id: string;
-  sub: string;
-  provider_sid: string | null;
-  id_token_sealed: string | null;
-  created_at: number;
-  absolute_expires_at: number;
-  revoked_at: number | null;
-  refresh_generation: number;
-  idle_expires_at: number;
-  refresh_rotated_at: number;
-  scope: string | null;
-  provider_checked_at: number;
 }
 
 interface ProviderCheckRow {
@@ -564,30 +550,6 @@ export class SqliteApiStore implements ApiStore {
   async close(): Promise<void> {
     this.#db.close();
   }
-}
-
-/** The generation just rotated away, presented again within the grace of its rotation (docs/security.md 38). */
-function withinGrace(session: SessionRow, generation: number, now: number, graceMs: number): boolean {
-  return (
-    graceMs > 0 &&
-    generation === session.refresh_generation - 1 &&
-    now >= session.refresh_rotated_at &&
-    now - session.refresh_rotated_at <= graceMs
-  );
-}
-
-function toSession(row: SessionRow): ApiSession {
-  return {
-    id: row.id,
-    sub: row.sub,
-    providerSid: row.provider_sid,
-    idTokenSealed: row.id_token_sealed,
-    scope: row.scope,
-    createdAt: row.created_at,
-    absoluteExpiresAt: row.absolute_expires_at,
-    revokedAt: row.revoked_at,
-    providerCheckedAt: row.provider_checked_at,
-  };
 }
 
 function grantColumns(grant: ProviderGrant | null) {
