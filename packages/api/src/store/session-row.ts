@@ -1,4 +1,4 @@
-import type { ApiSession } from './session-store.js';
+import type { ApiSession, SessionSummary } from './session-store.js';
 
 /** A session as both backends store it (`sessions` in SQLite, `api_sessions` in PostgreSQL: the same columns). */
 export interface SessionRow {
@@ -41,5 +41,33 @@ export function toSession(row: SessionRow): ApiSession {
     absoluteExpiresAt: row.absolute_expires_at,
     revokedAt: row.revoked_at,
     providerCheckedAt: row.provider_checked_at,
+  };
+}
+
+/** A live session as `gatehouse sessions list` reads it, the same columns in both backends. */
+export interface SummaryRow {
+  id: string;
+  sub: string;
+  email: string | null;
+  name: string | null;
+  created_at: number;
+  last_used_at: number;
+  client_address: string | null;
+  user_agent: string | null;
+  expires_at: number;
+}
+
+/** The summary a row holds (PostgreSQL may hand computed bigints back as strings: read as numbers). */
+export function toSummary(row: SummaryRow): SessionSummary {
+  return {
+    id: row.id,
+    sub: row.sub,
+    email: row.email,
+    name: row.name,
+    createdAt: Number(row.created_at),
+    lastUsedAt: Number(row.last_used_at),
+    address: row.client_address,
+    userAgent: row.user_agent,
+    expiresAt: Number(row.expires_at),
   };
 }

@@ -12,7 +12,7 @@ import type { ApiStore } from '../api-store.js';
 import type { ConsumeResult, LoginTransaction } from '../login-transaction-store.js';
 import type { RateLimitCount } from '../rate-limit-store.js';
 import type { RevocationListener, RevokedSession } from '../revocation-feed.js';
-import { type SessionRow, toSession, withinGrace } from '../session-row.js';
+import { type SessionRow, type SummaryRow, toSession, toSummary, withinGrace } from '../session-row.js';
 import type {
   ApiSession,
   ProviderCheck,
@@ -66,18 +66,6 @@ const SUMMARY_SELECT = `SELECT s.id, s.sub, u.email, u.name, s.created_at,
     GREATEST(s.created_at, s.refresh_rotated_at) AS last_used_at, s.client_address, s.user_agent,
     LEAST(s.idle_expires_at, s.absolute_expires_at) AS expires_at
   FROM api_sessions s LEFT JOIN api_users u ON u.sub = s.sub`;
-
-interface SummaryRow {
-  id: string;
-  sub: string;
-  email: string | null;
-  name: string | null;
-  created_at: number;
-  last_used_at: number;
-  client_address: string | null;
-  user_agent: string | null;
-  expires_at: number;
-}
 
 /**
  * {@link ApiStore} on PostgreSQL (`DATABASE_URL`), shared by any number of API processes. What SQLite's single
@@ -474,20 +462,6 @@ export class PostgresApiStore implements ApiStore {
   async close(): Promise<void> {
     await this.#pool.end();
   }
-}
-
-function toSummary(row: SummaryRow): SessionSummary {
-  return {
-    id: row.id,
-    sub: row.sub,
-    email: row.email,
-    name: row.name,
-    createdAt: Number(row.created_at),
-    lastUsedAt: Number(row.last_used_at),
-    address: row.client_address,
-    userAgent: row.user_agent,
-    expiresAt: Number(row.expires_at),
-  };
 }
 
 function toUser(row: UserColumns): StoredUser | undefined {

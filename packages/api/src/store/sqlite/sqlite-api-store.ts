@@ -4,7 +4,7 @@ import type { ApiKeyStore } from '../api-key-store.js';
 import type { ApiStore } from '../api-store.js';
 import type { ConsumeResult, LoginTransaction } from '../login-transaction-store.js';
 import type { RateLimitCount } from '../rate-limit-store.js';
-import { type SessionRow, toSession, withinGrace } from '../session-row.js';
+import { type SessionRow, type SummaryRow, toSession, toSummary, withinGrace } from '../session-row.js';
 import type {
   ApiSession,
   ProviderCheck,
@@ -152,18 +152,6 @@ interface ProviderCheckRow {
   provider_access_sealed: string | null;
   provider_access_expires_at: number | null;
   provider_failing_since: number | null;
-}
-
-interface SummaryRow {
-  id: string;
-  sub: string;
-  email: string | null;
-  name: string | null;
-  created_at: number;
-  last_used_at: number;
-  client_address: string | null;
-  user_agent: string | null;
-  expires_at: number;
 }
 
 const SUMMARY_SELECT = `SELECT s.id, s.sub, u.email, u.name, s.created_at,
@@ -568,20 +556,6 @@ function toProviderCheck(row: ProviderCheckRow): ProviderCheck {
       accessTokenExpiresAt: row.provider_access_expires_at,
     },
     failingSince: row.provider_failing_since,
-  };
-}
-
-function toSummary(row: SummaryRow): SessionSummary {
-  return {
-    id: row.id,
-    sub: row.sub,
-    email: row.email,
-    name: row.name,
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-    address: row.client_address,
-    userAgent: row.user_agent,
-    expiresAt: row.expires_at,
   };
 }
 
