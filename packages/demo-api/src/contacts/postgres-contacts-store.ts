@@ -4,10 +4,9 @@ import {
   openPostgres,
   type PostgresMigration,
   type PostgresPool,
-  randomToken,
 } from '@gatehouse/common';
 import type { Contact, ContactInput } from '@gatehouse/contract/demo';
-import type { ContactsStore } from './contacts-store.js';
+import { type ContactsStore, newContact } from './contacts-store.js';
 
 /** The demo's tables on PostgreSQL (component `demo`), prefixed `demo_`: the API and auth server share the database. */
 export const CONTACTS_POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
@@ -55,16 +54,7 @@ export class PostgresContactsStore implements ContactsStore {
   }
 
   async create(owner: string, input: ContactInput, now: number, limit: number): Promise<Contact | undefined> {
-    const at = new Date(now).toISOString();
-    const contact: Contact = {
-      id: randomToken(12),
-      name: input.name ?? '',
-      email: input.email ?? null,
-      phone: input.phone ?? null,
-      notes: input.notes ?? null,
-      created_at: at,
-      updated_at: at,
-    };
+    const contact = newContact(input, now);
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
@@ -72,9 +62,18 @@ export class PostgresContactsStore implements ContactsStore {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`demo-contacts:${owner}`]);
       const result = await client.query(
         `INSERT INTO demo_contacts (id, owner, name, email, phone, notes, created_at, updated_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8
-         WHERE (SELECT count(*) FROM demo_contacts WHERE owner = $2) < $9`,
-        [contact.id, owner, contact.name, contact.email, contact.phone, contact.notes, at, at, limit],
+         SELECT $1, $2, $3, $4, $5, $6, $7, $7
+         WHERE (SELECT count(*) FROM demo_contacts WHERE owner = $2) < $8`,
+        [
+          contact.id,
+          owner,
+          contact.name,
+          contact.email,
+          contact.phone,
+          contact.notes,
+          contact.created_at,
+          limit,
+        ],
       );
       await client.query('COMMIT');
       return result.rowCount === 1 ? contact : undefined;

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Migration, openDatabase, randomToken, type SqliteDatabase } from '@gatehouse/common';
+import { type Migration, openDatabase, type SqliteDatabase } from '@gatehouse/common';
 import type { Contact, ContactInput } from '@gatehouse/contract/demo';
 import Database from 'better-sqlite3';
-import type { ContactsStore } from './contacts-store.js';
+import { type ContactsStore, newContact } from './contacts-store.js';
 
 /** Path of the demo's database inside DATA_DIR. */
 export function contactsDatabaseFile(dataDir: string): string {
@@ -100,16 +100,7 @@ export class SqliteContactsStore implements ContactsStore {
   }
 
   async create(owner: string, input: ContactInput, now: number, limit: number): Promise<Contact | undefined> {
-    const at = new Date(now).toISOString();
-    const contact: Contact = {
-      id: randomToken(12),
-      name: input.name ?? '',
-      email: input.email ?? null,
-      phone: input.phone ?? null,
-      notes: input.notes ?? null,
-      created_at: at,
-      updated_at: at,
-    };
+    const contact = newContact(input, now);
     return this.#s.insert.run({ ...contact, owner, limit }).changes === 1 ? contact : undefined;
   }
 

@@ -1,15 +1,6 @@
 import type { PostgresPool } from '@gatehouse/common';
-import type { AccountEndReason, BackchannelNotice, BackchannelOutbox } from '../auth-store.js';
-
-interface NoticeRow {
-  id: number;
-  client_id: string;
-  sub: string;
-  sid: string;
-  reason: string;
-  attempts: number;
-  created_at: number;
-}
+import type { BackchannelNotice, BackchannelOutbox } from '../auth-store.js';
+import { NOTICE_COLUMNS, type NoticeRow, noticesInOrder } from '../backchannel-notice-row.js';
 
 /** {@link BackchannelOutbox} on PostgreSQL (rows written by {@link PostgresAccountSessions}). */
 export class PostgresBackchannelOutbox implements BackchannelOutbox {
@@ -27,20 +18,10 @@ export class PostgresBackchannelOutbox implements BackchannelOutbox {
       `UPDATE auth_backchannel_outbox SET next_attempt_at = $2
        WHERE id IN (SELECT id FROM auth_backchannel_outbox WHERE next_attempt_at <= $1
                     ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING id, client_id, sub, sid, reason, attempts, created_at`,
+       RETURNING ${NOTICE_COLUMNS}`,
       [now, now + leaseSeconds, limit],
     );
-    return rows
-      .sort((a, b) => a.id - b.id)
-      .map((row) => ({
-        id: row.id,
-        clientId: row.client_id,
-        sub: row.sub,
-        sid: row.sid,
-        reason: row.reason as AccountEndReason,
-        attempts: row.attempts,
-        createdAt: row.created_at,
-      }));
+    return noticesInOrder(rows);
   }
 
   async remove(id: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { PostgresPool, SealedBox } from '@gatehouse/common';
 import type { ClientAuthMethod, ClientInput, ClientRecord, ClientStore } from '../auth-store.js';
+import { ClientSecretBox } from '../client-secret-box.js';
 
 interface ClientRow {
   client_id: string;
@@ -14,20 +15,15 @@ interface ClientRow {
   created_at: number;
 }
 
-const MAX_OPENED_SECRETS = 1000;
-
 /** {@link ClientStore} on PostgreSQL; client secrets sealed, bound to the client id. */
 export class PostgresClientStore implements ClientStore {
   readonly #pool: PostgresPool;
-  readonly #box: SealedBox;
+  readonly #secrets: ClientSecretBox;
   readonly #now: () => number;
-  // Opened secrets by client id and sealed value (as SqliteClientStore): a new secret is a new sealed value, so
-  // an entry is never stale, and every process reads the row itself on each lookup.
-  readonly #opened = new Map<string, string>();
 
   constructor(pool: PostgresPool, box: SealedBox, now: () => number) {
     this.#pool = pool;
-    this.#box = box;
+    this.#secrets = new ClientSecretBox(box);
     this.#now = now;
   }
 
@@ -44,7 +40,7 @@ export class PostgresClientStore implements ClientStore {
       [
         client.clientId,
         client.name ?? null,
-        client.secret === null ? null : this.#box.seal(client.secret, secretContext(client.clientId)),
+        client.secret === null ? null : this.#secrets.seal(client.secret, client.clientId),
         JSON.stringify(client.redirectUris),
         JSON.stringify(client.postLogoutRedirectUris),
         client.backchannelLogoutUri,
@@ -73,26 +69,16 @@ export class PostgresClientStore implements ClientStore {
   }
 
   async remove(clientId: string): Promise<boolean> {
-    for (const key of this.#opened.keys()) if (key.startsWith(`${clientId}\u0000`)) this.#opened.delete(key);
+    this.#secrets.forget(clientId);
     const result = await this.#pool.query('DELETE FROM auth_clients WHERE client_id = $1', [clientId]);
     return result.rowCount === 1;
-  }
-
-  #openSecret(sealed: string, clientId: string): string {
-    const key = `${clientId}\u0000${sealed}`;
-    const cached = this.#opened.get(key);
-    if (cached !== undefined) return cached;
-    const secret = this.#box.open(sealed, secretContext(clientId));
-    if (this.#opened.size >= MAX_OPENED_SECRETS) this.#opened.clear();
-    this.#opened.set(key, secret);
-    return secret;
   }
 
   #toRecord(row: ClientRow): ClientRecord {
     return {
       clientId: row.client_id,
       name: row.name,
-      secret: row.secret_sealed === null ? null : this.#openSecret(row.secret_sealed, row.client_id),
+      secret: row.secret_sealed === null ? null : this.#secrets.open(row.secret_sealed, row.client_id),
       redirectUris: row.redirect_uris,
       postLogoutRedirectUris: row.post_logout_redirect_uris,
       backchannelLogoutUri: row.backchannel_logout_uri,
@@ -102,8 +88,4 @@ export class PostgresClientStore implements ClientStore {
       createdAt: row.created_at,
     };
   }
-}
-
-function secretContext(clientId: string): string {
-  return `client-secret:${clientId}`;
 }

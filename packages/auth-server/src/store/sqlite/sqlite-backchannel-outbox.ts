@@ -1,15 +1,6 @@
 import type { SqliteDatabase } from '@gatehouse/common';
-import type { AccountEndReason, BackchannelNotice, BackchannelOutbox } from '../auth-store.js';
-
-interface NoticeRow {
-  id: number;
-  client_id: string;
-  sub: string;
-  sid: string;
-  reason: string;
-  attempts: number;
-  created_at: number;
-}
+import type { BackchannelNotice, BackchannelOutbox } from '../auth-store.js';
+import { NOTICE_COLUMNS, type NoticeRow, noticesInOrder } from '../backchannel-notice-row.js';
 
 /** {@link BackchannelOutbox} on SQLite (rows written by {@link SqliteAccountSessions}). */
 export class SqliteBackchannelOutbox implements BackchannelOutbox {
@@ -27,7 +18,7 @@ export class SqliteBackchannelOutbox implements BackchannelOutbox {
     this.#claim = db.prepare<{ now: number; lease: number; limit: number }, NoticeRow>(
       `UPDATE backchannel_outbox SET next_attempt_at = @lease
        WHERE id IN (SELECT id FROM backchannel_outbox WHERE next_attempt_at <= @now ORDER BY id LIMIT @limit)
-       RETURNING id, client_id, sub, sid, reason, attempts, created_at`,
+       RETURNING ${NOTICE_COLUMNS}`,
     );
     this.#remove = db.prepare<[number]>('DELETE FROM backchannel_outbox WHERE id = ?');
     this.#retry = db.prepare<[number, number, number]>(
@@ -39,18 +30,7 @@ export class SqliteBackchannelOutbox implements BackchannelOutbox {
   async claimDue(now: number, leaseSeconds: number, limit: number): Promise<BackchannelNotice[]> {
     // Polled several times a second: a read while nothing is due, a write only when something is.
     if (this.#anyDue.get(now) === undefined) return [];
-    return this.#claim
-      .all({ now, lease: now + leaseSeconds, limit })
-      .sort((a, b) => a.id - b.id)
-      .map((row) => ({
-        id: row.id,
-        clientId: row.client_id,
-        sub: row.sub,
-        sid: row.sid,
-        reason: row.reason as AccountEndReason,
-        attempts: row.attempts,
-        createdAt: row.created_at,
-      }));
+    return noticesInOrder(this.#claim.all({ now, lease: now + leaseSeconds, limit }));
   }
 
   async remove(id: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { SealedBox, SqliteDatabase } from '@gatehouse/common';
 import type { ClientAuthMethod, ClientInput, ClientRecord, ClientStore } from '../auth-store.js';
+import { ClientSecretBox } from '../client-secret-box.js';
 
 interface ClientRow {
   client_id: string;
@@ -14,23 +15,17 @@ interface ClientRow {
   created_at: number;
 }
 
-const MAX_OPENED_SECRETS = 1000;
-
 /** {@link ClientStore} on SQLite; client secrets sealed, bound to the client id. */
 export class SqliteClientStore implements ClientStore {
-  readonly #box: SealedBox;
+  readonly #secrets: ClientSecretBox;
   readonly #now: () => number;
   readonly #upsert;
   readonly #byId;
   readonly #all;
   readonly #delete;
-  // Opened secrets by client id and sealed value: oidc-provider looks the client up on nearly every request,
-  // and a new secret is a new sealed value (fresh IV), so an entry can never be stale. Removing a client
-  // forgets its entries.
-  readonly #opened = new Map<string, string>();
 
   constructor(db: SqliteDatabase, box: SealedBox, now: () => number) {
-    this.#box = box;
+    this.#secrets = new ClientSecretBox(box);
     this.#now = now;
     this.#upsert = db.prepare(
       `INSERT INTO clients (client_id, name, secret_sealed, redirect_uris, post_logout_redirect_uris,
@@ -51,8 +46,7 @@ export class SqliteClientStore implements ClientStore {
     this.#upsert.run({
       client_id: client.clientId,
       name: client.name ?? null,
-      secret_sealed:
-        client.secret === null ? null : this.#box.seal(client.secret, secretContext(client.clientId)),
+      secret_sealed: client.secret === null ? null : this.#secrets.seal(client.secret, client.clientId),
       redirect_uris: JSON.stringify(client.redirectUris),
       post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris),
       backchannel_logout_uri: client.backchannelLogoutUri,
@@ -76,27 +70,15 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async remove(clientId: string): Promise<boolean> {
-    for (const key of this.#opened.keys()) if (key.startsWith(`${clientId}\u0000`)) this.#opened.delete(key);
+    this.#secrets.forget(clientId);
     return this.#delete.run(clientId).changes === 1;
-  }
-
-  #openSecret(sealed: string, clientId: string): string {
-    // Keyed by client id too: a sealed value is bound to its client (AAD), and a copy of one client's sealed
-    // secret in another client's row must fail to open there, cached or not.
-    const key = `${clientId}\u0000${sealed}`;
-    const cached = this.#opened.get(key);
-    if (cached !== undefined) return cached;
-    const secret = this.#box.open(sealed, secretContext(clientId));
-    if (this.#opened.size >= MAX_OPENED_SECRETS) this.#opened.clear();
-    this.#opened.set(key, secret);
-    return secret;
   }
 
   #toRecord(row: ClientRow): ClientRecord {
     return {
       clientId: row.client_id,
       name: row.name,
-      secret: row.secret_sealed === null ? null : this.#openSecret(row.secret_sealed, row.client_id),
+      secret: row.secret_sealed === null ? null : this.#secrets.open(row.secret_sealed, row.client_id),
       redirectUris: JSON.parse(row.redirect_uris) as string[],
       postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
       backchannelLogoutUri: row.backchannel_logout_uri,
@@ -106,8 +88,4 @@ export class SqliteClientStore implements ClientStore {
       createdAt: row.created_at,
     };
   }
-}
-
-function secretContext(clientId: string): string {
-  return `client-secret:${clientId}`;
 }
