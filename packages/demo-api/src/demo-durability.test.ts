@@ -1,9 +1,15 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { apiClient, MisbehavingProvider, reservePublicUrl, spaSignIn } from '@gatehouse/api/testing';
+import {
+  apiClient,
+  MisbehavingProvider,
+  reservePublicUrl,
+  spaSignIn,
+  startApiChild,
+} from '@gatehouse/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,29 +41,7 @@ describe('durability of the demo: nothing answered is lost on kill -9', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function startChild(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
-      env: {
-        ...process.env,
-        OIDC_ISSUER: op.issuer,
-        OIDC_CLIENT_SECRET: op.clientSecret,
-        PUBLIC_URL: publicUrl,
-        PORT: new URL(publicUrl).port,
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'silent',
-        RATE_LIMIT_PER_MINUTE: '0',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.push(child);
-    await new Promise<void>((ready, fail) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready ')) ready();
-      });
-      child.once('exit', (code) => fail(new Error(`demo child exited with ${code}`)));
-    });
-    return child;
-  }
+  const startChild = () => startApiChild(CHILD, { provider: op, publicUrl, dataDir }, children);
 
   it('keeps sessions and contacts across a SIGKILL and a restart', async () => {
     const first = await startChild();

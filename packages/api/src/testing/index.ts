@@ -10,6 +10,7 @@ export {
 } from './misbehaving-provider.js';
 export { type OidcProviderFixture, startOidcProvider } from './oidc-provider-fixture.js';
 export { spaSignIn } from './spa-sign-in.js';
+export { type ApiChildSetup, startApiChild } from './start-api-child.js';
 export {
   type ApiClient,
   apiClient,
