@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SoftAuthenticator } from '@gatehouse/auth-server/testing';
 import { freePort } from '@gatehouse/common/testing';
-import { decodeJwt } from 'jose';
 import { runClusterBench } from './cluster/cluster-bench.js';
 import { addClient } from './gatehouse/add-client.js';
 import { addUser } from './gatehouse/add-user.js';
 import { type Credentials, GatehouseClient } from './gatehouse/gatehouse-client.js';
+import { renewingToken } from './gatehouse/renewing-token.js';
 import { type RunningExample, startExample } from './gatehouse/start-example.js';
 import { startGatehouse } from './gatehouse/start-gatehouse.js';
+import { type RunningGateway, startGateway } from './gatehouse/start-gateway.js';
 import { newTotpSecret } from './gatehouse/totp.js';
 import { resultsDir } from './harness/paths.js';
 import { mapPool } from './harness/pool.js';
@@ -106,6 +107,7 @@ async function attempt<T>(name: string, measure: () => Promise<T>): Promise<T | 
 const workDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
 const mainDir = join(workDir, 'main');
 const exampleDir = join(workDir, 'example');
+const gatewayDir = join(workDir, 'gateway');
 const memoryDir = join(workDir, 'memory');
 const password = 'correct horse battery staple';
 const passwordUsers: Credentials[] = Array.from({ length: settings.passwordUsers }, (_, index) => ({
@@ -150,15 +152,8 @@ try {
     try {
       const publicUrl = gatehouse.publicUrl;
       const tokenClient = new GatehouseClient(publicUrl);
-      let token: string | undefined;
-      // One token for every target; renewed through /api/refresh only when it would expire within 30 s.
-      const currentToken = async (): Promise<string> => {
-        const expiresAt = token === undefined ? 0 : (decodeJwt(token).exp ?? 0) * 1000;
-        if (token === undefined)
-          token = (await tokenClient.signIn(passwordUsers[0] ?? memoryUser)).tokens.access_token;
-        else if (expiresAt - Date.now() < 30_000) token = (await tokenClient.refresh()).access_token;
-        return token;
-      };
+      // One token for every target of the API.
+      const currentToken = renewingToken(tokenClient, passwordUsers[0] ?? memoryUser);
 
       // A team's own app on the plugin beside the demo: the Fastify example, registered at the same auth server.
       const example: RunningExample | undefined = await attempt('starting the Fastify example', async () => {
@@ -174,18 +169,18 @@ try {
           env: gatehouseEnv,
         });
       });
+      // The gateway for an API in any language: `gatehouse start api` with UPSTREAM_URL, at the same auth server.
+      const gateway: RunningGateway | undefined = await attempt('starting the gateway', () =>
+        startGateway({
+          issuer: gatehouse.authUrl,
+          authDataDir: mainDir,
+          dataDir: gatewayDir,
+          env: gatehouseEnv,
+        }),
+      );
       try {
-        const exampleClient = example === undefined ? undefined : new GatehouseClient(example.url);
-        let exampleToken: string | undefined;
-        const currentExampleToken = async (): Promise<string> => {
-          if (exampleClient === undefined) throw new Error('the Fastify example did not start');
-          const expiresAt = exampleToken === undefined ? 0 : (decodeJwt(exampleToken).exp ?? 0) * 1000;
-          if (exampleToken === undefined)
-            exampleToken = (await exampleClient.signIn(passwordUsers[0] ?? memoryUser)).tokens.access_token;
-          else if (expiresAt - Date.now() < 30_000)
-            exampleToken = (await exampleClient.refresh()).access_token;
-          return exampleToken;
-        };
+        // Each app verifies tokens of its own: the example's and the gateway's come from signing in through them.
+        const user = passwordUsers[0] ?? memoryUser;
         results.meComparison = await attempt('GET /api/me comparison', () =>
           measureMeComparison({
             publicUrl,
@@ -197,12 +192,31 @@ try {
             warmUpSeconds: settings.warmUpSeconds,
             ...(example === undefined
               ? {}
-              : { guarded: { url: example.url, pid: example.pid, token: currentExampleToken } }),
+              : {
+                  guarded: {
+                    url: example.url,
+                    pid: example.pid,
+                    token: renewingToken(new GatehouseClient(example.url), user),
+                  },
+                }),
+            ...(gateway === undefined
+              ? {}
+              : {
+                  gateway: {
+                    url: gateway.url,
+                    pid: gateway.pid,
+                    upstreamUrl: gateway.upstream.url,
+                    upstreamPid: gateway.upstream.pid,
+                    token: renewingToken(new GatehouseClient(gateway.url), user),
+                  },
+                }),
             log,
           }),
         );
       } finally {
         await example?.stop();
+        await gateway?.stop();
+        if (gateway) results.gatehouseLogs.gateway = gateway.logged();
       }
 
       results.signInsPassword = await attempt('password sign-ins', () =>

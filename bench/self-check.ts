@@ -8,7 +8,8 @@ import { type ComparisonServer, spawnServer } from './servers/spawn-server.js';
 
 // `node bench/dist/self-check.js`: checks the comparison servers and the load harness without Gatehouse.
 // A local JWKS server stands in for the API's; the token is signed here with a fresh ES256 key. Each server
-// must accept the token (200) and refuse a tampered one and one for another audience (401), then a short
+// must accept the token (200) and refuse a tampered one and one for another audience (401), the gateway's
+// upstream must answer its hello, then a short
 // alternating load run shows the harness end to end. Exit code 1 when any check fails.
 const { publicKey, privateKey } = await generateKeyPair('ES256');
 const jwk = { ...(await exportJWK(publicKey)), kid: 'self-check', alg: 'ES256', use: 'sig' };
@@ -69,6 +70,16 @@ try {
       );
     }
   }
+  // The gateway's upstream verifies nothing (the gateway did): it answers its hello to anyone.
+  const upstream = await spawnServer('hello upstream', './hello-upstream-server.js');
+  servers.push(upstream);
+  const hello = await fetch(`${upstream.url}/api/hello`, { headers: { 'x-gatehouse-sub': 'user-1' } });
+  const helloBody = await hello.text();
+  const helloOk = hello.status === 200 && helloBody === '{"hello":"user-1"}';
+  if (!helloOk) failures += 1;
+  process.stdout.write(
+    `${helloOk ? 'ok  ' : 'FAIL'} hello upstream -> ${hello.status} ${helloBody.slice(0, 60)}\n`,
+  );
   const results = await runAlternating(
     servers.map((server) => ({
       name: server.name,

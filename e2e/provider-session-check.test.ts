@@ -40,9 +40,23 @@ describe('a session that follows the embedded auth server (OIDC_SESSION_CHECK_IN
     try {
       const page = await context.newPage();
       let accessToken = '';
-      page.on('response', async (response) => {
-        if (new URL(response.url()).pathname === '/api/callback' && response.ok()) {
-          accessToken = ((await response.json()) as { access_token: string }).access_token;
+      // Every page the auth server showed: the consent page must not be one of them.
+      const shown: Promise<string>[] = [];
+      page.on('response', (response) => {
+        const url = new URL(response.url());
+        if (url.pathname === '/api/callback' && response.ok()) {
+          shown.push(
+            response.json().then((body: { access_token: string }) => {
+              accessToken = body.access_token;
+              return '';
+            }),
+          );
+        } else if (
+          url.origin !== gatehouse.url &&
+          url.pathname.startsWith('/interaction/') &&
+          response.ok()
+        ) {
+          shown.push(response.text().catch(() => ''));
         }
       });
       await page.goto(gatehouse.url);
@@ -50,9 +64,17 @@ describe('a session that follows the embedded auth server (OIDC_SESSION_CHECK_IN
       await page.getByLabel('Username').fill(dora.username);
       await page.getByLabel('Password').fill(dora.password);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      // offline_access is asked for with prompt=consent (OIDC Core 11): the auth server shows its consent page.
-      await page.getByRole('button', { name: 'Allow' }).click();
+      // offline_access is asked for with prompt=consent (OIDC Core 11); the API is a first-party client of the
+      // embedded auth server, whose standing grant answers it: no consent page, this sign-in or the next.
       await expect.poll(() => accessToken).toMatch(/^eyJ/);
+      // The second sign-in: the API's session gone, the auth server's kept (it signs dora in without the form).
+      await context.clearCookies({ name: '__Host-gh_refresh' });
+      accessToken = '';
+      await page.goto(gatehouse.url);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await expect.poll(() => accessToken).toMatch(/^eyJ/);
+      const pages = await Promise.all(shown);
+      expect(pages.filter((html) => html.includes('>Allow</button>'))).toEqual([]);
       const cookie = (await context.cookies(gatehouse.url)).find((each) => each.name === '__Host-gh_refresh');
       refreshCookie = `${cookie?.name}=${cookie?.value}`;
     } finally {

@@ -27,18 +27,26 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Starts it under `ulimit -n` of this many descriptors (soft and hard), as a smaller machine would. */
   descriptorLimit?: number;
+  /** `api`: `gatehouse start api`, the API alone against `OIDC_ISSUER` (in `env`); both parts otherwise. */
+  only?: 'api';
 }
 
 /**
  * Runs `node <the bin's shebang flags> packages/cli/dist/bin.js start` (Gatehouse's public interface, as
- * executing the `gatehouse` command runs it; embedded auth server included)
+ * executing the `gatehouse` command runs it; embedded auth server included, unless `only: 'api'`)
  * and resolves once `GET /readyz` answers 200, polling every 10 ms so start-up time is measured to that
  * precision. Rate limiting is off (`RATE_LIMIT_PER_MINUTE=0`): it is policy, not capacity.
  */
 export async function startGatehouse(options: StartOptions): Promise<RunningGatehouse> {
   const publicUrl = `http://localhost:${options.port}`;
   const started = performance.now();
-  const command = [process.execPath, ...shebangNodeFlags(gatehouseBin), gatehouseBin, 'start'];
+  const command = [
+    process.execPath,
+    ...shebangNodeFlags(gatehouseBin),
+    gatehouseBin,
+    'start',
+    ...(options.only === undefined ? [] : [options.only]),
+  ];
   const limited =
     options.descriptorLimit === undefined
       ? command

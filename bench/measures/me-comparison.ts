@@ -42,6 +42,11 @@ export interface MeComparison {
     helloOverFastifyJwt: number;
     helloOverExpressJwtBearer: number;
     helloOverMe: number;
+    /** A guarded request through the gateway (`gatehouse start api` + UPSTREAM_URL) over the same upstream alone. */
+    gatewayOverUpstream: number;
+    /** … over node:http + jose (an upstream verifying the token itself, as a team would without Gatehouse). */
+    gatewayOverNodeJose: number;
+    gatewayOverMe: number;
   };
 }
 
@@ -50,6 +55,16 @@ export interface GuardedApp {
   url: string;
   pid: number;
   /** One valid access token of that app (its own keys and audience). */
+  token: () => Promise<string>;
+}
+
+/** The gateway (`gatehouse start api` with UPSTREAM_URL) and the node:http upstream behind it. */
+export interface GatewayApp {
+  url: string;
+  pid: number;
+  upstreamUrl: string;
+  upstreamPid: number;
+  /** One valid access token of the gateway (its own keys and audience). */
   token: () => Promise<string>;
 }
 
@@ -65,6 +80,8 @@ export interface MeComparisonOptions {
   warmUpSeconds: number;
   /** The Fastify example, when it started: its guarded route is measured beside /api/me. */
   guarded?: GuardedApp;
+  /** The gateway, when it started: a request forwarded through it, and its upstream hit directly. */
+  gateway?: GatewayApp;
   log: (line: string) => void;
 }
 
@@ -75,12 +92,15 @@ const FASTIFY_JWT = 'fastify + @fastify/jwt';
 const EXPRESS = 'express + express-oauth2-jwt-bearer';
 const HELLO = 'example /api/hello (plugin guard)';
 const OPEN = 'example / (no guard)';
+const GATEWAY = 'gateway /api/hello → node:http upstream';
+const UPSTREAM = 'node:http upstream alone (no auth)';
 
 /**
  * `GET /api/me` with a valid bearer against the API's own `/healthz` and three alternatives verifying the
  * same token with the same key, issuer and audience, each in its own process; autocannon in this process.
  * Beside them, a team's app on the gatehouse plugin (the Fastify example): its guarded `/api/hello` with a token
- * of its own, and its open `/`. Rounds alternate (A B C D E …, A B C D E …) after one warm-up each, and the
+ * of its own, and its open `/`; and the gateway: `GET /api/hello` with the gateway's token through `gatehouse start
+ * api` to a node:http upstream, and that upstream alone (the same bearer sent, not checked). Rounds alternate (A B C D E …, A B C D E …) after one warm-up each, and the
  * summary keeps medians.
  */
 export async function measureMeComparison(options: MeComparisonOptions): Promise<MeComparison> {
@@ -112,6 +132,7 @@ export async function measureMeComparison(options: MeComparisonOptions): Promise
   }
   try {
     const guarded = options.guarded;
+    const gateway = options.gateway;
     const urls = new Map<string, string>([
       [ME, `${options.publicUrl}/api/me`],
       [HEALTHZ, `${options.publicUrl}/healthz`],
@@ -121,9 +142,16 @@ export async function measureMeComparison(options: MeComparisonOptions): Promise
             [HELLO, `${guarded.url}/api/hello`],
             [OPEN, `${guarded.url}/`],
           ] as [string, string][])),
+      ...(gateway === undefined
+        ? []
+        : ([
+            [GATEWAY, `${gateway.url}/api/hello`],
+            [UPSTREAM, `${gateway.upstreamUrl}/api/hello`],
+          ] as [string, string][])),
       ...servers.map((server): [string, string] => [server.name, `${server.url}/api/me`]),
     ]);
-    const pids = new Map<string, number>([
+    // The gateway's CPU is its own process and the upstream's: a forwarded request costs both.
+    const pids = new Map<string, number | readonly number[]>([
       [ME, options.serverPid],
       [HEALTHZ, options.serverPid],
       ...(guarded === undefined
@@ -132,12 +160,19 @@ export async function measureMeComparison(options: MeComparisonOptions): Promise
             [HELLO, guarded.pid],
             [OPEN, guarded.pid],
           ] as [string, number][])),
+      ...(gateway === undefined
+        ? []
+        : ([
+            [GATEWAY, [gateway.pid, gateway.upstreamPid]],
+            [UPSTREAM, gateway.upstreamPid],
+          ] as [string, number | readonly number[]][])),
       ...servers.map((server): [string, number] => [server.name, server.pid]),
     ]);
     // Each app verifies its own tokens: the example's come from signing in through the example.
-    const tokens = new Map<string, () => Promise<string>>(
-      guarded === undefined ? [] : [HELLO, OPEN].map((name) => [name, guarded.token] as const),
-    );
+    const tokens = new Map<string, () => Promise<string>>([
+      ...(guarded === undefined ? [] : [HELLO, OPEN].map((name) => [name, guarded.token] as const)),
+      ...(gateway === undefined ? [] : [GATEWAY, UPSTREAM].map((name) => [name, gateway.token] as const)),
+    ]);
     const tokenFor = (name: string) => (tokens.get(name) ?? options.token)();
     for (const [name, url] of urls) {
       const status = await probe(url, await tokenFor(name));
@@ -210,6 +245,9 @@ export async function measureMeComparison(options: MeComparisonOptions): Promise
         helloOverFastifyJwt: ratio(rps(HELLO), rps(FASTIFY_JWT)),
         helloOverExpressJwtBearer: ratio(rps(HELLO), rps(EXPRESS)),
         helloOverMe: ratio(rps(HELLO), rps(ME)),
+        gatewayOverUpstream: ratio(rps(GATEWAY), rps(UPSTREAM)),
+        gatewayOverNodeJose: ratio(rps(GATEWAY), rps(NODE_JOSE)),
+        gatewayOverMe: ratio(rps(GATEWAY), rps(ME)),
       },
     };
   } finally {

@@ -146,6 +146,9 @@ describe('renderReport', () => {
           helloOverFastifyJwt: 2.4,
           helloOverExpressJwtBearer: 4.5,
           helloOverMe: 11 / 12,
+          gatewayOverUpstream: Number.NaN,
+          gatewayOverNodeJose: Number.NaN,
+          gatewayOverMe: Number.NaN,
         },
       },
     });
@@ -154,5 +157,57 @@ describe('renderReport', () => {
     expect(text).toMatch(/plugin-guarded \/api\/hello ÷ its app's open \/\s+0\.91\s+>= 0\.75\s+yes/);
     expect(text).toMatch(/plugin-guarded \/api\/hello ÷ fastify \+ @fastify\/jwt\s+2\.40\s+>= 2\.5\s+NO/);
     expect(text).toMatch(/plugin-guarded \/api\/hello non-2xx\s+0\s+0\s+yes/);
+  });
+
+  it('reports the gateway against its upstream alone and node:http + jose, and judges its non-2xx', () => {
+    const target = (name: string, requestsPerSecond: number, non2xx = 0) => ({
+      name,
+      url: 'http://127.0.0.1/x',
+      requestsPerSecond,
+      p50Ms: 1,
+      p99Ms: 5,
+      non2xx,
+      errors: 0,
+      serverCores: 1,
+      benchCores: 0.5,
+      rounds: [],
+    });
+    const comparison = (gatewayNon2xx: number) => ({
+      connections: 32,
+      rounds: 5,
+      roundSeconds: 3,
+      warmUpSeconds: 1,
+      alg: 'ES256',
+      targets: [
+        target('gatehouse /api/me', 12_000),
+        target('gateway /api/hello → node:http upstream', 6_000, gatewayNon2xx),
+        target('node:http upstream alone (no auth)', 15_000),
+        target('node:http + jose', 4_000),
+      ],
+      ratios: {
+        meOverHealthz: Number.NaN,
+        meOverNodeJose: 3,
+        meOverFastifyJwt: Number.NaN,
+        meOverExpressJwtBearer: Number.NaN,
+        helloOverOpen: Number.NaN,
+        helloOverNodeJose: Number.NaN,
+        helloOverFastifyJwt: Number.NaN,
+        helloOverExpressJwtBearer: Number.NaN,
+        helloOverMe: Number.NaN,
+        gatewayOverUpstream: 0.4,
+        gatewayOverNodeJose: 1.5,
+        gatewayOverMe: 0.5,
+      },
+    });
+    const text = renderReport({ ...base, meComparison: comparison(0) });
+    expect(text).toMatch(/gateway \/api\/hello → node:http upstream\s+6,000 .* 2\.00/);
+    expect(text).toMatch(/node:http upstream alone \(no auth\)\s+15,000/);
+    expect(text).toContain('÷ the upstream alone 0.40, ÷ node:http + jose 1.50, ÷ gatehouse /api/me 0.50');
+    expect(text).toMatch(/gateway \/api\/hello non-2xx\s+0\s+0\s+yes/);
+    const refused = renderReport({ ...base, meComparison: comparison(3) });
+    expect(refused).toMatch(/gateway \/api\/hello non-2xx\s+3\s+0\s+NO/);
+    // Without a gateway in the run, no gateway line and no verdict.
+    expect(renderReport(base)).not.toContain('÷ the upstream alone');
+    expect(renderReport(base)).toMatch(/gateway \/api\/hello non-2xx\s+n\/a/);
   });
 });

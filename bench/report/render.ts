@@ -56,6 +56,16 @@ export function renderReport(results: BenchResults): string {
         ]),
       ),
     );
+    // The gateway, when it ran: its own process and its upstream's in "cpu srv", and what it costs over the
+    // upstream alone and against an upstream that verifies the token itself.
+    if (me.targets.some((target) => target.name.startsWith('gateway '))) {
+      out.push(
+        `   gateway (gatehouse start api + UPSTREAM_URL, GET /api/hello forwarded to a node:http upstream): ` +
+          `÷ the upstream alone ${fmt(me.ratios.gatewayOverUpstream, 2)}, ` +
+          `÷ node:http + jose ${fmt(me.ratios.gatewayOverNodeJose, 2)}, ` +
+          `÷ gatehouse /api/me ${fmt(me.ratios.gatewayOverMe, 2)}`,
+      );
+    }
   }
 
   const hash = results.hashLimit;
@@ -229,6 +239,8 @@ function targetRows(results: BenchResults): string[][] {
   );
   const helloTarget = results.meComparison?.targets.find((target) => target.name.includes('/api/hello'));
   add('plugin-guarded /api/hello non-2xx', helloTarget?.non2xx, '0', (v) => v === 0, 0);
+  const gatewayTarget = results.meComparison?.targets.find((target) => target.name.startsWith('gateway '));
+  add('gateway /api/hello non-2xx', gatewayTarget?.non2xx, '0', (v) => v === 0, 0);
   const limit = results.hashLimit?.limitPerSecond ?? Number.NaN;
   add(
     'password sign-ins ÷ hash limit',

@@ -11,16 +11,21 @@ export interface ComparisonServer {
 }
 
 /**
- * Forks `bench/dist/servers/<file>` with the verification config, waits for it to announce its port
- * (10 s at most), and returns its base URL on 127.0.0.1.
+ * Forks `bench/dist/servers/<file>` with the verification config (none for a server that verifies nothing, such
+ * as the gateway's upstream), waits for it to announce its port (10 s at most), and returns its base URL on
+ * 127.0.0.1.
  */
 export async function spawnServer(
   name: string,
   file: string,
-  config: ServerConfig,
+  config?: ServerConfig,
 ): Promise<ComparisonServer> {
   const child: ChildProcess = fork(new URL(file, import.meta.url), [], {
-    env: { ...process.env, NODE_ENV: 'production', BENCH_SERVER_CONFIG: JSON.stringify(config) },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      ...(config === undefined ? {} : { BENCH_SERVER_CONFIG: JSON.stringify(config) }),
+    },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   trackChild(child);

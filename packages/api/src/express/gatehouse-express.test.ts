@@ -204,3 +204,22 @@ describe.each<ParserOrder>(['parsers before the router', 'parsers after the rout
     });
   },
 );
+
+// The internal Fastify app would route every /api/ path to the gateway before Express's own routes ran.
+it('refuses UPSTREAM_URL with one line naming it: the Express adapter has no gateway', async () => {
+  const config = loadApiConfig({
+    OIDC_ISSUER: 'http://127.0.0.1:9',
+    OIDC_CLIENT_SECRET: SECRET,
+    PUBLIC_URL: 'http://localhost:3001',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-express-upstream-')),
+    UPSTREAM_URL: 'http://127.0.0.1:8000',
+  });
+  try {
+    await expect(gatehouseExpress({ config, logger: captureLogs().logger })).rejects.toMatchObject({
+      name: 'ConfigError',
+      message: expect.stringMatching(/^Invalid UPSTREAM_URL: the Express adapter has no gateway/),
+    });
+  } finally {
+    rmSync(config.dataDir, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConfigError } from '@gatehouse/common';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import { loadApiConfig } from '../config/load-api-config.js';
 import type { ResourceServer } from '../core/resource-server.js';
 import { type GatehousePluginOptions, gatehouse } from '../fastify/gatehouse-plugin.js';
 import type { GatehouseIdentity } from '../guards/gatehouse-identity.js';
@@ -58,6 +60,15 @@ type Routed = IncomingMessage & { [kNext]?: (error?: unknown) => void };
  * });
  */
 export async function gatehouseExpress(options: GatehousePluginOptions = {}): Promise<GatehouseExpress> {
+  const config = options.server?.config ?? options.config ?? loadApiConfig(process.env);
+  // The gateway's `/api/*` would answer, in the internal app, every `/api/` path before the app's own routes run:
+  // forwarding what Express does not answer needs Express's routing first, which this router cannot see.
+  if (config.upstream !== undefined) {
+    throw new ConfigError(
+      'UPSTREAM_URL',
+      'Invalid UPSTREAM_URL: the Express adapter has no gateway (gatehouse start api and the Fastify plugin have one); unset it',
+    );
+  }
   const internal = Fastify({
     ...(options.logger === undefined ? {} : { loggerInstance: options.logger as FastifyBaseLogger }),
     logController: new LogController({ disableRequestLogging: true }),
@@ -78,7 +89,7 @@ export async function gatehouseExpress(options: GatehousePluginOptions = {}): Pr
     next?.();
   });
   internal.addHook('preParsing', replayConsumedBody);
-  await internal.register(gatehouse, options);
+  await internal.register(gatehouse, options.server === undefined ? { ...options, config } : options);
   await internal.ready();
   const server = internal.gatehouse.server;
   return {

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
@@ -243,5 +245,89 @@ describe('the gatehouse plugin beside the plugins an app registers itself', () =
       await op.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+/** A GET with its target sent exactly as written (fetch would resolve `..` before sending). */
+function rawGet(url: string, target: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const request = httpRequest(
+      { hostname, port, path: target, headers: { authorization: `Bearer ${token}` }, timeout: 5000 },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+// UPSTREAM_URL in the plugin's configuration: the gateway on a team's own Fastify app, whose router does not make
+// targets canonical first (no `rewriteUrl`), the same gateway code as `gatehouse start api` (docs/security.md 34, 35).
+describe('the gatehouse Fastify plugin with UPSTREAM_URL on a team app', () => {
+  let op: OidcProviderFixture;
+  let app: FastifyInstance;
+  let client: ApiClient;
+  let dataDir: string;
+  let upstream: Server;
+  const seen: { url: string; sub: string | undefined }[] = [];
+
+  beforeAll(async () => {
+    upstream = createServer((request, response) => {
+      const sub = request.headers['x-gatehouse-sub'];
+      seen.push({ url: request.url ?? '', sub: typeof sub === 'string' ? sub : undefined });
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"from":"upstream"}');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const publicUrl = await reservePublicUrl();
+    dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-plugin-gateway-'));
+    op = await startOidcProvider({ clientId: 'gatehouse-api', clientSecret: SECRET, publicUrl });
+    app = Fastify();
+    await app.register(gatehouse, {
+      config: loadApiConfig({
+        OIDC_ISSUER: op.issuer,
+        OIDC_CLIENT_SECRET: SECRET,
+        PUBLIC_URL: publicUrl,
+        DATA_DIR: dataDir,
+        UPSTREAM_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+      }),
+      logger: captureLogs().logger,
+    });
+    app.get('/api/hello', { onRequest: app.gatehouse.requireUser() }, async () => ({ from: 'app' }));
+    await app.listen({ port: Number(new URL(publicUrl).port), host: '127.0.0.1' });
+    client = apiClient(publicUrl);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await op?.close();
+    await new Promise((resolve) => upstream?.close(resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("forwards what the app does not answer, once verified; never the app's own paths nor a non-canonical target", async () => {
+    const { accessToken } = await spaSignIn(client, (loginUrl) =>
+      op.signIn(loginUrl, 'bob').then((back) => back.searchParams),
+    );
+    const bearer = { headers: { authorization: `Bearer ${accessToken}` } };
+
+    const forwarded = await client.request('/api/orders?page=2', bearer);
+    expect(forwarded.status).toBe(200);
+    expect(await forwarded.json()).toEqual({ from: 'upstream' });
+    expect(forwarded.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(seen).toEqual([{ url: '/api/orders?page=2', sub: 'bob' }]);
+
+    // No valid token: 401, and the upstream sees nothing.
+    expect((await client.request('/api/orders')).status).toBe(401);
+    // The app's own route, and its path with another method: never the upstream's.
+    expect(await (await client.request('/api/hello', bearer)).json()).toEqual({ from: 'app' });
+    expect((await client.request('/api/hello', { ...bearer, method: 'DELETE' })).status).toBe(404);
+    expect((await client.request('/api/me', { ...bearer, method: 'POST' })).status).toBe(404);
+    // docs/security.md 35: routed as `/api/*` but not the path the upstream would get: refused, not forwarded.
+    expect(await rawGet(client.url, '/api/x/../orders', accessToken)).toBe(400);
+    expect(await rawGet(client.url, '/api//orders', accessToken)).toBe(400);
+    expect(seen).toHaveLength(1);
   });
 });

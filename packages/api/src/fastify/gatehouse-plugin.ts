@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { type ApiConfig, loadApiConfig } from '../config/load-api-config.js';
 import { createResourceServer } from '../core/create-resource-server.js';
 import type { ResourceServer } from '../core/resource-server.js';
+import { gatewayRoutes } from '../gateway/gateway-routes.js';
 import type { GatehouseIdentity } from '../guards/gatehouse-identity.js';
 import { policyOf, SIGNED_IN } from '../guards/route-policy.js';
 import { redactedRequest } from '../http/redacted-request.js';
@@ -47,7 +48,11 @@ export interface GatehousePluginOptions {
    * plugin assembles one from the options below, starts it while the app loads, and closes it with the app.
    */
   server?: ResourceServer;
-  /** The configuration; by default `loadApiConfig(process.env)`: the variables of `gatehouse start api`. */
+  /**
+   * The configuration; by default `loadApiConfig(process.env)`: the variables of `gatehouse start api`. With
+   * `UPSTREAM_URL` (`config.upstream`) the plugin also registers the gateway: every `/api/` request that no route
+   * of the app answers is verified and forwarded there; register the app's own `/api/` routes after the plugin.
+   */
   config?: ApiConfig;
   /** Another store than the SQLite one in `DATA_DIR/api`. */
   store?: ApiStore;
@@ -62,7 +67,9 @@ export interface GatehousePluginOptions {
  * `/api/refresh`, `/api/logout`, `/api/backchannel-logout`, `/authorization-code/login|callback`,
  * `/.well-known/jwks.json`, `/api/me`) with their security in a context of their own, and gives route guards,
  * declared on the route and run before its body is parsed. The verified user is `request.gatehouse`.
- * Discovery happens while the app loads: an issuer that does not match fails `app.ready()`.
+ * Discovery happens while the app loads: an issuer that does not match fails `app.ready()`. With UPSTREAM_URL in
+ * the configuration it also registers the gateway, as `gatehouse start api` does (a target not in canonical form
+ * is refused there, since the app's router does not make it canonical first).
  *
  * @example
  * const app = Fastify();
@@ -104,7 +111,19 @@ export const gatehouse = fp<GatehousePluginOptions>(
     // carries a code and a state (docs/security.md 14). (Fastify types a serializer as returning a string; pino
     // takes any value, as Fastify's own request serializer returns.)
     const req = redactedRequest as unknown as (value: unknown) => string;
+    const { upstream } = server.config;
+    if (upstream === undefined) {
+      await app.register(gatehouseRoutes, { server, logSerializers: { req } });
+      return;
+    }
+    // The gateway (docs/security.md 34): every path the app answers itself, whatever the method, is never
+    // forwarded: Gatehouse's routes and every static route registered after this plugin (the app's own).
+    const ownPaths = new Set<string>();
+    app.addHook('onRoute', (route) => {
+      if (!/[:*]/.test(route.url)) ownPaths.add(route.url);
+    });
     await app.register(gatehouseRoutes, { server, logSerializers: { req } });
+    await app.register(gatewayRoutes, { server, upstream, ownPaths });
   },
   { name: '@gatehouse/api', fastify: '5.x' },
 );

@@ -7,7 +7,9 @@ import { guardHook } from '../fastify/route-guards.js';
 import { SIGNED_IN } from '../guards/route-policy.js';
 import { errorAnswer } from '../http/error-answer.js';
 import { logFailure, registerErrorHandler } from '../http/error-handler.js';
+import { hasSecurityHeaders, registerSecurityHeaders } from '../http/security-headers.js';
 import { BodyLimit, tooLarge } from './body-limit.js';
+import { routedOnCanonicalTarget } from './canonical-url.js';
 import { forwardedRequestHeaders } from './forwarded-request-headers.js';
 import { identityHeaders } from './identity-headers.js';
 import { upstreamError } from './upstream-error.js';
@@ -59,6 +61,8 @@ export async function gatewayRoutes(app: FastifyInstance, options: GatewayOption
     done(null, payload.pipe(new BodyLimit(upstream.bodyLimit)));
   });
   registerErrorHandler(app, server.logger);
+  // On a team's app (the plugin), forwarded answers get Gatehouse's security headers as `startApi`'s all do.
+  if (!hasSecurityHeaders(app)) registerSecurityHeaders(app);
 
   const guard = guardHook(server, SIGNED_IN);
   const publicUrl = new URL(server.config.publicUrl);
@@ -68,6 +72,9 @@ export async function gatewayRoutes(app: FastifyInstance, options: GatewayOption
     // A path the app answers itself, asked with another method: not the upstream's either (404 before the
     // guard, so that no token is needed to learn nothing).
     onRequest: [
+      (request, _reply, done) => {
+        done(routedOnCanonicalTarget(request));
+      },
       (request, _reply, done) => {
         done(ownPaths.has(pathOf(request.url)) ? new ApiError('not_found') : undefined);
       },

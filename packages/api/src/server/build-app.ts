@@ -9,7 +9,6 @@ import type { ResourceServer } from '../core/resource-server.js';
 import { ApiError } from '../errors/api-error.js';
 import { gatehouse } from '../fastify/gatehouse-plugin.js';
 import { canonicalUrl, refuseNonCanonicalTargets } from '../gateway/canonical-url.js';
-import { gatewayRoutes } from '../gateway/gateway-routes.js';
 import { registerErrorHandler } from '../http/error-handler.js';
 import { redactedRequest } from '../http/redacted-request.js';
 import { registerSecurityHeaders } from '../http/security-headers.js';
@@ -23,8 +22,8 @@ const REQUEST_LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'trace']);
 /**
  * Builds the API's Fastify application (not listening yet): the server's own bounds and logging, the security
  * headers on every response, `/healthz`, `/readyz` and `/metrics`, the `gatehouse` plugin on `server`, then the
- * app's own `routes` (which can use its guards), the gateway to UPSTREAM_URL when one is set, and the built SPA
- * with its history fallback.
+ * app's own `routes` (which can use its guards), the gateway to UPSTREAM_URL when one is set (registered by the
+ * plugin, routed here on canonical targets), and the built SPA with its history fallback.
  */
 export async function buildApp(
   server: ResourceServer,
@@ -52,22 +51,14 @@ export async function buildApp(
     // docs/security.md 35: with a gateway, routed on the canonical target, the one the upstream receives.
     ...(server.config.upstream === undefined ? {} : { rewriteUrl: canonicalUrl }),
   });
-  const { upstream } = server.config;
-  // Every path the app answers itself, whatever the method: the gateway never forwards one.
-  const ownPaths = new Set<string>();
-  if (upstream !== undefined) {
-    refuseNonCanonicalTargets(app);
-    app.addHook('onRoute', (route) => {
-      if (!/[:*]/.test(route.url)) ownPaths.add(route.url);
-    });
-  }
+  if (server.config.upstream !== undefined) refuseNonCanonicalTargets(app);
   registerSecurityHeaders(app);
   registerErrorHandler(app);
   registerHealthRoutes(app, server);
   registerMetricsRoute(app, server);
+  // With UPSTREAM_URL the plugin also registers the gateway, which forwards none of the app's own paths.
   await app.register(gatehouse, { server });
   if (routes !== undefined) await app.register(routes);
-  if (upstream !== undefined) await app.register(gatewayRoutes, { server, upstream, ownPaths });
 
   const spaDir = server.config.spaDir;
   if (spaDir !== undefined)

@@ -51,6 +51,79 @@ describe('consent and logout pages', () => {
     expect(callback.searchParams.has('code')).toBe(true);
   });
 
+  // OIDC Core 11: offline_access comes with prompt=consent, as the API asks for it with OIDC_SESSION_CHECK_INTERVAL
+  // on. A first-party client's standing grant answers it (no page, sign-in after sign-in); anyone else is asked.
+  describe('offline_access with prompt=consent', () => {
+    const offline = { scope: 'openid profile email offline_access', prompt: 'consent' };
+    const origin = () => new URL(auth.issuer).origin;
+
+    it('a first-party client is not asked, at the first sign-in nor the next, and is granted offline access', async () => {
+      const browser = new TestBrowser();
+      const first = pkcePair();
+      const login = await openInteraction(
+        browser,
+        authorizeUrl(auth.issuer, 'first-party', first.challenge, offline),
+        auth.issuer,
+      );
+      const posted = await browser.post(formAction(login.html, login.url), bob);
+      const landed = new URL((await browser.follow(posted, origin())).url);
+      // Straight back to the client with a code: no consent page in between.
+      expect(`${landed.origin}${landed.pathname}`).toBe(REDIRECT_URI);
+      const tokens = await tokenRequest(
+        auth.issuer,
+        codeGrant(String(landed.searchParams.get('code')), first.verifier),
+      );
+      expect(tokens.status).toBe(200);
+      expect(String(tokens.json.scope).split(' ')).toContain('offline_access');
+      expect(tokens.json.refresh_token).toEqual(expect.any(String));
+
+      // The second sign-in, from the auth server's session: again no page.
+      const again = await browser.follow(
+        await browser.get(authorizeUrl(auth.issuer, 'first-party', pkcePair().challenge, offline)),
+        origin(),
+      );
+      const back = new URL(again.url);
+      expect(`${back.origin}${back.pathname}`).toBe(REDIRECT_URI);
+      expect(back.searchParams.has('code')).toBe(true);
+    });
+
+    it('a third-party client is asked at every sign-in, the same browser session or not', async () => {
+      const browser = new TestBrowser();
+      const login = await openInteraction(
+        browser,
+        authorizeUrl(auth.issuer, 'third-party', pkcePair().challenge, offline),
+        auth.issuer,
+      );
+      const posted = await browser.post(formAction(login.html, login.url), bob);
+      const consent = await browser.follow(posted, origin());
+      const consentHtml = await consent.response.text();
+      expect(consentHtml).toContain('>Allow</button>');
+      const allowed = await browser.post(formAction(consentHtml, consent.url), {});
+      const landed = new URL((await browser.follow(allowed, origin())).url);
+      expect(landed.searchParams.has('code')).toBe(true);
+
+      const again = await browser.follow(
+        await browser.get(authorizeUrl(auth.issuer, 'third-party', pkcePair().challenge, offline)),
+        origin(),
+      );
+      expect(new URL(again.url).origin).toBe(origin());
+      expect(await again.response.text()).toContain('>Allow</button>');
+    });
+
+    it('a first-party client that asks prompt=consent without offline_access is still asked', async () => {
+      const browser = new TestBrowser();
+      const login = await openInteraction(
+        browser,
+        authorizeUrl(auth.issuer, 'first-party', pkcePair().challenge, { prompt: 'consent' }),
+        auth.issuer,
+      );
+      const posted = await browser.post(formAction(login.html, login.url), bob);
+      const consent = await browser.follow(posted, origin());
+      expect(new URL(consent.url).origin).toBe(origin());
+      expect(await consent.response.text()).toContain('>Allow</button>');
+    });
+  });
+
   /** Signs bob in on `browser` for client first-party; returns its ID token (for id_token_hint). */
   async function signedInIdToken(browser: TestBrowser): Promise<string> {
     const { verifier, challenge } = pkcePair();

@@ -96,7 +96,10 @@ export function providerConfiguration(input: {
     },
     interactions: {
       url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}`,
-      policy: interactionPolicyFor(input.policyModule),
+      policy: interactionPolicyFor(
+        input.policyModule,
+        async (clientId) => (await store.clients.find(clientId))?.firstParty === true,
+      ),
     },
     features: {
       devInteractions: { enabled: false },

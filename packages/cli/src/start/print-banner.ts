@@ -25,6 +25,9 @@ export async function printBanner(
     `  Open the app:   ${stack.apiUrl}/`,
     stack.embedded ? `  Auth server:    ${stack.issuer} (embedded)` : `  Provider:       ${stack.issuer}`,
   ];
+  // The gateway takes every /api/ path the API does not answer itself: say where those requests go.
+  if (stack.upstreamUrl !== undefined)
+    lines.push(`  Gateway:        ${stack.apiUrl}/api/… → ${stack.upstreamUrl}`);
   if (!running) {
     lines.push(
       '',

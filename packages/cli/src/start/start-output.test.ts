@@ -96,6 +96,8 @@ describe('gatehouse start, as a person sees it', () => {
       const out = started.stdout();
       const banner = out.slice(out.indexOf('\n  Gatehouse is running'), out.indexOf('Press Ctrl-C to stop.'));
       expect(banner).toMatch(/Open the app: {3}http:\/\/localhost:\d+\//);
+      // No UPSTREAM_URL, no gateway.
+      expect(banner).not.toContain('Gateway:');
       expect(banner).not.toContain('{"level"');
       // Everything logged while starting came before it.
       expect(out.slice(0, out.indexOf('\n  Gatehouse is running'))).toContain('Server listening at');
@@ -145,20 +147,25 @@ describe('gatehouse start, as a person sees it', () => {
   // Issue 11: with its provider down the banner said "running" while /readyz answered 503, and the log said
   // "something went wrong". `start api` waits for it, says so, and says so again once it answers; `start auth`
   // is such a provider.
+  // With UPSTREAM_URL, the banner also says where the gateway forwards (the upstream need not answer yet).
   it('start api waits for a provider that does not answer, says why, and says when it does', async () => {
-    const [port, providerPort] = [await freePort(), await freePort()];
+    const [port, providerPort, upstreamPort] = [await freePort(), await freePort(), await freePort()];
     const issuer = `http://localhost:${providerPort}`;
     const api = gatehouse(['start', 'api'], {
       DATA_DIR: join(root, 'api'),
       PORT: String(port),
       OIDC_ISSUER: issuer,
       OIDC_CLIENT_SECRET: 'a-secret-of-the-api-client',
+      UPSTREAM_URL: `http://127.0.0.1:${upstreamPort}/`,
       LOG_LEVEL: 'info',
     });
     let provider: Running | undefined;
     try {
       await api.until('Press Ctrl-C to stop.');
       expect(api.stdout()).toContain('Gatehouse is up and waiting for its OpenID Provider');
+      expect(api.stdout()).toContain(
+        `  Gateway:        http://localhost:${port}/api/… → http://127.0.0.1:${upstreamPort}\n`,
+      );
       expect(api.stdout()).not.toContain('Gatehouse is running');
       expect(api.stdout()).toMatch(
         /"reason":"connection refused","msg":"OpenID Provider discovery failed; retrying"/,

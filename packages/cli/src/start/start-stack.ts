@@ -24,6 +24,8 @@ export interface RunningStack {
   readonly earlierUsers: boolean;
   /** Where the SPA is served from, if it was built. */
   readonly spaDir: string | undefined;
+  /** UPSTREAM_URL's origin when the gateway is on (every other `/api/` request forwarded there), else undefined. */
+  readonly upstreamUrl: string | undefined;
   /** True while the API has its provider (discovered, and not known to be down): what `/readyz` says. */
   readonly providerReady: boolean;
   /** Resolves once the provider is first discovered (at once if it already was). */
@@ -95,6 +97,7 @@ export async function startStack(
       demoUsers: [],
       earlierUsers: false,
       spaDir,
+      upstreamUrl: config.upstream?.url,
       get providerReady() {
         return api.providerReady;
       },
@@ -177,8 +180,9 @@ export async function startStack(
     const issuer =
       authConfig.issuer === undefined && authConfig.port === 0 ? (await auth.ready).issuer : expectedIssuer;
     const { startDemo } = await import('@gatehouse/demo-api');
+    const apiConfig = loadApiConfig(withSpa, { OIDC_ISSUER: issuer, OIDC_CLIENT_SECRET: apiClient.secret });
     const api = await startDemo({
-      config: loadApiConfig(withSpa, { OIDC_ISSUER: issuer, OIDC_CLIENT_SECRET: apiClient.secret }),
+      config: apiConfig,
       logger: log.child({ part: 'api' }),
       providerReady: auth.ready,
       // Between a crash of the auth server and its restart, /readyz and the login routes answer 503.
@@ -218,6 +222,7 @@ export async function startStack(
       demoUsers,
       earlierUsers,
       spaDir,
+      upstreamUrl: apiConfig.upstream?.url,
       get providerReady() {
         return api.providerReady;
       },
