@@ -12,17 +12,3 @@ const require = createRequire(import.meta.url);
 export function loadPromClient(): typeof PromClient {
   return require('prom-client') as typeof PromClient;
 }
-
-/** How each of prom-client's process metrics registers itself (`prom-client/lib/metrics/<name>.js`). */
-export type RegisterProcessMetric = (
-  registry: PromClient.Registry,
-  config: { readonly eventLoopMonitoringPrecision: number },
-) => void;
-
-/**
- * One of prom-client's process metrics by its module's name: what `collectDefaultMetrics` calls for each, which
- * offers no way to leave one out. prom-client 15 has no `exports` map, so its files are reachable by path.
- */
-export function loadPromClientProcessMetric(name: string): RegisterProcessMetric {
-  return require(`prom-client/lib/metrics/${name}`) as RegisterProcessMetric;
-}
