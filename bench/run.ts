@@ -28,6 +28,10 @@ import type { BenchResults, BenchSettings } from './report/bench-results.js';
 import { machineInfo } from './report/machine.js';
 import { renderReport } from './report/render.js';
 
+/** The measurements `npm run bench -- --only <names>` can choose. */
+const MEASURES = ['me', 'sign-ins', 'refresh', 'callback', 'startup', 'memory'] as const;
+type MeasureName = (typeof MEASURES)[number];
+
 // `npm run bench -- --cluster`: issue 13's stacks side by side (SQLite, PostgreSQL 1+1 and 2+2), and nothing else.
 if (process.argv.includes('--cluster')) {
   const started = performance.now();
@@ -44,6 +48,7 @@ if (process.argv.includes('--cluster')) {
 // only. Progress goes to stderr; the report to stdout and bench/results/latest.json. `npm run bench --
 // --postgres`: SQLite beside PostgreSQL instead (bench/postgres/), to bench/results/postgres.json.
 const quick = process.env.BENCH_QUICK === '1';
+const only = measuresToRun(process.argv);
 if (process.argv.includes('--postgres')) {
   const { renderPostgresBench, runPostgresBench } = await import('./postgres/run-postgres.js');
   const began = performance.now();
@@ -128,26 +133,40 @@ const passkeyUsers: Credentials[] = Array.from({ length: settings.passkeyUsers ?
 }));
 
 try {
-  results.hashLimit = await attempt('hash limit', () => measureHashLimit(settings.hashSamples));
+  if (only.has('sign-ins'))
+    results.hashLimit = await attempt('hash limit', () => measureHashLimit(settings.hashSamples));
 
+  const needsMain = (['me', 'sign-ins', 'refresh', 'callback'] as const).some((name) => only.has(name));
   results.userSetup = await attempt('creating users', async () => {
     const started = performance.now();
-    const everyone = [...passwordUsers, ...totpUsers, ...passkeyUsers];
+    // Start-up alone needs no more than a data directory that holds a user.
+    const everyone = needsMain
+      ? [...passwordUsers, ...totpUsers, ...passkeyUsers]
+      : only.has('startup')
+        ? passwordUsers.slice(0, 1)
+        : [];
     const add = (user: Credentials): Promise<void> =>
       addUser(mainDir, { ...user, email: `${user.username}@example.test` });
     // Concurrent first opens of a new DATA_DIR are safe: openDatabase migrates inside one BEGIN IMMEDIATE.
     await mapPool(everyone.length, 3, (index) => add(everyone[index] ?? memoryUser));
-    await addUser(memoryDir, { ...memoryUser, email: 'bench-memory@example.test' });
-    return { users: everyone.length + 1, seconds: (performance.now() - started) / 1000 };
+    if (only.has('memory')) await addUser(memoryDir, { ...memoryUser, email: 'bench-memory@example.test' });
+    return {
+      users: everyone.length + (only.has('memory') ? 1 : 0),
+      seconds: (performance.now() - started) / 1000,
+    };
   });
 
-  results.startup = await attempt('start-up time', () =>
-    measureStartup(mainDir, settings.startupRepetitions),
-  );
+  if (only.has('startup')) {
+    results.startup = await attempt('start-up time', () =>
+      measureStartup(mainDir, settings.startupRepetitions),
+    );
+  }
 
-  const gatehouse = await attempt('starting gatehouse', async () =>
-    startGatehouse({ port: await freePort(), authPort: await freePort(), dataDir: mainDir }),
-  );
+  const gatehouse = needsMain
+    ? await attempt('starting gatehouse', async () =>
+        startGatehouse({ port: await freePort(), authPort: await freePort(), dataDir: mainDir }),
+      )
+    : undefined;
   if (gatehouse) {
     try {
       const publicUrl = gatehouse.publicUrl;
@@ -156,161 +175,171 @@ try {
       const currentToken = renewingToken(tokenClient, passwordUsers[0] ?? memoryUser);
 
       // A team's own app on the plugin beside the demo: the Fastify example, registered at the same auth server.
-      const example: RunningExample | undefined = await attempt('starting the Fastify example', async () => {
-        const port = await freePort();
-        const client = { id: 'bench-example', secret: randomBytes(32).toString('base64url') };
-        await addClient(mainDir, { ...client, publicUrl: `http://localhost:${port}` });
-        return startExample({
-          port,
-          issuer: gatehouse.authUrl,
-          clientId: client.id,
-          clientSecret: client.secret,
-          dataDir: exampleDir,
-          env: gatehouseEnv,
-        });
-      });
+      const example: RunningExample | undefined = !only.has('me')
+        ? undefined
+        : await attempt('starting the Fastify example', async () => {
+            const port = await freePort();
+            const client = { id: 'bench-example', secret: randomBytes(32).toString('base64url') };
+            await addClient(mainDir, { ...client, publicUrl: `http://localhost:${port}` });
+            return startExample({
+              port,
+              issuer: gatehouse.authUrl,
+              clientId: client.id,
+              clientSecret: client.secret,
+              dataDir: exampleDir,
+              env: gatehouseEnv,
+            });
+          });
       // The gateway for an API in any language: `gatehouse start api` with UPSTREAM_URL, at the same auth server.
-      const gateway: RunningGateway | undefined = await attempt('starting the gateway', () =>
-        startGateway({
-          issuer: gatehouse.authUrl,
-          authDataDir: mainDir,
-          dataDir: gatewayDir,
-          env: gatehouseEnv,
-        }),
-      );
+      const gateway: RunningGateway | undefined = !only.has('me')
+        ? undefined
+        : await attempt('starting the gateway', () =>
+            startGateway({
+              issuer: gatehouse.authUrl,
+              authDataDir: mainDir,
+              dataDir: gatewayDir,
+              env: gatehouseEnv,
+            }),
+          );
       try {
         // Each app verifies tokens of its own: the example's and the gateway's come from signing in through them.
         const user = passwordUsers[0] ?? memoryUser;
-        results.meComparison = await attempt('GET /api/me comparison', () =>
-          measureMeComparison({
-            publicUrl,
-            serverPid: gatehouse.pid,
-            token: currentToken,
-            connections: settings.connections,
-            rounds: settings.rounds,
-            roundSeconds: settings.roundSeconds,
-            warmUpSeconds: settings.warmUpSeconds,
-            ...(example === undefined
-              ? {}
-              : {
-                  guarded: {
-                    url: example.url,
-                    pid: example.pid,
-                    token: renewingToken(new GatehouseClient(example.url), user),
-                  },
-                }),
-            ...(gateway === undefined
-              ? {}
-              : {
-                  gateway: {
-                    url: gateway.url,
-                    pid: gateway.pid,
-                    upstreamUrl: gateway.upstream.url,
-                    upstreamPid: gateway.upstream.pid,
-                    token: renewingToken(new GatehouseClient(gateway.url), user),
-                  },
-                }),
-            log,
-          }),
-        );
+        if (only.has('me'))
+          results.meComparison = await attempt('GET /api/me comparison', () =>
+            measureMeComparison({
+              publicUrl,
+              serverPid: gatehouse.pid,
+              token: currentToken,
+              connections: settings.connections,
+              rounds: settings.rounds,
+              roundSeconds: settings.roundSeconds,
+              warmUpSeconds: settings.warmUpSeconds,
+              ...(example === undefined
+                ? {}
+                : {
+                    guarded: {
+                      url: example.url,
+                      pid: example.pid,
+                      token: renewingToken(new GatehouseClient(example.url), user),
+                    },
+                  }),
+              ...(gateway === undefined
+                ? {}
+                : {
+                    gateway: {
+                      url: gateway.url,
+                      pid: gateway.pid,
+                      upstreamUrl: gateway.upstream.url,
+                      upstreamPid: gateway.upstream.pid,
+                      token: renewingToken(new GatehouseClient(gateway.url), user),
+                    },
+                  }),
+              log,
+            }),
+          );
       } finally {
         await example?.stop();
         await gateway?.stop();
         if (gateway) results.gatehouseLogs.gateway = gateway.logged();
       }
 
-      results.signInsPassword = await attempt('password sign-ins', () =>
-        measureSignIns({
-          label: 'password',
-          publicUrl,
-          users: passwordUsers,
-          inFlight: settings.signInInFlight,
-          maxSeconds: settings.signInSeconds,
-          maxCount: Number.POSITIVE_INFINITY,
-          serverPid: gatehouse.pid,
-        }),
-      );
+      if (only.has('sign-ins')) {
+        results.signInsPassword = await attempt('password sign-ins', () =>
+          measureSignIns({
+            label: 'password',
+            publicUrl,
+            users: passwordUsers,
+            inFlight: settings.signInInFlight,
+            maxSeconds: settings.signInSeconds,
+            maxCount: Number.POSITIVE_INFINITY,
+            serverPid: gatehouse.pid,
+          }),
+        );
 
-      results.signInsTotp = await attempt('password + TOTP sign-ins', () =>
-        measureSignIns({
-          label: 'password + TOTP',
-          publicUrl,
-          users: totpUsers,
-          inFlight: settings.signInInFlight,
-          maxSeconds: settings.signInSeconds * 2,
-          maxCount: totpUsers.length,
-          serverPid: gatehouse.pid,
-        }),
-      );
+        results.signInsTotp = await attempt('password + TOTP sign-ins', () =>
+          measureSignIns({
+            label: 'password + TOTP',
+            publicUrl,
+            users: totpUsers,
+            inFlight: settings.signInInFlight,
+            maxSeconds: settings.signInSeconds * 2,
+            maxCount: totpUsers.length,
+            serverPid: gatehouse.pid,
+          }),
+        );
 
-      results.signInsPasskey = await attempt('passkey sign-ins', async () => {
-        const enrolled: Credentials[] = [];
-        for (const user of passkeyUsers) {
-          const authenticator = new SoftAuthenticator(gatehouse.authUrl);
-          await new GatehouseClient(publicUrl).enrolPasskey(gatehouse.authUrl, user, authenticator);
-          enrolled.push({ ...user, passkey: authenticator });
-        }
-        return measureSignIns({
-          label: 'passkey',
-          publicUrl,
-          users: enrolled,
-          inFlight: settings.signInInFlight,
-          maxSeconds: settings.signInSeconds,
-          maxCount: Number.POSITIVE_INFINITY,
-          serverPid: gatehouse.pid,
-          method: 'passkey',
+        results.signInsPasskey = await attempt('passkey sign-ins', async () => {
+          const enrolled: Credentials[] = [];
+          for (const user of passkeyUsers) {
+            const authenticator = new SoftAuthenticator(gatehouse.authUrl);
+            await new GatehouseClient(publicUrl).enrolPasskey(gatehouse.authUrl, user, authenticator);
+            enrolled.push({ ...user, passkey: authenticator });
+          }
+          return measureSignIns({
+            label: 'passkey',
+            publicUrl,
+            users: enrolled,
+            inFlight: settings.signInInFlight,
+            maxSeconds: settings.signInSeconds,
+            maxCount: Number.POSITIVE_INFINITY,
+            serverPid: gatehouse.pid,
+            method: 'passkey',
+          });
         });
-      });
+      }
 
-      results.refresh = await attempt('refresh grants', async () => {
-        const clients = Array.from(
-          { length: settings.refreshSessions },
-          () => new GatehouseClient(publicUrl),
-        );
-        await mapPool(clients.length, 4, (index) =>
-          (clients[index] ?? tokenClient).signIn(passwordUsers[index % passwordUsers.length] ?? memoryUser),
-        );
-        return measureRefresh(clients, settings.refreshSeconds, gatehouse.pid);
-      });
+      if (only.has('refresh'))
+        results.refresh = await attempt('refresh grants', async () => {
+          const clients = Array.from(
+            { length: settings.refreshSessions },
+            () => new GatehouseClient(publicUrl),
+          );
+          await mapPool(clients.length, 4, (index) =>
+            (clients[index] ?? tokenClient).signIn(passwordUsers[index % passwordUsers.length] ?? memoryUser),
+          );
+          return measureRefresh(clients, settings.refreshSeconds, gatehouse.pid);
+        });
 
-      results.callbackLatency = await attempt('/api/callback latency', () =>
-        measureCallbackLatency(publicUrl, passwordUsers[1] ?? memoryUser, settings.callbackSamples, 20),
-      );
+      if (only.has('callback'))
+        results.callbackLatency = await attempt('/api/callback latency', () =>
+          measureCallbackLatency(publicUrl, passwordUsers[1] ?? memoryUser, settings.callbackSamples, 20),
+        );
     } finally {
       await gatehouse.stop();
       results.gatehouseLogs.main = gatehouse.logged();
     }
   }
 
-  results.sessionMemory = await attempt(`memory with ${settings.sessions} sessions`, async () => {
-    const start = async () =>
-      startGatehouse({ port: await freePort(), authPort: await freePort(), dataDir: memoryDir });
-    const fresh = await start();
-    let measured: SessionMemory;
-    try {
-      measured = await measureSessionMemory(
-        fresh,
-        memoryUser,
-        settings.sessions,
-        settings.sessionInFlight,
-        settings.sessionMaxSeconds,
-        log,
-      );
-    } finally {
-      await fresh.stop();
-      results.gatehouseLogs.memory = fresh.logged();
-    }
-    // The sessions are stored, so they are still live after a restart: RSS before any request then separates
-    // what the sessions need from what the load left behind in the heap.
-    const restarted = await start();
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      measured.restarted = processTreeRss(restarted.pid);
-    } finally {
-      await restarted.stop();
-    }
-    return measured;
-  });
+  if (only.has('memory'))
+    results.sessionMemory = await attempt(`memory with ${settings.sessions} sessions`, async () => {
+      const start = async () =>
+        startGatehouse({ port: await freePort(), authPort: await freePort(), dataDir: memoryDir });
+      const fresh = await start();
+      let measured: SessionMemory;
+      try {
+        measured = await measureSessionMemory(
+          fresh,
+          memoryUser,
+          settings.sessions,
+          settings.sessionInFlight,
+          settings.sessionMaxSeconds,
+          log,
+        );
+      } finally {
+        await fresh.stop();
+        results.gatehouseLogs.memory = fresh.logged();
+      }
+      // The sessions are stored, so they are still live after a restart: RSS before any request then separates
+      // what the sessions need from what the load left behind in the heap.
+      const restarted = await start();
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        measured.restarted = processTreeRss(restarted.pid);
+      } finally {
+        await restarted.stop();
+      }
+      return measured;
+    });
 } finally {
   await rm(workDir, { recursive: true, force: true });
 }
@@ -320,3 +349,20 @@ await mkdir(resultsDir, { recursive: true });
 const jsonPath = join(resultsDir, 'latest.json');
 await writeFile(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${renderReport(results)}\n\nJSON: ${jsonPath}\n`);
+
+/**
+ * `--only startup,memory` (names separated by commas): the measurements to run, by default all of them: `me`
+ * (GET /api/me against the alternatives), `sign-ins` (with the hash limit), `refresh`, `callback`, `startup`,
+ * `memory`. An unknown name stops the run before it starts.
+ */
+function measuresToRun(argv: readonly string[]): ReadonlySet<MeasureName> {
+  const at = argv.indexOf('--only');
+  if (at === -1) return new Set(MEASURES);
+  const names = (argv[at + 1] ?? '').split(',').filter((name) => name !== '');
+  const unknown = names.filter((name) => !(MEASURES as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    process.stderr.write(`bench: --only takes a comma-separated list of ${MEASURES.join(', ')}\n`);
+    process.exit(2);
+  }
+  return new Set(names as MeasureName[]);
+}

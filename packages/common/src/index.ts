@@ -36,6 +36,7 @@ export { createLogger, LOG_LEVELS, type Logger, type LogLevel, REDACT_PATHS } fr
 export { redactUrl } from './log/redact-url.js';
 export { isSensitiveKey, SENSITIVE_KEYS } from './log/sensitive-keys.js';
 export { wantsPrettyLogs } from './log/wants-pretty-logs.js';
+export { loadPromClient } from './metrics/load-prom-client.js';
 export { type MetricsAnswer, metricsAnswer } from './metrics/metrics-answer.js';
 export { createMetricsRegistry } from './metrics/metrics-registry.js';
 export { addressBucket, UNPARSEABLE_ADDRESS_BUCKET } from './net/address-bucket.js';
@@ -47,6 +48,7 @@ export {
   MIN_GATEHOUSE_SECRET_LENGTH,
 } from './postgres/gatehouse-secret.js';
 export { isDatabaseUnavailable } from './postgres/is-database-unavailable.js';
+export { loadNodePostgres } from './postgres/load-node-postgres.js';
 export { migratePostgres, type PostgresMigration } from './postgres/migrate-postgres.js';
 export {
   describePostgresError,

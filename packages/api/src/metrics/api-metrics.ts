@@ -1,5 +1,5 @@
-import { createMetricsRegistry } from '@gatehouse/common';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { createMetricsRegistry, loadPromClient } from '@gatehouse/common';
+import type { Registry } from 'prom-client';
 import { ApiError } from '../errors/api-error.js';
 import { CALLBACK_PIPELINE } from '../oidc/callback-checks/index.js';
 
@@ -80,8 +80,9 @@ export const NO_API_METRICS: ApiMetrics = {
   backchannelLogout: () => undefined,
 };
 
-/** The API's metrics in a registry of this server's own, with the process metrics. */
+/** The API's metrics in a registry of this server's own, with the process metrics (prom-client loaded only now). */
 export function createApiMetrics(): ApiMetrics {
+  const { Counter, Histogram } = loadPromClient();
   const registry = createMetricsRegistry();
   const logins = new Counter({
     name: 'gatehouse_api_logins_total',

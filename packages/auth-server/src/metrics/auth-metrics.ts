@@ -1,5 +1,5 @@
-import { createMetricsRegistry } from '@gatehouse/common';
-import { Counter, type Registry } from 'prom-client';
+import { createMetricsRegistry, loadPromClient } from '@gatehouse/common';
+import type { Registry } from 'prom-client';
 
 /** How a sign-in step ended (docs/security.md 47: closed sets only, never a user or an address). */
 export type SignInResult = 'success' | 'failure' | 'throttled';
@@ -23,8 +23,9 @@ export const NO_AUTH_METRICS: AuthMetrics = {
   rateLimited: () => undefined,
 };
 
-/** The auth server's metrics, with prom-client's process metrics. */
+/** The auth server's metrics, with prom-client's process metrics (prom-client is loaded only now). */
 export function createAuthMetrics(): AuthMetrics {
+  const { Counter } = loadPromClient();
   const registry = createMetricsRegistry();
   const signIns = new Counter({
     name: 'gatehouse_auth_sign_ins_total',

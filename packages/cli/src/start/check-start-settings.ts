@@ -9,7 +9,7 @@ export async function checkStartSettings(
   mode: 'api' | 'auth' | undefined,
 ): Promise<void> {
   if (mode === 'auth') {
-    const { loadAuthServerConfig } = await import('@gatehouse/auth-server');
+    const { loadAuthServerConfig } = await import('@gatehouse/auth-server/setup');
     loadAuthServerConfig(env);
     return;
   }
@@ -18,7 +18,7 @@ export async function checkStartSettings(
     loadApiConfig(env);
     return;
   }
-  const { issuerFor, loadAuthServerConfig, relyingPartyFor } = await import('@gatehouse/auth-server');
+  const { issuerFor, loadAuthServerConfig, relyingPartyFor } = await import('@gatehouse/auth-server/setup');
   const auth = loadAuthServerConfig(env);
   const issuer = issuerFor(auth, auth.port);
   if (auth.port !== 0 || auth.issuer !== undefined) relyingPartyFor(issuer, auth);

@@ -1,4 +1,4 @@
-import type { AuthStore, DemoUser } from '@gatehouse/auth-server';
+import type { AuthStore, DemoUser } from '@gatehouse/auth-server/setup';
 import type { DataDirLock, Logger, LogLevel } from '@gatehouse/common';
 import type { CliError } from '../cli-error.js';
 import { forkAuthServer, type RestartPolicy } from './auth-server-process.js';
@@ -131,7 +131,7 @@ export async function startStack(
       { startFailure },
       { randomToken },
     ] = await Promise.all([
-      import('@gatehouse/auth-server'),
+      import('@gatehouse/auth-server/setup'),
       import('@gatehouse/api/config'),
       import('./preflight.js'),
       import('./start-failure.js'),

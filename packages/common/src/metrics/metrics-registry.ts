@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { loadPromClient } from './load-prom-client.js';
 
 /**
  * A Prometheus registry of one server's own, with prom-client's process metrics (CPU, memory, event-loop lag,
@@ -6,6 +7,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
  * count only its own traffic.
  */
 export function createMetricsRegistry(): Registry {
+  const { collectDefaultMetrics, Registry } = loadPromClient();
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return registry;

@@ -1,11 +1,12 @@
-import pg from 'pg';
+import type { Pool, PoolClient, TypeOverrides } from 'pg';
 import type { Logger } from '../log/create-logger.js';
+import { loadNodePostgres } from './load-node-postgres.js';
 
 /** A pool of connections to PostgreSQL (node-postgres). */
-export type PostgresPool = pg.Pool;
+export type PostgresPool = Pool;
 
 /** One connection checked out of a {@link PostgresPool}, for a transaction. */
-export type PostgresClient = pg.PoolClient;
+export type PostgresClient = PoolClient;
 
 /** Bounds of {@link openPostgres}; every one has a default fit for a login server. */
 export interface PostgresOptions {
@@ -20,10 +21,18 @@ export interface PostgresOptions {
   readonly statementTimeoutMs?: number;
 }
 
+/** The type parsers of every pool, made on the first open (node-postgres is loaded only then). */
+let int8AsNumber: TypeOverrides | undefined;
+
 // int8 (bigint, OID 20) as a number rather than node-postgres's string: the stores keep epoch milliseconds and
 // counters there, far below 2^53. Set on this pool's connections only, never on node-postgres's global types.
-const types = new pg.TypeOverrides();
-types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+function typeParsers(pg: ReturnType<typeof loadNodePostgres>): TypeOverrides {
+  if (int8AsNumber === undefined) {
+    int8AsNumber = new pg.TypeOverrides();
+    int8AsNumber.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+  }
+  return int8AsNumber;
+}
 
 /**
  * Opens a pool on `url` (`postgres://user:password@host:port/database`) with every wait bounded: opening a
@@ -39,6 +48,7 @@ types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
  */
 export function openPostgres(url: string, options: PostgresOptions): PostgresPool {
   const statementTimeoutMs = options.statementTimeoutMs ?? 5000;
+  const pg = loadNodePostgres();
   const pool = new pg.Pool({
     connectionString: url,
     application_name: options.applicationName,
@@ -48,7 +58,7 @@ export function openPostgres(url: string, options: PostgresOptions): PostgresPoo
     statement_timeout: statementTimeoutMs,
     query_timeout: statementTimeoutMs + 1000,
     keepAlive: true,
-    types,
+    types: typeParsers(pg),
   });
   pool.on('error', (error) => {
     options.logger.warn({ err: describePostgresError(error) }, 'an idle database connection broke; dropped');

@@ -1,5 +1,5 @@
-import { describePostgresError, type Logger } from '@gatehouse/common';
-import pg from 'pg';
+import { describePostgresError, type Logger, loadNodePostgres } from '@gatehouse/common';
+import type { Client } from 'pg';
 import type { RevocationListener } from '../revocation-feed.js';
 import { REVOCATION_CHANNEL } from './api-postgres-migrations.js';
 
@@ -25,7 +25,7 @@ export function listenForRevocations(
   listener: RevocationListener,
 ): () => Promise<void> {
   let stopped = false;
-  let client: pg.Client | undefined;
+  let client: Client | undefined;
   let retry: NodeJS.Timeout | undefined;
   let delay = FIRST_RETRY_MS;
 
@@ -40,7 +40,7 @@ export function listenForRevocations(
   };
 
   const connect = async () => {
-    const next = new pg.Client({
+    const next = new (loadNodePostgres().Client)({
       connectionString: options.url,
       application_name: 'gatehouse-api-revocations',
       connectionTimeoutMillis: options.connectTimeoutMs,
