@@ -9,6 +9,7 @@ import { GatehouseClient } from './gatehouse/gatehouse-client.js';
 import { type RunningExample, startExample } from './gatehouse/start-example.js';
 import { type RunningGatehouse, startGatehouse } from './gatehouse/start-gatehouse.js';
 import { runAlternating } from './harness/alternate.js';
+import { startCpuShare } from './harness/cpu-time.js';
 import { type LoadResult, runLoad } from './harness/load.js';
 import { median } from './harness/stats.js';
 
@@ -16,6 +17,8 @@ import { median } from './harness/stats.js';
 // `gatehouse start` stacks, METRICS=on and METRICS=off, and the plugin-guarded `/api/hello` of two Fastify
 // examples the same way, in alternating rounds (32 connections, 5 rounds of 3 s, as `npm run bench`). Prints the
 // medians and on ÷ off; the metrics must stay within 5 %. A measurement, not a test: run it on a quiet machine.
+// Besides the rates, the server's CPU time per request (its process tree, from /proc): on a machine shared with
+// other work the rates of two stacks drift apart by more than 5 % between runs, the CPU each request costs less.
 const quick = process.env.BENCH_QUICK === '1';
 const rounds = quick ? 2 : 5;
 const roundSeconds = quick ? 1 : 3;
@@ -65,30 +68,42 @@ try {
     {
       name: '/api/me METRICS=off',
       url: `${stacks.off.publicUrl}/api/me`,
+      pid: stacks.off.pid,
       token: await token(stacks.off.publicUrl),
     },
     {
       name: '/api/me METRICS=on',
       url: `${stacks.on.publicUrl}/api/me`,
+      pid: stacks.on.pid,
       token: await token(stacks.on.publicUrl),
     },
     {
       name: 'guarded METRICS=off',
       url: `${examples.off.url}/api/hello`,
+      pid: examples.off.pid,
       token: await token(examples.off.url),
     },
-    { name: 'guarded METRICS=on', url: `${examples.on.url}/api/hello`, token: await token(examples.on.url) },
+    {
+      name: 'guarded METRICS=on',
+      url: `${examples.on.url}/api/hello`,
+      pid: examples.on.pid,
+      token: await token(examples.on.url),
+    },
   ];
-  const results = await runAlternating<LoadResult>(
+  const results = await runAlternating<LoadResult & { cpuUsPerRequest: number }>(
     targets.map((target) => ({
       name: target.name,
-      run: (seconds) =>
-        runLoad({
+      run: async (seconds) => {
+        const cpu = startCpuShare(target.pid);
+        const result = await runLoad({
           url: target.url,
           headers: { authorization: `Bearer ${target.token}` },
           connections,
           durationSeconds: seconds,
-        }),
+        });
+        // Cores busy ÷ requests per second: CPU seconds per request.
+        return { ...result, cpuUsPerRequest: (cpu().server / result.requestsPerSecond) * 1e6 };
+      },
     })),
     {
       rounds,
@@ -98,12 +113,13 @@ try {
         log(`round ${round} ${name}: ${result.requestsPerSecond.toFixed(0)} req/s`),
     },
   );
-  const summary = new Map<string, { rps: number; p50: number; p99: number; bad: number }>();
+  const summary = new Map<string, { rps: number; p50: number; p99: number; cpuUs: number; bad: number }>();
   for (const [name, runs] of results) {
     summary.set(name, {
       rps: median(runs.map((run) => run.requestsPerSecond)),
       p50: median(runs.map((run) => run.p50Ms)),
       p99: median(runs.map((run) => run.p99Ms)),
+      cpuUs: median(runs.map((run) => run.cpuUsPerRequest)),
       bad: runs.reduce((sum, run) => sum + run.non2xx + run.errors, 0),
     });
   }
@@ -112,13 +128,21 @@ try {
   ];
   for (const [name, row] of summary) {
     lines.push(
-      `${name.padEnd(22)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms  non-2xx+errors ${row.bad}`,
+      `${name.padEnd(22)} ${row.rps.toFixed(0).padStart(7)} req/s  p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms  cpu ${row.cpuUs.toFixed(1)} µs/request  non-2xx+errors ${row.bad}`,
     );
   }
-  const ratio = (on: string, off: string) =>
-    ((summary.get(on)?.rps ?? 0) / (summary.get(off)?.rps ?? Number.NaN)).toFixed(3);
-  lines.push(`/api/me on ÷ off: ${ratio('/api/me METRICS=on', '/api/me METRICS=off')}`);
-  lines.push(`guarded on ÷ off: ${ratio('guarded METRICS=on', 'guarded METRICS=off')}`);
+  const ratio = (on: string, off: string, field: 'rps' | 'cpuUs') =>
+    ((summary.get(on)?.[field] ?? 0) / (summary.get(off)?.[field] ?? Number.NaN)).toFixed(3);
+  for (const [label, prefix] of [
+    ['/api/me', '/api/me'],
+    ['guarded', 'guarded'],
+  ] as const) {
+    const on = `${prefix} METRICS=on`;
+    const off = `${prefix} METRICS=off`;
+    lines.push(
+      `${label} on ÷ off: rate ${ratio(on, off, 'rps')}, CPU per request ${ratio(on, off, 'cpuUs')} (within 5 %: rate ≥ 0.95, CPU ≤ 1.05)`,
+    );
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   for (const part of running.reverse()) await part.stop().catch(() => undefined);
