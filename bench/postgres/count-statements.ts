@@ -119,6 +119,7 @@ try {
 
   // CPU per sign-in: SQLite, then 2 + 2 on PostgreSQL.
   const cpuRows: string[][] = [];
+  const refreshRows: string[][] = [];
   {
     const dataDir = join(workDir, 'sqlite');
     for (const user of users) await addUser(dataDir, { ...user, email: `${user.username}@example.test` });
@@ -130,9 +131,19 @@ try {
     try {
       await new GatehouseClient(gatehouse.publicUrl).signIn(users[0] as Credentials);
       cpuRows.push(
-        await cpuOfSignIns('SQLite, 1 instance', gatehouse.publicUrl, {
-          'gatehouse (api + auth)': () => treeCpuSeconds(gatehouse.pid),
-        }),
+        await cpuOf(
+          'SQLite, 1 instance',
+          { 'gatehouse (api + auth)': () => treeCpuSeconds(gatehouse.pid) },
+          () => signInsFor(gatehouse.publicUrl),
+        ),
+      );
+      const refreshers = await signedIn(gatehouse.publicUrl);
+      refreshRows.push(
+        await cpuOf(
+          'SQLite, 1 instance',
+          { 'gatehouse (api + auth)': () => treeCpuSeconds(gatehouse.pid) },
+          () => refreshesFor(refreshers),
+        ),
       );
     } finally {
       await gatehouse.stop();
@@ -156,14 +167,15 @@ try {
         await new GatehouseClient(cluster.apiUrl).signIn(users[index] as Credentials);
       }
       const haproxies = childrenNamed('haproxy');
-      cpuRows.push(
-        await cpuOfSignIns('PostgreSQL, 2 API + 2 auth', cluster.apiUrl, {
-          api: () => cluster.apis.reduce((sum, part) => sum + treeCpuSeconds(part.pid), 0),
-          auth: () => cluster.auths.reduce((sum, part) => sum + treeCpuSeconds(part.pid), 0),
-          postgres: () => (postmaster === undefined ? Number.NaN : treeCpuSeconds(postmaster)),
-          haproxy: () => haproxies.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0),
-        }),
-      );
+      const groups = {
+        api: () => cluster.apis.reduce((sum, part) => sum + treeCpuSeconds(part.pid), 0),
+        auth: () => cluster.auths.reduce((sum, part) => sum + treeCpuSeconds(part.pid), 0),
+        postgres: () => (postmaster === undefined ? Number.NaN : treeCpuSeconds(postmaster)),
+        haproxy: () => haproxies.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0),
+      };
+      const refreshers = await signedIn(cluster.apiUrl);
+      refreshRows.push(await cpuOf('PostgreSQL, 2 API + 2 auth', groups, () => refreshesFor(refreshers)));
+      cpuRows.push(await cpuOf('PostgreSQL, 2 API + 2 auth', groups, () => signInsFor(cluster.apiUrl)));
     } finally {
       await cluster.close();
     }
@@ -172,6 +184,9 @@ try {
     [
       `CPU ms per sign-in (${CPU_SECONDS} s, 4 in flight, password, a new browser each)`,
       formatTable(['stack', 'sign-ins/s', 'groups (ms per sign-in)', 'bench', 'rest', 'machine'], cpuRows),
+      '',
+      `CPU ms per refresh (${CPU_SECONDS / 2} s, 8 sessions)`,
+      formatTable(['stack', 'refresh/s', 'groups (ms per refresh)', 'bench', 'rest', 'machine'], refreshRows),
     ].join('\n'),
   );
   process.stdout.write(`${report.join('\n\n')}\n`);
@@ -206,19 +221,11 @@ function renderPhase(
   ].join('\n');
 }
 
-/** Sign-ins for {@link CPU_SECONDS}, 4 in flight; CPU ms per sign-in of each group, this process and the rest. */
-async function cpuOfSignIns(
-  name: string,
-  publicUrl: string,
-  groups: Record<string, () => number>,
-): Promise<string[]> {
-  const before = Object.fromEntries(Object.entries(groups).map(([key, read]) => [key, read()]));
-  const machineBefore = machineCpuSeconds();
-  const benchBefore = process.cpuUsage();
+/** Sign-ins for {@link CPU_SECONDS}, 4 in flight, each from a new browser; resolves to how many were done. */
+async function signInsFor(publicUrl: string): Promise<number> {
   const deadline = performance.now() + CPU_SECONDS * 1000;
   let done = 0;
   let started = 0;
-  const begin = performance.now();
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       while (performance.now() < deadline) {
@@ -229,6 +236,44 @@ async function cpuOfSignIns(
       }
     }),
   );
+  return done;
+}
+
+/** 8 browsers signed in, for refresh grants. */
+async function signedIn(publicUrl: string): Promise<GatehouseClient[]> {
+  const clients = Array.from({ length: 8 }, () => new GatehouseClient(publicUrl));
+  for (const [index, client] of clients.entries()) {
+    await client.signIn(users[index % users.length] as Credentials);
+  }
+  return clients;
+}
+
+/** Refresh grants for half of {@link CPU_SECONDS}, each client one after the other; resolves to how many. */
+async function refreshesFor(clients: readonly GatehouseClient[]): Promise<number> {
+  let done = 0;
+  const deadline = performance.now() + CPU_SECONDS * 500;
+  await Promise.all(
+    clients.map(async (client) => {
+      while (performance.now() < deadline) {
+        await client.refresh();
+        done += 1;
+      }
+    }),
+  );
+  return done;
+}
+
+/** Runs `load`; CPU ms per operation of each group, of this process (the load generator) and of the rest. */
+async function cpuOf(
+  name: string,
+  groups: Record<string, () => number>,
+  load: () => Promise<number>,
+): Promise<string[]> {
+  const before = Object.fromEntries(Object.entries(groups).map(([key, read]) => [key, read()]));
+  const machineBefore = machineCpuSeconds();
+  const benchBefore = process.cpuUsage();
+  const begin = performance.now();
+  const done = await load();
   const seconds = (performance.now() - begin) / 1000;
   const bench = process.cpuUsage(benchBefore);
   const benchSeconds = (bench.user + bench.system) / 1e6;
@@ -237,15 +282,15 @@ async function cpuOfSignIns(
   const parts = Object.entries(groups).map(([key, read]) => {
     const used = read() - (before[key] ?? Number.NaN);
     counted += used;
-    return `${key} ${fmt((used * 1000) / done, 1)}`;
+    return `${key} ${fmt((used * 1000) / done, 2)}`;
   });
-  log(`${name}: ${done} sign-ins`);
+  log(`${name}: ${done} done`);
   return [
     name,
     fmt(done / seconds, 1),
     parts.join(', '),
-    fmt((benchSeconds * 1000) / done, 1),
-    fmt(((machine - counted) * 1000) / done, 1),
-    fmt((machine * 1000) / done, 1),
+    fmt((benchSeconds * 1000) / done, 2),
+    fmt(((machine - counted) * 1000) / done, 2),
+    fmt((machine * 1000) / done, 2),
   ];
 }
