@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger, openPostgres } from '@gatehouse/common';
 import { freePort, startTestPostgres } from '@gatehouse/common/testing';
-import pg from 'pg';
 import { startCluster } from '../cluster/start-cluster.js';
 import { addUser } from '../gatehouse/add-user.js';
 import { type Credentials, GatehouseClient } from '../gatehouse/gatehouse-client.js';
@@ -51,14 +51,13 @@ const postgres = await startTestPostgres();
 const workDir = await mkdtemp(join(tmpdir(), 'gatehouse-count-'));
 try {
   // pg_stat_statements needs a restart to load; the test server takes settings through ALTER SYSTEM.
-  const admin = new pg.Client({ connectionString: postgres.url });
-  await admin.connect();
+  const quiet = createLogger({ name: 'count-statements', level: 'silent' });
+  const admin = openPostgres(postgres.url, { applicationName: 'count-statements', logger: quiet, max: 1 });
   await admin.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
   await admin.end();
   await postgres.stop();
   await postgres.start();
-  const stats = new pg.Client({ connectionString: postgres.url });
-  await stats.connect();
+  const stats = openPostgres(postgres.url, { applicationName: 'count-statements', logger: quiet, max: 1 });
   await stats.query('CREATE EXTENSION pg_stat_statements');
   const postmaster = parentPid(
     (await stats.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0,
