@@ -174,5 +174,19 @@ export function runThrottleStoreTests(backend: string, newStore: StoreFactory): 
       expect(await store.throttle.get('address:x')).toBeUndefined();
       expect(await store.throttle.isMarked('known:ada', NOW)).toBe(true);
     });
+
+    it('lets attempts that reserve, then read, at once on several processes see each other', async () => {
+      const stores = [store, await subject.another(), await subject.another()];
+      const counts = await Promise.all(
+        Array.from({ length: 9 }, async (_, i) => {
+          const each = stores[i % 3]?.throttle;
+          await each?.takeInFlight(`h${i}`, ['k'], NOW + 30);
+          const reading = await each?.readThrottle({ inFlight: ['k'], holder: `h${i}`, counters: [] }, NOW);
+          return reading?.inFlight[0] ?? 0;
+        }),
+      );
+      // However they interleave, the one that reads last counts every other (LoginThrottle.reserve).
+      expect(Math.max(...counts)).toBe(8);
+    });
   });
 }
