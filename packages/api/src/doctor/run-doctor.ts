@@ -1,7 +1,12 @@
-import { existsSync } from 'node:fs';
+import type { JWK } from 'jose';
 import { calculatePKCECodeChallenge, randomNonce, randomPKCECodeVerifier, randomState } from 'openid-client';
 import type { ApiConfig } from '../config/load-api-config.js';
-import { clientAssertionKeyFile, loadClientAssertionKey } from '../keys/client-assertion-key.js';
+import {
+  type ClientAssertionKey,
+  clientAssertionKeyFile,
+  clientAssertionKeyFrom,
+  readExistingClientAssertionJwk,
+} from '../keys/client-assertion-key.js';
 import { createProviderFetch, type ProviderFetch } from '../oidc/provider-fetch.js';
 import { redirectUriFor } from '../oidc/start-login.js';
 import { type AuthorizationProbe, authorizationFindings } from './authorization-findings.js';
@@ -33,6 +38,15 @@ export interface DoctorHints {
   readonly credentials?: string;
 }
 
+/**
+ * Where the API keeps its `private_key_jwt` key, read and never created: `where` names it in a finding. By default
+ * the file in `DATA_DIR`; with `DATABASE_URL` the caller passes the database's (the API's key store there).
+ */
+export interface ClientKeySource {
+  readonly where: string;
+  read(): Promise<JWK | undefined>;
+}
+
 /** What {@link runDoctor} checks, and how. */
 export interface RunDoctorOptions {
   /** The API's configuration, as `gatehouse start api` would load it. */
@@ -42,6 +56,8 @@ export interface RunDoctorOptions {
   /** This machine's clock, compared with the provider's; `Date.now` by default. */
   readonly nowMs?: () => number;
   readonly hints?: DoctorHints;
+  /** Where the client key is (`private_key_jwt`); the file in `config.dataDir` by default. */
+  readonly clientKey?: ClientKeySource;
 }
 
 /** The order findings are reported in: the flow's order, then what only logout and time need. */
@@ -185,18 +201,21 @@ async function checkCredentials(
       'fix https first',
     );
   }
-  let clientKey: Awaited<ReturnType<typeof loadClientAssertionKey>> | undefined;
+  let clientKey: ClientAssertionKey | undefined;
   if (config.oidcTokenAuthMethod === 'private_key_jwt') {
+    const file = clientAssertionKeyFile(config.dataDir);
+    const source = options.clientKey ?? { where: file, read: () => readExistingClientAssertionJwk(file) };
     // Read, never created here: a key made now would not be the one registered at the provider.
-    if (!existsSync(clientAssertionKeyFile(config.dataDir))) {
+    const jwk = await source.read();
+    if (jwk === undefined) {
       return finding(
         'client-credentials',
         'fail',
-        `the API has no client key yet (${clientAssertionKeyFile(config.dataDir)}), so the provider cannot know it`,
+        `the API has no client key yet (${source.where}), so the provider cannot know it`,
         `start the API once (it creates the key), then register ${config.publicUrl}/.well-known/client-jwks.json (or the key it serves) at the provider`,
       );
     }
-    clientKey = await loadClientAssertionKey(config.dataDir);
+    clientKey = await clientAssertionKeyFrom(jwk);
   }
   const values = { code: randomState(), codeVerifier: randomPKCECodeVerifier() };
   secrets.push(values.code, values.codeVerifier);

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readOrCreateFileAsync } from '@gatehouse/common';
 import {
@@ -40,6 +41,16 @@ export async function readClientAssertionJwk(file: string): Promise<JWK> {
     JSON.stringify(await generateClientAssertionJwk()),
   );
   return JSON.parse(content.toString('utf8')) as JWK;
+}
+
+/** Reads `file` if it exists, creating nothing (a key made by a check would not be the one registered). */
+export async function readExistingClientAssertionJwk(file: string): Promise<JWK | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as JWK;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 /** The usable key and its public JWKS, from the stored private JWK. */

@@ -24,4 +24,6 @@ export interface ApiKeyStore {
   sealingKey(): Promise<Buffer>;
   /** The private JWK (ES256) of `private_key_jwt`, created once. */
   clientAssertionJwk(): Promise<JWK>;
+  /** That key as it is, creating none (`gatehouse doctor`); undefined before the API's first start. */
+  existingClientAssertionJwk(): Promise<JWK | undefined>;
 }

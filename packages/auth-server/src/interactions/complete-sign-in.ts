@@ -6,7 +6,7 @@ import { readDeviceCookie, writeDeviceCookie } from '../throttle/device-cookie.j
 import type { InteractionDeps } from './interaction-deps.js';
 import { PHISHING_RESISTANT_ACR, withNotice } from './interaction-state.js';
 import { recordSignIn } from './record-sign-in.js';
-import { interactionUrl, seeOther } from './respond.js';
+import { finishInteraction, interactionUrl, seeOther } from './respond.js';
 import { STEP_6 } from './step-spans.js';
 
 /** How a sign-in was made: the account, its RFC 8176 `amr` values, and what that asks of the throttles. */
@@ -49,9 +49,8 @@ export async function completeSignIn(
   const notice =
     methods.recoveryCodesLeft === undefined ? undefined : { recoveryCodesLeft: methods.recoveryCodesLeft };
   const finish = () =>
-    deps.provider().interactionResult(
-      ctx.req,
-      ctx.res,
+    finishInteraction(
+      interaction,
       {
         login: {
           accountId: user.id,
@@ -63,6 +62,7 @@ export async function completeSignIn(
         },
         ...withNotice(notice),
       },
+      now,
       { mergeWithLastSubmission: false },
     );
   const returnTo = deps.tracing.enabled

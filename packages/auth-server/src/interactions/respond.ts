@@ -35,3 +35,22 @@ export async function saveResult(interaction: Interaction, result: InteractionRe
   interaction.result = result;
   await interaction.save(Math.max(1, interaction.exp - nowSeconds));
 }
+
+/**
+ * oidc-provider's `interactionResult` on the interaction this request already loaded and checked against its
+ * cookie (interactions/index.ts): the same result, merged the same way, saved for the rest of its life, without
+ * reading it from the store a second time (a round trip on PostgreSQL). Resolves to where the browser goes next.
+ */
+export async function finishInteraction(
+  interaction: Interaction,
+  result: InteractionResults,
+  nowSeconds: number,
+  options: { mergeWithLastSubmission: boolean },
+): Promise<string> {
+  interaction.result =
+    options.mergeWithLastSubmission && !('error' in result)
+      ? { ...interaction.lastSubmission, ...result }
+      : result;
+  await interaction.save(Math.max(1, interaction.exp - nowSeconds));
+  return interaction.returnTo;
+}

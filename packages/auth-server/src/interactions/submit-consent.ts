@@ -1,5 +1,5 @@
 import type { InteractionStep } from './interaction-step.js';
-import { interactionUrl, seeOther } from './respond.js';
+import { finishInteraction, interactionUrl, seeOther } from './respond.js';
 
 /**
  * POST `/interaction/<uid>/consent` ("Allow"): records what the person granted in a Grant, the way
@@ -20,10 +20,10 @@ export const submitConsent: InteractionStep = {
     if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
     if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
     const grantId = await grant.save();
-    const returnTo = await provider.interactionResult(
-      ctx.req,
-      ctx.res,
+    const returnTo = await finishInteraction(
+      interaction,
       { consent: interaction.grantId ? {} : { grantId } },
+      Math.floor(deps.nowMs() / 1000),
       { mergeWithLastSubmission: true },
     );
     return seeOther(ctx, returnTo);

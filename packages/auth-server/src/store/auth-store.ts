@@ -241,6 +241,21 @@ export interface ThrottleRecord {
   readonly lastFailureAt: number;
 }
 
+/** What {@link ThrottleStore.readThrottle} reads. */
+export interface ThrottleQuery {
+  readonly inFlight: readonly string[];
+  readonly holder: string;
+  readonly counters: readonly string[];
+  readonly marker?: string;
+}
+
+/** What {@link ThrottleStore.readThrottle} found, in the order of its query. */
+export interface ThrottleReading {
+  readonly inFlight: number[];
+  readonly counters: (ThrottleRecord | undefined)[];
+  readonly marked: boolean;
+}
+
 /** Counters of failed sign-ins, durable so that a restart does not reset them. */
 export interface ThrottleStore {
   get(key: string): Promise<ThrottleRecord | undefined>;
@@ -272,6 +287,19 @@ export interface ThrottleStore {
   holdInFlight(holder: string, keys: readonly string[], now: number, expiresAt: number): Promise<number[]>;
   /** How many live reservations each of `keys` has, in the order of `keys`. */
   countInFlight(keys: readonly string[], now: number): Promise<number[]>;
+  /**
+   * {@link ThrottleStore.holdInFlight}'s reservation alone, counting nothing: for a caller that counts with
+   * {@link ThrottleStore.readThrottle} next (after this resolves, so that it sees what this committed).
+   */
+  takeInFlight(holder: string, keys: readonly string[], expiresAt: number): Promise<void>;
+  /**
+   * Everything one sign-in decision reads, in one read (one statement on PostgreSQL, where each statement is a
+   * round trip): the live reservations of `inFlight` other than `holder`'s ('' counts them all), the counters
+   * under `counters`, and whether `marker` is marked at `now`; counts and counters in the order asked.
+   */
+  readThrottle(query: ThrottleQuery, now: number): Promise<ThrottleReading>;
+  /** Clears the counters under `clear` and, given `mark`, stores that marker: one write (a success). */
+  settle(clear: readonly string[], mark?: { key: string; expiresAt: number }): Promise<void>;
   /** Ends every reservation of `holder`. */
   releaseInFlight(holder: string): Promise<void>;
   /**

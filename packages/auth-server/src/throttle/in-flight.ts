@@ -41,7 +41,24 @@ export class InFlight {
     }
   }
 
-  /** Gives back one taken with {@link InFlight.hold} on the same keys. */
+  /**
+   * Takes one on each of `keys` and counts nothing: the caller counts with {@link ThrottleStore.readThrottle}
+   * (holder given), once this resolved. Resolves to the holder id.
+   */
+  async take(keys: readonly string[], now: number): Promise<string> {
+    const holder = randomUUID();
+    const id = keys.join('\u0000');
+    this.#holders.set(id, [...(this.#holders.get(id) ?? []), holder]);
+    try {
+      await this.#store.takeInFlight(holder, keys, now + IN_FLIGHT_SECONDS);
+      return holder;
+    } catch (error) {
+      await this.release(keys);
+      throw error;
+    }
+  }
+
+  /** Gives back one taken with {@link InFlight.hold} or {@link InFlight.take} on the same keys. */
   async release(keys: readonly string[]): Promise<void> {
     const id = keys.join('\u0000');
     const holders = this.#holders.get(id) ?? [];

@@ -1,5 +1,5 @@
 import { addressBucket, UNPARSEABLE_ADDRESS_BUCKET } from '@gatehouse/common';
-import type { ThrottleStore } from '../store/auth-store.js';
+import type { ThrottleRecord, ThrottleStore } from '../store/auth-store.js';
 import { InFlight } from './in-flight.js';
 
 /** One counter's rule: `free` failures without delay, then 1 s, 2 s, 4 s… up to `cap` seconds. */
@@ -66,11 +66,7 @@ export class LoginThrottle {
    */
   async check(username: string, address: string, now: number, device?: string): Promise<ThrottleDecision> {
     const keys = keysFor(username, address, device);
-    const [pair = 0, account = 0, addressCount = 0, deviceCount = 0] = await this.#inFlight.count(
-      heldKeys(keys),
-      now,
-    );
-    return this.#decide(keys, now, { pair, account, address: addressCount, device: deviceCount });
+    return this.#decide(keys, now, await this.#read(keys, '', now));
   }
 
   /**
@@ -83,17 +79,9 @@ export class LoginThrottle {
     // other. The counts are those of the other attempts in flight; one that finishes while the store is read may
     // be counted twice (stricter), never missed, because it records its failure before it releases. Attempts in
     // flight with the same device cookie count too: a stolen one sent 20 times at once is not trusted 20 times.
-    const [pair = 0, account = 0, addressCount = 0, deviceCount = 0] = await this.#inFlight.hold(
-      heldKeys(keys),
-      now,
-    );
+    const holder = await this.#inFlight.take(heldKeys(keys), now);
     try {
-      const decision = await this.#decide(keys, now, {
-        pair,
-        account,
-        address: addressCount,
-        device: deviceCount,
-      });
+      const decision = this.#decide(keys, now, await this.#read(keys, holder, now));
       if (!decision.allowed) await this.release(username, address, device);
       return decision;
     } catch (error) {
@@ -131,49 +119,75 @@ export class LoginThrottle {
    */
   async recordSuccess(username: string, address: string, now: number): Promise<void> {
     const keys = keysFor(username, address);
-    await this.#store.clear(keys.pair);
-    await this.#store.clear(keys.account);
-    if (keys.known !== undefined)
-      await this.#store.mark(keys.known, now + THROTTLE_POLICY.knownAddressSeconds);
+    await this.#store.settle(
+      [keys.pair, keys.account],
+      keys.known === undefined
+        ? undefined
+        : { key: keys.known, expiresAt: now + THROTTLE_POLICY.knownAddressSeconds },
+    );
   }
 
-  async #decide(
-    keys: ReturnType<typeof keysFor>,
-    now: number,
-    pending: { pair: number; account: number; address: number; device: number },
-  ): Promise<ThrottleDecision> {
+  /**
+   * What a decision needs, read at once (one round trip on PostgreSQL): the attempts in flight other than
+   * `holder`'s, the counters (the device's when there is one) and the known-address marker.
+   */
+  async #read(keys: ReturnType<typeof keysFor>, holder: string, now: number): Promise<Reading> {
+    const reading = await this.#store.readThrottle(
+      {
+        inFlight: heldKeys(keys),
+        holder,
+        counters: [keys.pair, keys.account, keys.address, ...(keys.device ? [keys.device] : [])],
+        ...(keys.known === undefined ? {} : { marker: keys.known }),
+      },
+      now,
+    );
+    const [pair = 0, account = 0, address = 0, device = 0] = reading.inFlight;
+    const live = reading.counters.map((record) => liveAt(record, now));
+    return {
+      pending: { pair, account, address, device },
+      counters: { pair: live[0], account: live[1], address: live[2], device: live[3] },
+      known: reading.marked,
+    };
+  }
+
+  #decide(keys: ReturnType<typeof keysFor>, now: number, reading: Reading): ThrottleDecision {
+    const { pending, counters } = reading;
     const exempt =
-      (keys.known !== undefined && (await this.#store.isMarked(keys.known, now))) ||
-      (keys.device !== undefined && (await this.#trusted(keys.device, now, pending.device)));
-    const waits = await Promise.all([
-      this.#wait(keys.pair, THROTTLE_POLICY.pair, now, pending.pair),
-      exempt ? 0 : this.#wait(keys.account, THROTTLE_POLICY.account, now, pending.account),
-      this.#wait(keys.address, THROTTLE_POLICY.address, now, pending.address),
-    ]);
-    const retryAfter = Math.max(...waits);
+      (keys.known !== undefined && reading.known) ||
+      (keys.device !== undefined &&
+        (counters.device?.failures ?? 0) + pending.device < THROTTLE_POLICY.deviceFailures);
+    const retryAfter = Math.max(
+      wait(counters.pair, THROTTLE_POLICY.pair, now, pending.pair),
+      exempt ? 0 : wait(counters.account, THROTTLE_POLICY.account, now, pending.account),
+      wait(counters.address, THROTTLE_POLICY.address, now, pending.address),
+    );
     return retryAfter > 0 ? { allowed: false, retryAfter } : { allowed: true };
   }
+}
 
-  /** Whether a device cookie is still trusted: fewer than `deviceFailures` failures, in flight included. */
-  async #trusted(key: string, now: number, pending: number): Promise<boolean> {
-    const failures = (await this.#live(key, now))?.failures ?? 0;
-    return failures + pending < THROTTLE_POLICY.deviceFailures;
-  }
+/** Attempts in flight, live counters and the marker, as one decision reads them. */
+interface Reading {
+  pending: { pair: number; account: number; address: number; device: number };
+  counters: {
+    pair: ThrottleRecord | undefined;
+    account: ThrottleRecord | undefined;
+    address: ThrottleRecord | undefined;
+    device: ThrottleRecord | undefined;
+  };
+  known: boolean;
+}
 
-  async #wait(key: string, rule: Rule, now: number, pending: number): Promise<number> {
-    const live = await this.#live(key, now);
-    // Attempts in flight count as failures happening now.
-    const failures = (live?.failures ?? 0) + pending;
-    if (failures === 0) return 0;
-    const last = pending > 0 ? now : (live?.lastFailureAt ?? now);
-    return Math.max(0, last + delayFor(failures, rule) - now);
-  }
+/** Seconds to wait under `rule`, the attempts in flight counting as failures happening now. */
+function wait(live: ThrottleRecord | undefined, rule: Rule, now: number, pending: number): number {
+  const failures = (live?.failures ?? 0) + pending;
+  if (failures === 0) return 0;
+  const last = pending > 0 ? now : (live?.lastFailureAt ?? now);
+  return Math.max(0, last + delayFor(failures, rule) - now);
+}
 
-  /** The counter under `key`, unless it has been idle for `resetAfterSeconds` (then it counts as zero). */
-  async #live(key: string, now: number) {
-    const record = await this.#store.get(key);
-    return record && now - record.lastFailureAt < THROTTLE_POLICY.resetAfterSeconds ? record : undefined;
-  }
+/** The counter, unless it has been idle for `resetAfterSeconds` (then it counts as zero). */
+function liveAt(record: ThrottleRecord | undefined, now: number): ThrottleRecord | undefined {
+  return record && now - record.lastFailureAt < THROTTLE_POLICY.resetAfterSeconds ? record : undefined;
 }
 
 /** Seconds to wait after `failures` failures under `rule`: 0 while free, then doubling up to the cap. */

@@ -7,6 +7,7 @@ import type { DoctorTarget } from '../doctor/doctor-target.js';
 import { embeddedTarget } from '../doctor/embedded-target.js';
 import { formatFindings } from '../doctor/format-findings.js';
 import { providerTarget } from '../doctor/provider-target.js';
+import { withClientKeySource } from '../doctor/with-client-key-source.js';
 
 const doctor = subcommand({
   path: 'doctor',
@@ -30,7 +31,16 @@ const doctor = subcommand({
     else {
       // Loaded only now: the checks need openid-client and jose, the findings above do not.
       const { runDoctor } = await import('@gatehouse/api/doctor');
-      findings = await runDoctor({ config: target.config, hints: target.hints });
+      const { config, hints } = target;
+      try {
+        findings = await withClientKeySource(config, context, (clientKey) =>
+          runDoctor({ config, hints, ...(clientKey === undefined ? {} : { clientKey }) }),
+        );
+      } catch (error) {
+        // A GATEHOUSE_SECRET the database refuses, as gatehouse start api would: a finding like the others.
+        if (!(error instanceof ConfigError)) throw error;
+        findings = [configFinding(error)];
+      }
       heading = `gatehouse doctor: ${target.provider}, client ${target.config.oidcClientId}, PUBLIC_URL ${target.config.publicUrl}`;
     }
     context.stdout.write(

@@ -65,6 +65,8 @@ describe.concurrent('gatehouse start fails with one line naming the setting', ()
   let rootOnly: string;
   let file: string;
   let badAuthStore: string;
+  /** Another one for `start auth`: the tests run at once, and two starts on one DATA_DIR meet its lock. */
+  let badAuthStoreAlone: string;
   let badApiStore: string;
   const held: Server[] = [];
 
@@ -80,8 +82,11 @@ describe.concurrent('gatehouse start fails with one line naming the setting', ()
     file = join(root, 'a-file');
     writeFileSync(file, '');
     badAuthStore = join(root, 'bad-auth');
-    mkdirSync(join(badAuthStore, 'auth-server'), { recursive: true });
-    writeFileSync(join(badAuthStore, 'auth-server', 'auth.sqlite'), 'not a database');
+    badAuthStoreAlone = join(root, 'bad-auth-alone');
+    for (const dir of [badAuthStore, badAuthStoreAlone]) {
+      mkdirSync(join(dir, 'auth-server'), { recursive: true });
+      writeFileSync(join(dir, 'auth-server', 'auth.sqlite'), 'not a database');
+    }
     badApiStore = join(root, 'bad-api');
     mkdirSync(join(badApiStore, 'api'), { recursive: true });
     writeFileSync(join(badApiStore, 'api', 'api.sqlite'), 'not a database');
@@ -218,8 +223,8 @@ describe.concurrent('gatehouse start fails with one line naming the setting', ()
   });
   it('start auth: DATA_DIR holding an auth store that is not a database', async () => {
     expectOneLine(
-      await start(AUTH, { ...(await settings('unused')), DATA_DIR: badAuthStore }),
-      /^gatehouse start: Invalid DATA_DIR: .*bad-auth holds a database Gatehouse cannot use/,
+      await start(AUTH, { ...(await settings('unused')), DATA_DIR: badAuthStoreAlone }),
+      /^gatehouse start: Invalid DATA_DIR: .*bad-auth-alone holds a database Gatehouse cannot use/,
     );
   });
   it('start api: DATA_DIR holding an API store that is not a database', async () => {

@@ -31,6 +31,8 @@ export function runApiKeyStoreSuite(backend: StoreBackend, makeClock: () => Suit
       const [sealingA, sealingB] = await Promise.all([db.store.keys.sealingKey(), peer.keys.sealingKey()]);
       expect(sealingA).toHaveLength(32);
       expect(sealingA.equals(sealingB)).toBe(true);
+      // Read without creating (gatehouse doctor): nothing before the first start, the same key after it.
+      expect(await peer.keys.existingClientAssertionJwk()).toBeUndefined();
       const [clientA, clientB] = await Promise.all([
         db.store.keys.clientAssertionJwk(),
         peer.keys.clientAssertionJwk(),
@@ -38,6 +40,7 @@ export function runApiKeyStoreSuite(backend: StoreBackend, makeClock: () => Suit
       expect(clientA).toEqual(clientB);
       expect(clientA).toMatchObject({ kty: 'EC', crv: 'P-256' });
       expect(typeof clientA.d).toBe('string');
+      expect(await peer.keys.existingClientAssertionJwk()).toEqual(clientA);
     });
 
     it('shows a rotation by another process (a new version), and loses neither of two at once', async () => {

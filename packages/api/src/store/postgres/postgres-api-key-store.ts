@@ -94,6 +94,11 @@ export class PostgresApiKeyStore implements ApiKeyStore {
     return JSON.parse(text) as JWK;
   }
 
+  async existingClientAssertionJwk(): Promise<JWK | undefined> {
+    const text = await this.#read(CLIENT);
+    return text === undefined ? undefined : (JSON.parse(text) as JWK);
+  }
+
   async #read(name: string): Promise<string | undefined> {
     const { rows } = await this.#pool.query<{ sealed: string }>(
       'SELECT sealed FROM api_keys WHERE name = $1',

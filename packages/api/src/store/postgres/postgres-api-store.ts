@@ -111,11 +111,12 @@ export class PostgresApiStore implements ApiStore {
   }
 
   async createLoginTransaction(tx: LoginTransaction): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO api_login_transactions (state_hash, binding_hash, nonce, code_verifier_sealed, return_to, flow,
+    await this.#pool.query({
+      name: 'api-login-create',
+      text: `INSERT INTO api_login_transactions (state_hash, binding_hash, nonce, code_verifier_sealed, return_to, flow,
          login_challenge, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
+      values: [
         tx.stateHash,
         tx.bindingHash,
         tx.nonce,
@@ -126,7 +127,7 @@ export class PostgresApiStore implements ApiStore {
         tx.createdAt,
         tx.expiresAt,
       ],
-    );
+    });
   }
 
   async consumeLoginTransaction(stateHash: string, now: number): Promise<ConsumeResult> {
@@ -141,12 +142,13 @@ export class PostgresApiStore implements ApiStore {
       login_challenge: string | null;
       created_at: number;
       expires_at: number;
-    }>(
-      `UPDATE api_login_transactions SET used_at = $1 WHERE state_hash = $2 AND used_at IS NULL
+    }>({
+      name: 'api-login-consume',
+      text: `UPDATE api_login_transactions SET used_at = $1 WHERE state_hash = $2 AND used_at IS NULL
        RETURNING state_hash, binding_hash, nonce, code_verifier_sealed, return_to, flow, login_challenge, created_at,
          expires_at`,
-      [now, stateHash],
-    );
+      values: [now, stateHash],
+    });
     const row = rows[0];
     if (row === undefined) {
       const found = await this.#pool.query('SELECT 1 FROM api_login_transactions WHERE state_hash = $1', [
@@ -171,11 +173,12 @@ export class PostgresApiStore implements ApiStore {
   }
 
   async upsertUser(user: StoredUser, now: number): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO api_users (sub, email, email_verified, name, roles, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+    await this.#pool.query({
+      name: 'api-user-upsert',
+      text: `INSERT INTO api_users (sub, email, email_verified, name, roles, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (sub) DO UPDATE SET email = excluded.email, email_verified = excluded.email_verified,
          name = excluded.name, roles = excluded.roles, updated_at = excluded.updated_at`,
-      [
+      values: [
         user.sub,
         user.email ?? null,
         user.email_verified ?? null,
@@ -183,16 +186,17 @@ export class PostgresApiStore implements ApiStore {
         user.roles === undefined || user.roles.length === 0 ? null : JSON.stringify(user.roles),
         now,
       ],
-    );
+    });
   }
 
   async createSession(session: ApiSession, idleExpiresAt: number): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO api_sessions (id, sub, provider_sid, id_token_sealed, scope, created_at, absolute_expires_at,
+    await this.#pool.query({
+      name: 'api-session-create',
+      text: `INSERT INTO api_sessions (id, sub, provider_sid, id_token_sealed, scope, created_at, absolute_expires_at,
          idle_expires_at, client_address, user_agent, provider_refresh_sealed, provider_access_sealed,
          provider_access_expires_at, provider_checked_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [
+      values: [
         session.id,
         session.sub,
         session.providerSid,
@@ -208,7 +212,7 @@ export class PostgresApiStore implements ApiStore {
         session.providerGrant?.accessTokenExpiresAt ?? null,
         session.providerCheckedAt ?? session.createdAt,
       ],
-    );
+    });
   }
 
   async claimProviderCheck(
@@ -304,8 +308,9 @@ export class PostgresApiStore implements ApiStore {
   ): Promise<RefreshResult> {
     // The compare-and-set: only the statement whose WHERE still matches moves the generation (READ COMMITTED
     // re-checks it on the row another transaction just updated), and only it issues the successor.
-    const moved = await this.#pool.query<SessionRow & UserColumns>(
-      `WITH moved AS (
+    const moved = await this.#pool.query<SessionRow & UserColumns>({
+      name: 'api-session-rotate',
+      text: `WITH moved AS (
          UPDATE api_sessions
          SET refresh_generation = refresh_generation + 1, idle_expires_at = LEAST($3, absolute_expires_at),
            refresh_rotated_at = $4
@@ -314,8 +319,8 @@ export class PostgresApiStore implements ApiStore {
          RETURNING *
        )
        SELECT ${SESSION_COLUMNS}, ${USER_COLUMNS} FROM moved s LEFT JOIN api_users u ON u.sub = s.sub`,
-      [sessionId, generation, idleExpiresAt, now],
-    );
+      values: [sessionId, generation, idleExpiresAt, now],
+    });
     const row = moved.rows[0];
     if (moved.rowCount === 1 && row !== undefined) {
       return { status: 'ok', session: toSession(row), generation: generation + 1, user: toUser(row) };
@@ -429,15 +434,16 @@ export class PostgresApiStore implements ApiStore {
 
   async hitRateLimit(key: string, windowMs: number, now: number): Promise<RateLimitCount> {
     // One statement: the row lock of ON CONFLICT DO UPDATE counts concurrent hits from every process.
-    const { rows } = await this.#pool.query<{ window_start: number; window_ms: number; hits: number }>(
-      `INSERT INTO api_rate_limits AS r (key, window_start, window_ms, hits) VALUES ($1, $2, $3, 1)
+    const { rows } = await this.#pool.query<{ window_start: number; window_ms: number; hits: number }>({
+      name: 'api-rate-limit-hit',
+      text: `INSERT INTO api_rate_limits AS r (key, window_start, window_ms, hits) VALUES ($1, $2, $3, 1)
        ON CONFLICT (key) DO UPDATE SET
          hits = CASE WHEN r.window_start + r.window_ms <= $2 THEN 1 ELSE r.hits + 1 END,
          window_start = CASE WHEN r.window_start + r.window_ms <= $2 THEN $2 ELSE r.window_start END,
          window_ms = CASE WHEN r.window_start + r.window_ms <= $2 THEN $3 ELSE r.window_ms END
        RETURNING window_start, window_ms, hits`,
-      [key, now, windowMs],
-    );
+      values: [key, now, windowMs],
+    });
     const row = rows[0];
     if (row === undefined) throw new Error('rate limit counter not returned');
     return { count: row.hits, resetAt: row.window_start + row.window_ms };

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readOrCreateFile } from '@gatehouse/common';
 import type { JWK } from 'jose';
-import { readClientAssertionJwk } from '../../keys/client-assertion-key.js';
+import { readClientAssertionJwk, readExistingClientAssertionJwk } from '../../keys/client-assertion-key.js';
 import {
   parseSigningKeys,
   readExistingSigningKeyFile,
@@ -69,5 +69,9 @@ export class FileApiKeyStore implements ApiKeyStore {
 
   clientAssertionJwk(): Promise<JWK> {
     return readClientAssertionJwk(join(this.#dir, 'client-assertion-key.json'));
+  }
+
+  async existingClientAssertionJwk(): Promise<JWK | undefined> {
+    return readExistingClientAssertionJwk(join(this.#dir, 'client-assertion-key.json'));
   }
 }

@@ -130,5 +130,63 @@ export function runThrottleStoreTests(backend: string, newStore: StoreFactory): 
       // However they interleave, the one that counts last counts every other.
       expect(Math.max(...counts.map((each) => each?.[0] ?? 0))).toBe(8);
     });
+
+    it('reads the reservations of others, counters and a marker at once, and settles a success in one write', async () => {
+      const other = await subject.another();
+      await store.throttle.recordFailure('pair:ada', NOW - 10, 3600);
+      await store.throttle.recordFailure('pair:ada', NOW - 5, 3600);
+      await store.throttle.recordFailure('address:x', NOW - 1, 3600);
+      await store.throttle.mark('known:ada', NOW + 100);
+      await store.throttle.mark('known:old', NOW);
+      await store.throttle.takeInFlight('mine', ['pair:ada', 'account:ada'], NOW + 30);
+      await other.throttle.takeInFlight('theirs', ['account:ada'], NOW + 30);
+      await other.throttle.takeInFlight('gone', ['pair:ada'], NOW);
+      const query = {
+        inFlight: ['pair:ada', 'account:ada', 'address:x'],
+        holder: 'mine',
+        counters: ['pair:ada', 'account:ada', 'address:x'],
+        marker: 'known:ada',
+      };
+      expect(await other.throttle.readThrottle(query, NOW)).toEqual({
+        inFlight: [0, 1, 0],
+        counters: [
+          { key: 'pair:ada', failures: 2, lastFailureAt: NOW - 5 },
+          undefined,
+          { key: 'address:x', failures: 1, lastFailureAt: NOW - 1 },
+        ],
+        marked: true,
+      });
+      // Holder '' counts every reservation; an expired marker, or none asked, is not marked.
+      expect(
+        await store.throttle.readThrottle({ ...query, holder: '', marker: 'known:old' }, NOW),
+      ).toMatchObject({
+        inFlight: [1, 2, 0],
+        marked: false,
+      });
+      const { marker: _, ...unmarked } = query;
+      expect((await store.throttle.readThrottle(unmarked, NOW)).marked).toBe(false);
+
+      await store.throttle.settle(['pair:ada', 'account:ada'], { key: 'known:new', expiresAt: NOW + 50 });
+      expect(await store.throttle.get('pair:ada')).toBeUndefined();
+      expect(await store.throttle.get('address:x')).toMatchObject({ failures: 1 });
+      expect(await other.throttle.isMarked('known:new', NOW + 49)).toBe(true);
+      await store.throttle.settle(['address:x']);
+      expect(await store.throttle.get('address:x')).toBeUndefined();
+      expect(await store.throttle.isMarked('known:ada', NOW)).toBe(true);
+    });
+
+    it('lets attempts that reserve, then read, at once on several processes see each other', async () => {
+      const stores = [store, await subject.another(), await subject.another()];
+      const counts = await Promise.all(
+        Array.from({ length: 9 }, async (_, i) => {
+          const each = stores[i % 3]?.throttle;
+          await each?.takeInFlight(`h${i}`, ['k'], NOW + 30);
+          const reading = await each?.readThrottle({ inFlight: ['k'], holder: `h${i}`, counters: [] }, NOW);
+          return reading?.inFlight[0] ?? 0;
+        }),
+      );
+      // However they interleave, the one that reads last counts every other (LoginThrottle.reserve).
+      expect(Math.max(...counts)).toBe(8);
+    });
   });
 }

@@ -41,14 +41,15 @@ export class PostgresOidcModelStore implements OidcModelStore {
     const uid = typeof payload.uid === 'string' ? this.#sealing.hash(model, 'uid', payload.uid) : null;
     const userCode =
       typeof payload.userCode === 'string' ? this.#sealing.hash(model, 'user_code', payload.userCode) : null;
-    await this.#pool.query(
-      `INSERT INTO auth_oidc_models
+    await this.#pool.query({
+      name: 'auth-model-upsert',
+      text: `INSERT INTO auth_oidc_models
          (model, id_hash, payload_sealed, grant_id, uid_hash, user_code_hash, account_id, expires_at, consumed_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)
        ON CONFLICT (model, id_hash) DO UPDATE SET payload_sealed = excluded.payload_sealed,
          grant_id = excluded.grant_id, uid_hash = excluded.uid_hash, user_code_hash = excluded.user_code_hash,
          account_id = excluded.account_id, expires_at = excluded.expires_at`,
-      [
+      values: [
         model,
         idHash,
         this.#sealing.seal(model, idHash, payload),
@@ -58,7 +59,7 @@ export class PostgresOidcModelStore implements OidcModelStore {
         accountOf(payload),
         expiresAt,
       ],
-    );
+    });
   }
 
   async find(model: string, id: string, now: number): Promise<Record<string, unknown> | undefined> {
@@ -80,19 +81,21 @@ export class PostgresOidcModelStore implements OidcModelStore {
   async consume(model: string, id: string, now: number): Promise<boolean> {
     // Under READ COMMITTED a second UPDATE waits for the first's row lock, then re-reads the row: consumed, so
     // it updates nothing. The row count decides; a check before it (oidc-provider's `payload.consumed`) cannot.
-    const result = await this.#pool.query(
-      `UPDATE auth_oidc_models SET consumed_at = $3
+    const result = await this.#pool.query({
+      name: 'auth-model-consume',
+      text: `UPDATE auth_oidc_models SET consumed_at = $3
        WHERE model = $1 AND id_hash = $2 AND consumed_at IS NULL`,
-      [model, this.#sealing.hash(model, 'id', id), now],
-    );
+      values: [model, this.#sealing.hash(model, 'id', id), now],
+    });
     return result.rowCount === 1;
   }
 
   async destroy(model: string, id: string): Promise<void> {
-    await this.#pool.query('DELETE FROM auth_oidc_models WHERE model = $1 AND id_hash = $2', [
-      model,
-      this.#sealing.hash(model, 'id', id),
-    ]);
+    await this.#pool.query({
+      name: 'auth-model-destroy',
+      text: 'DELETE FROM auth_oidc_models WHERE model = $1 AND id_hash = $2',
+      values: [model, this.#sealing.hash(model, 'id', id)],
+    });
   }
 
   async revokeByGrantId(model: string, grantId: string): Promise<void> {
@@ -135,11 +138,13 @@ export class PostgresOidcModelStore implements OidcModelStore {
     value: string,
     now: number,
   ): Promise<Record<string, unknown> | undefined> {
-    const { rows } = await this.#pool.query<ModelRow>(
-      `SELECT m.id_hash, m.payload_sealed, m.consumed_at FROM auth_oidc_models m
+    // Prepared once per connection and column (the statements the sign-in and token paths run most).
+    const { rows } = await this.#pool.query<ModelRow>({
+      name: `auth-model-find-${column}`,
+      text: `SELECT m.id_hash, m.payload_sealed, m.consumed_at FROM auth_oidc_models m
        WHERE m.model = $1 AND m.${column} = $2 AND ${LIVE} LIMIT 1`,
-      [model, value, now],
-    );
+      values: [model, value, now],
+    });
     const row = rows[0];
     if (!row) return undefined;
     const payload = this.#sealing.open(model, row.id_hash, row.payload_sealed);

@@ -1,5 +1,5 @@
 import type { PostgresPool } from '@gatehouse/common';
-import type { ThrottleRecord, ThrottleStore } from '../auth-store.js';
+import type { ThrottleQuery, ThrottleReading, ThrottleRecord, ThrottleStore } from '../auth-store.js';
 
 interface ThrottleRow {
   key: string;
@@ -104,6 +104,69 @@ export class PostgresThrottleStore implements ThrottleStore {
 
   async countInFlight(keys: readonly string[], now: number): Promise<number[]> {
     return this.#count(keys, now, '');
+  }
+
+  async takeInFlight(holder: string, keys: readonly string[], expiresAt: number): Promise<void> {
+    await this.#pool.query({
+      name: 'auth-throttle-take-in-flight',
+      text: 'INSERT INTO auth_in_flight (holder, key, expires_at) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING',
+      values: [holder, [...keys], expiresAt],
+    });
+  }
+
+  async readThrottle(query: ThrottleQuery, now: number): Promise<ThrottleReading> {
+    // One statement, one snapshot, one round trip (it was six): taken after the caller's reservation committed,
+    // so it counts every reservation committed before, on any process (as holdInFlight's second statement).
+    const { rows } = await this.#pool.query<{
+      kind: 'f' | 'c' | 'm';
+      key: string;
+      n: number;
+      failures: number | null;
+      last_failure_at: number | null;
+    }>({
+      name: 'auth-throttle-read',
+      text: `SELECT 'f' AS kind, k.key, (SELECT count(*) FROM auth_in_flight f
+                 WHERE f.key = k.key AND f.expires_at > $2 AND f.holder <> $3) AS n,
+               NULL::bigint AS failures, NULL::bigint AS last_failure_at
+             FROM unnest($1::text[]) AS k(key)
+             UNION ALL
+             SELECT 'c', t.key, 0, t.failures::bigint, t.last_failure_at::bigint FROM auth_throttle t
+             WHERE t.key = ANY($4::text[])
+             UNION ALL
+             SELECT 'm', t.key, 0, NULL, NULL FROM auth_throttle t WHERE t.key = $5 AND t.expires_at > $2`,
+      values: [[...query.inFlight], now, query.holder, [...query.counters], query.marker ?? null],
+    });
+    const inFlight = new Map<string, number>();
+    const counters = new Map<string, ThrottleRecord>();
+    let marked = false;
+    for (const row of rows) {
+      if (row.kind === 'f') inFlight.set(row.key, row.n);
+      else if (row.kind === 'm') marked = true;
+      else
+        counters.set(row.key, {
+          key: row.key,
+          failures: row.failures ?? 0,
+          lastFailureAt: row.last_failure_at ?? 0,
+        });
+    }
+    return {
+      inFlight: query.inFlight.map((key) => inFlight.get(key) ?? 0),
+      counters: query.counters.map((key) => counters.get(key)),
+      marked,
+    };
+  }
+
+  async settle(clear: readonly string[], mark?: { key: string; expiresAt: number }): Promise<void> {
+    // One statement (three before). The marker's key is never one of those cleared (`known:` against `pair:` and
+    // `account:`), so the two parts touch different rows.
+    await this.#pool.query({
+      name: 'auth-throttle-settle',
+      text: `WITH cleared AS (DELETE FROM auth_throttle WHERE key = ANY($1::text[]))
+             INSERT INTO auth_throttle (key, failures, last_failure_at, expires_at)
+             SELECT $2::text, 0, 0, $3::bigint WHERE $2::text IS NOT NULL
+             ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at`,
+      values: [[...clear], mark?.key ?? null, mark?.expiresAt ?? null],
+    });
   }
 
   async releaseInFlight(holder: string): Promise<void> {

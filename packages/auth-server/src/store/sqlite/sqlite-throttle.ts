@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from '@gatehouse/common';
-import type { ThrottleRecord, ThrottleStore } from '../auth-store.js';
+import type { ThrottleQuery, ThrottleReading, ThrottleRecord, ThrottleStore } from '../auth-store.js';
 
 /**
  * Clears one user's wrong-code count: a correct code (here), or an administrator's new password or TOTP secret
@@ -27,6 +27,8 @@ export class SqliteThrottleStore implements ThrottleStore {
   readonly #secondFactorClear;
   readonly #takeFromWindow;
   readonly #holdInFlight;
+  readonly #takeInFlight;
+  readonly #settle;
   readonly #countInFlight;
   readonly #releaseInFlight;
   readonly #sweepInFlight;
@@ -81,11 +83,20 @@ export class SqliteThrottleStore implements ThrottleStore {
     this.#countInFlight = db.prepare<[string, number, string], { n: number }>(
       'SELECT count(*) AS n FROM in_flight WHERE key = ? AND expires_at > ? AND holder <> ?',
     );
+    this.#takeInFlight = db.transaction((holder: string, keys: readonly string[], expiresAt: number) => {
+      for (const key of keys) insertInFlight.run(holder, key, expiresAt);
+    });
     // One transaction (SQLite has one writer): attempts reserving at once are counted in the order they came.
     this.#holdInFlight = db.transaction(
       (holder: string, keys: readonly string[], now: number, expiresAt: number): number[] => {
-        for (const key of keys) insertInFlight.run(holder, key, expiresAt);
+        this.#takeInFlight(holder, keys, expiresAt);
         return keys.map((key) => this.#countInFlight.get(key, now, holder)?.n ?? 0);
+      },
+    );
+    this.#settle = db.transaction(
+      (clear: readonly string[], mark: { key: string; expiresAt: number } | undefined) => {
+        for (const key of clear) this.#delete.run(key);
+        if (mark !== undefined) this.#mark.run(mark.key, mark.expiresAt);
       },
     );
     this.#releaseInFlight = db.prepare<[string]>('DELETE FROM in_flight WHERE holder = ?');
@@ -142,6 +153,26 @@ export class SqliteThrottleStore implements ThrottleStore {
 
   async countInFlight(keys: readonly string[], now: number): Promise<number[]> {
     return keys.map((key) => this.#countInFlight.get(key, now, '')?.n ?? 0);
+  }
+
+  async takeInFlight(holder: string, keys: readonly string[], expiresAt: number): Promise<void> {
+    this.#takeInFlight(holder, keys, expiresAt);
+  }
+
+  async readThrottle(query: ThrottleQuery, now: number): Promise<ThrottleReading> {
+    // Synchronous statements, nothing in between: as consistent as one statement, and as fast as before.
+    return {
+      inFlight: query.inFlight.map((key) => this.#countInFlight.get(key, now, query.holder)?.n ?? 0),
+      counters: query.counters.map((key) => {
+        const row = this.#get.get(key);
+        return row ? toRecord(row) : undefined;
+      }),
+      marked: query.marker !== undefined && this.#marked.get(query.marker, now) !== undefined,
+    };
+  }
+
+  async settle(clear: readonly string[], mark?: { key: string; expiresAt: number }): Promise<void> {
+    this.#settle(clear, mark);
   }
 
   async releaseInFlight(holder: string): Promise<void> {
