@@ -26,6 +26,10 @@ const connections = 32;
 const env = { RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production', LOG_LEVEL: 'warn' };
 const user = { username: 'bench-metrics', password: 'correct horse battery staple' };
 const log = (line: string) => process.stderr.write(`[metrics-cost] ${line}\n`);
+// `METRICS_COST_SAME=off node bench/dist/metrics-cost.js`: an A/A run, both sides with METRICS=off (the labels
+// stay on/off), to see how far two identical stacks drift apart on this machine.
+const same = process.env.METRICS_COST_SAME === 'off' ? 'off' : undefined;
+const metricsOf = (side: 'on' | 'off'): 'on' | 'off' => same ?? side;
 
 const workDir = await mkdtemp(join(tmpdir(), 'gatehouse-metrics-cost-'));
 const running: { stop: () => Promise<void> }[] = [];
@@ -39,7 +43,7 @@ try {
       port: await freePort(),
       authPort: await freePort(),
       dataDir,
-      env: { METRICS: metrics },
+      env: { METRICS: metricsOf(metrics) },
     });
     running.push(stack);
     stacks[metrics] = stack;
@@ -57,7 +61,7 @@ try {
       clientId: client.id,
       clientSecret: client.secret,
       dataDir: join(workDir, `example-${metrics}`),
-      env: { ...env, METRICS: metrics },
+      env: { ...env, METRICS: metricsOf(metrics) },
     });
     running.push(example);
     examples[metrics] = example;
@@ -124,7 +128,7 @@ try {
     });
   }
   const lines = [
-    `${connections} connections, ${rounds} rounds of ${roundSeconds} s, medians${quick ? ' (BENCH_QUICK: not comparable)' : ''}`,
+    `${connections} connections, ${rounds} rounds of ${roundSeconds} s, medians${quick ? ' (BENCH_QUICK: not comparable)' : ''}${same ? ' (A/A: METRICS=off on both sides)' : ''}`,
   ];
   for (const [name, row] of summary) {
     lines.push(
