@@ -282,6 +282,80 @@ describe('gatehouse sessions', () => {
     );
   });
 
+  it('finds a username where the auth server keeps it: the database with DATABASE_URL, never a DATA_DIR namesake', async () => {
+    if (postgres === undefined) throw new Error('the test PostgreSQL did not start');
+    const url = await postgres.createDatabase();
+    const dataDir = tempDir();
+    const sqliteEnv = { DATA_DIR: dataDir };
+    const env = { ...sqliteEnv, DATABASE_URL: url, GATEHOUSE_SECRET: SECRET };
+    // The same username in both: the DATA_DIR one (from an earlier embedded start) is someone else.
+    for (const where of [env, sqliteEnv]) {
+      const added = await runWithStdin(
+        ['users', 'add', 'dora', '--email', 'dora@example.test', '--password-stdin'],
+        where,
+      );
+      expect(added.code).toBe(0);
+    }
+    const { openConfiguredAuthStore, readDatabaseSettings } = await import('@gatehouse/auth-server');
+    const auth = await openConfiguredAuthStore(
+      { dataDir, database: readDatabaseSettings(env) },
+      { logger: quiet(), applicationName: 'gatehouse-cli-test' },
+    );
+    const sub = (await auth.users.findByUsername('dora'))?.id ?? 'missing';
+    await auth.close();
+    const store = await openApiStore(
+      { dataDir, databaseUrl: url, gatehouseSecret: GatehouseSecret.fromEnv(env) },
+      quiet(),
+    );
+    await store.createSession(
+      {
+        id: 'dora-1',
+        sub,
+        providerSid: null,
+        idTokenSealed: null,
+        scope: null,
+        createdAt: Date.now(),
+        absoluteExpiresAt: Date.now() + HOUR,
+        revokedAt: null,
+      },
+      Date.now() + HOUR,
+    );
+    await store.close();
+    expect((await run(['sessions', 'list', '--user', 'dora'], env)).stdout).toMatch(/^dora-1 /m);
+    expect((await run(['sessions', 'revoke', '--user', 'dora'], env)).stdout).toMatch(
+      /Revoked session: dora-1/,
+    );
+  });
+
+  it('looks up no username at the embedded auth server when OIDC_ISSUER names another provider', async () => {
+    const dataDir = tempDir();
+    const env = { DATA_DIR: dataDir, OIDC_ISSUER: 'https://idp.example.test' };
+    expect(
+      (
+        await runWithStdin(['users', 'add', 'erin', '--email', 'erin@example.test', '--password-stdin'], {
+          DATA_DIR: dataDir,
+        })
+      ).code,
+    ).toBe(0);
+    const store = new SqliteApiStore(apiDatabaseFile(dataDir));
+    // At the provider, "erin" is a sub of its own; the embedded server's erin is not that user.
+    await store.createSession(
+      {
+        id: 'provider-erin',
+        sub: 'erin',
+        providerSid: null,
+        idTokenSealed: null,
+        scope: null,
+        createdAt: Date.now(),
+        absoluteExpiresAt: Date.now() + HOUR,
+        revokedAt: null,
+      },
+      Date.now() + HOUR,
+    );
+    await store.close();
+    expect((await run(['sessions', 'list', '--user', 'erin'], env)).stdout).toMatch(/^provider-erin /m);
+  });
+
   it('refuses a wrong GATEHOUSE_SECRET with one line', async () => {
     if (postgres === undefined) throw new Error('the test PostgreSQL did not start');
     const url = await postgres.createDatabase();

@@ -1,4 +1,5 @@
 import { printableText, type SessionStore, type SessionSummary } from '@gatehouse/api';
+import { createLogger } from '@gatehouse/common';
 import { runSubcommands } from '../args/run-subcommands.js';
 import { subcommand } from '../args/subcommand.js';
 import { CliError, usage } from '../cli-error.js';
@@ -127,15 +128,21 @@ function parseLimit(value: string | undefined): number {
 }
 
 /**
- * A username of the embedded auth server as its `sub` (the API knows users by `sub` and email only), when
- * DATA_DIR holds an auth server that knows it; anything else is passed on as a sub or an email.
+ * A username of the embedded auth server as its `sub` (the API knows users by `sub` and email only), looked up
+ * where that auth server keeps its users: the database with DATABASE_URL, else DATA_DIR; never another store
+ * (a same-named user in a DATA_DIR the database set-up does not use is someone else). With OIDC_ISSUER the users
+ * are the provider's, not the embedded server's: nothing is looked up. Anything not found is passed on as a sub
+ * or an email. Nothing is created: no auth store there, no lookup.
  */
 async function resolveUser(context: CommandContext, user: string): Promise<string> {
-  const { existsSync } = await import('node:fs');
-  const { authStoreFile, openAuthStore } = await import('@gatehouse/auth-server');
-  const dataDir = dataDirOf(context);
-  if (!existsSync(authStoreFile(dataDir))) return user;
-  const store = openAuthStore(dataDir);
+  if (context.env.OIDC_ISSUER?.trim()) return user;
+  const { authStoreExists, openConfiguredAuthStore, readDatabaseSettings } = await import(
+    '@gatehouse/auth-server'
+  );
+  const config = { dataDir: dataDirOf(context), database: readDatabaseSettings(context.env) };
+  const logger = createLogger({ name: 'gatehouse-cli', level: 'silent' });
+  if (!(await authStoreExists(config, { logger }))) return user;
+  const store = await openConfiguredAuthStore(config, { logger, applicationName: 'gatehouse-cli' });
   try {
     return (await store.users.findByUsername(user))?.id ?? user;
   } finally {
