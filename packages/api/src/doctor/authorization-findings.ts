@@ -15,6 +15,8 @@ export function authorizationFindings(
   probes: readonly AuthorizationProbe[],
   context: {
     readonly config: ApiConfig;
+    /** The scope the API asks for at this provider (loginScope), the one probed. */
+    readonly scope: string;
     readonly authorizationEndpoint: string;
     readonly clientIdFix: string | undefined;
     readonly redirectUriFix: string | undefined;
@@ -44,7 +46,7 @@ export function authorizationFindings(
         'authorization-request',
         'fail',
         `the provider refused the API's authorization request for ${client} (${first.error ?? 'an unreadable error'})`,
-        fixForRefusal(first.error, config.oidcScopes),
+        fixForRefusal(first.error, context.scope),
       ),
     );
   } else if (
@@ -54,7 +56,7 @@ export function authorizationFindings(
       finding(
         'authorization-request',
         'ok',
-        `the provider accepts the API's authorization request (code, PKCE S256, scope "${printable(config.oidcScopes)}")`,
+        `the provider accepts the API's authorization request (code, PKCE S256, scope "${printable(context.scope)}")`,
       ),
     );
   }

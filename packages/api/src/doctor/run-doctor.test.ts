@@ -124,6 +124,16 @@ describe('gatehouse doctor against a provider that does everything right', () =>
   });
 });
 
+describe('gatehouse doctor probes the scope the API asks for', () => {
+  it('with roles and offline_access when the provider offers them and the session check is on', async () => {
+    provider.metadata = { scopes_supported: ['openid', 'profile', 'email', 'roles', 'offline_access'] };
+    const findings = await runDoctor({ config: configFor({ OIDC_SESSION_CHECK_INTERVAL: '900' }) });
+    const asked = 'openid profile email roles offline_access';
+    for (const request of provider.requestsTo('/authorize')) expect(request.query.get('scope')).toBe(asked);
+    expect(byCheck(findings).get('authorization-request')?.message).toContain(`scope "${asked}"`);
+  });
+});
+
 describe('gatehouse doctor with private_key_jwt', () => {
   it("signs the client assertion with the API's key, as the API does, and sends no secret", async () => {
     const keyDir = mkdtempSync(join(tmpdir(), 'gatehouse-doctor-key-'));

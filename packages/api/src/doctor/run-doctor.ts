@@ -7,6 +7,7 @@ import {
   clientAssertionKeyFrom,
   readExistingClientAssertionJwk,
 } from '../keys/client-assertion-key.js';
+import { loginScope } from '../oidc/login-scope.js';
 import { createProviderFetch, type ProviderFetch } from '../oidc/provider-fetch.js';
 import { redirectUriFor } from '../oidc/start-login.js';
 import { type AuthorizationProbe, authorizationFindings } from './authorization-findings.js';
@@ -141,6 +142,9 @@ async function examine(
     { check: 'redirect-uri-spa', redirectUri: redirectUriFor(config.publicUrl, 'spa') },
     { check: 'redirect-uri-simple', redirectUri: redirectUriFor(config.publicUrl, 'simple') },
   ] as const;
+  // The scope the API's logins ask for at this provider (roles, offline_access with the session check), not
+  // OIDC_SCOPES alone: a provider refusing one of them must fail here, not at the first sign-in.
+  const scope = loginScope(config, metadata.scopes_supported);
   const [jwks, ...probes] = await Promise.all([
     checkJwks(fetch, metadata, config.oidcIdTokenAlg),
     ...targets.map(async (target): Promise<AuthorizationProbe> => {
@@ -150,7 +154,7 @@ async function examine(
       const verdict = await probeAuthorization(fetch, {
         authorizationEndpoint: metadata.authorization_endpoint,
         clientId: config.oidcClientId,
-        scope: config.oidcScopes,
+        scope,
         redirectUri: target.redirectUri,
         values: { state: values.state, nonce: values.nonce, codeChallenge },
       });
@@ -161,6 +165,7 @@ async function examine(
     jwks,
     ...authorizationFindings(probes, {
       config,
+      scope,
       authorizationEndpoint: metadata.authorization_endpoint,
       clientIdFix: hints.clientId,
       redirectUriFix: hints.redirectUri,
