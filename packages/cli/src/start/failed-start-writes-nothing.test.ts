@@ -128,7 +128,8 @@ describe('a start that fails writes nothing, and a DATA_DIR runs one Gatehouse',
     expect(next.output()).toContain(
       'Users exist from an earlier start; their passwords are not shown again.',
     );
-    expect(next.output()).toContain(RESET);
+    expect(next.output()).toContain('npx gatehouse users list');
+    expect(next.output()).toContain(RESET.replace('passwd alice', 'passwd <username>'));
     expect((await storeState(dataDir)).redirectUris).toContain(`http://localhost:${nextPort}/callback`);
     next.child.kill('SIGINT');
     expect(await next.exited).toBe(0);

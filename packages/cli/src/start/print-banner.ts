@@ -3,6 +3,9 @@ import type { RunningStack } from './start-stack.js';
 
 /** The command that sets a user's password, as a person types it (the password on standard input, never argv). */
 const RESET_PASSWORD = "printf '%s' 'a new passphrase' | npx gatehouse users passwd alice --password-stdin";
+// Users from an earlier start may be anyone's (`gatehouse users add`), not the demo's alice: list them first.
+const RESET_EARLIER_PASSWORD =
+  "printf '%s' 'a new passphrase' | npx gatehouse users passwd <username> --password-stdin";
 
 /**
  * Prints, in one write (so no log line lands inside it), where to go and, on a first start, the demo
@@ -42,8 +45,9 @@ export async function printBanner(
     // Their passwords were shown by the start that created them, if it got that far: say how to set a new one.
     lines.push(
       '',
-      '  Users exist from an earlier start; their passwords are not shown again. To set a new one:',
-      `    ${RESET_PASSWORD}`,
+      '  Users exist from an earlier start; their passwords are not shown again. To see them and set a new one:',
+      '    npx gatehouse users list',
+      `    ${RESET_EARLIER_PASSWORD}`,
     );
   }
   if (stack.demoUsers.length > 0) {
