@@ -145,8 +145,13 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
 /** The configuration: one HTTP front on `host:port`, one backend section with every server. */
 function haproxyConfig(options: HaproxyOptions, host: string, port: number): string {
   const check = options.healthCheck;
+  // With failover on, a server is also marked down at the first connection error its live traffic meets (a
+  // reset or refused connection: layer 4 only, never an HTTP answer such as a 503), not only after `fall` failed
+  // checks: a request retried at once after its server died (on a kept-alive connection, which haproxy does not
+  // redispatch for a POST) then goes to a live one.
+  const observe = options.redispatch ? ' observe layer4 error-limit 1 on-error mark-down' : '';
   const inter = check
-    ? ` check inter ${Math.max(50, Math.round(check.intervalMs ?? 200))}ms fall ${check.fall ?? 1} rise ${check.rise ?? 1}`
+    ? ` check inter ${Math.max(50, Math.round(check.intervalMs ?? 200))}ms fall ${check.fall ?? 1} rise ${check.rise ?? 1}${observe}`
     : '';
   const lines = [
     'global',
