@@ -1,7 +1,7 @@
-import { randomToken } from '@gatehouse/common';
 import { ApiError } from '../errors/api-error.js';
 import type { ApiContext } from '../server/api-context.js';
 import type { ApiSession, StoredUser } from '../store/api-store.js';
+import { newSessionId } from './new-session-id.js';
 import { MAX_USER_AGENT_LENGTH, printableText } from './printable-text.js';
 import { checkProviderSession, type ProviderTokens, sealProviderGrant } from './provider-session-check.js';
 
@@ -36,7 +36,7 @@ export async function openSession(
   client?: SignInClient,
 ): Promise<IssuedSession> {
   const now = ctx.now();
-  const id = randomToken(16);
+  const id = newSessionId();
   const session: ApiSession = {
     id,
     sub: user.sub,

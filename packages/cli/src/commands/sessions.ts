@@ -76,6 +76,7 @@ const revoke = subcommand({
   notes: [
     'Its refresh cookie is refused at once, its access tokens by every API process within a second.',
     USER_NOTE,
+    'An id that starts with - (from a version before ids never did): put -- before it, as in: revoke -- -Ab12.',
     STATE,
   ],
   // admin.sessions.revoke, and session.revoked: the operator ended them (AUDIT_LOG).
