@@ -67,6 +67,24 @@ async function seed(store: ApiStore): Promise<number> {
   return now;
 }
 
+/** One live session of `sub`, an hour long, as a sign-in leaves it (nothing sealed in it). */
+async function liveSession(store: ApiStore, id: string, sub: string): Promise<void> {
+  const now = Date.now();
+  await store.createSession(
+    {
+      id,
+      sub,
+      providerSid: null,
+      idTokenSealed: null,
+      scope: null,
+      createdAt: now,
+      absoluteExpiresAt: now + HOUR,
+      revokedAt: null,
+    },
+    now + HOUR,
+  );
+}
+
 function runSessionCommands(backend: Backend): void {
   describe(`gatehouse sessions on ${backend.name}`, () => {
     it('lists the live sessions newest first, bounded, sanitised, never a secret', async () => {
@@ -262,19 +280,7 @@ describe('gatehouse sessions', () => {
     const sub = (await auth.users.findByUsername('carol'))?.id ?? 'missing';
     await auth.close();
     const store = new SqliteApiStore(apiDatabaseFile(dataDir));
-    await store.createSession(
-      {
-        id: 'carol-1',
-        sub,
-        providerSid: null,
-        idTokenSealed: null,
-        scope: null,
-        createdAt: Date.now(),
-        absoluteExpiresAt: Date.now() + HOUR,
-        revokedAt: null,
-      },
-      Date.now() + HOUR,
-    );
+    await liveSession(store, 'carol-1', sub);
     await store.close();
     expect((await run(['sessions', 'list', '--user', 'carol'], env)).stdout).toMatch(/^carol-1 /m);
     expect((await run(['sessions', 'revoke', '--user', 'carol'], env)).stdout).toMatch(
@@ -307,19 +313,7 @@ describe('gatehouse sessions', () => {
       { dataDir, databaseUrl: url, gatehouseSecret: GatehouseSecret.fromEnv(env) },
       quiet(),
     );
-    await store.createSession(
-      {
-        id: 'dora-1',
-        sub,
-        providerSid: null,
-        idTokenSealed: null,
-        scope: null,
-        createdAt: Date.now(),
-        absoluteExpiresAt: Date.now() + HOUR,
-        revokedAt: null,
-      },
-      Date.now() + HOUR,
-    );
+    await liveSession(store, 'dora-1', sub);
     await store.close();
     expect((await run(['sessions', 'list', '--user', 'dora'], env)).stdout).toMatch(/^dora-1 /m);
     expect((await run(['sessions', 'revoke', '--user', 'dora'], env)).stdout).toMatch(
@@ -339,19 +333,7 @@ describe('gatehouse sessions', () => {
     ).toBe(0);
     const store = new SqliteApiStore(apiDatabaseFile(dataDir));
     // At the provider, "erin" is a sub of its own; the embedded server's erin is not that user.
-    await store.createSession(
-      {
-        id: 'provider-erin',
-        sub: 'erin',
-        providerSid: null,
-        idTokenSealed: null,
-        scope: null,
-        createdAt: Date.now(),
-        absoluteExpiresAt: Date.now() + HOUR,
-        revokedAt: null,
-      },
-      Date.now() + HOUR,
-    );
+    await liveSession(store, 'provider-erin', 'erin');
     await store.close();
     expect((await run(['sessions', 'list', '--user', 'erin'], env)).stdout).toMatch(/^provider-erin /m);
   });
