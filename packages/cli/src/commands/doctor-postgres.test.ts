@@ -1,14 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { PostgresApiStore } from '@gatehouse/api';
 import { ensureApiClient, openAuthStore } from '@gatehouse/auth-server';
 import { createLogger, GatehouseSecret } from '@gatehouse/common';
 import { freePort, startTestPostgres, type TestPostgres } from '@gatehouse/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
 import { type RunningAuthAlone, startAuthAlone } from '../start/start-auth-alone.js';
+import { runCliInProcess } from '../testing/run-cli-in-process.js';
 
 // `gatehouse doctor` for an API on PostgreSQL with private_key_jwt: the API keeps its client key in the database
 // (sealed with GATEHOUSE_SECRET), so that is where doctor must look, never in DATA_DIR.
@@ -49,15 +48,7 @@ afterAll(async () => {
 async function doctor(
   env: Record<string, string>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['doctor'], {
-    env,
-    stdin: Readable.from([]),
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-  });
-  return { code, stdout, stderr };
+  return runCliInProcess(['doctor'], env);
 }
 
 function credentialsLine(stdout: string): string | undefined {

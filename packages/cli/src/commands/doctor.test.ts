@@ -2,13 +2,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
 import { ensureApiClient, openAuthStore } from '@gatehouse/auth-server';
 import { createLogger } from '@gatehouse/common';
 import { freePort } from '@gatehouse/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
 import { type RunningAuthAlone, startAuthAlone } from '../start/start-auth-alone.js';
+import { runCliInProcess } from '../testing/run-cli-in-process.js';
 
 // `gatehouse doctor` against the real embedded auth server (`gatehouse start auth`, in this process, on a free
 // port), its API client registered the way `gatehouse start` registers it: one good configuration, then one
@@ -58,15 +57,7 @@ async function doctor(
   env: Record<string, string>,
   args: string[] = [],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['doctor', ...args], {
-    env,
-    stdin: Readable.from([]),
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-  });
-  return { code, stdout, stderr };
+  return runCliInProcess(['doctor', ...args], env);
 }
 
 /** The line of one check. */

@@ -1,10 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { startTestPostgres, type TestPostgres } from '@gatehouse/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runCliInProcess } from '../testing/run-cli-in-process.js';
 
 const SECRET = 'a test gatehouse secret, long enough to be accepted';
 
@@ -22,15 +21,7 @@ describe('gatehouse keys --api on PostgreSQL', () => {
   });
 
   async function run(argv: string[], env: Record<string, string>) {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(argv, {
-      env: { DATA_DIR: dataDir, ...env },
-      stdin: Readable.from([]),
-      stdout: { write: (chunk: string) => (stdout += chunk) },
-      stderr: { write: (chunk: string) => (stderr += chunk) },
-    });
-    return { code, stdout, stderr };
+    return runCliInProcess(argv, { DATA_DIR: dataDir, ...env });
   }
 
   it('rotates and lists the keys in the database, nothing in DATA_DIR, and refuses a wrong or missing secret', async () => {

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   type ApiClient,
@@ -12,20 +11,12 @@ import {
   testBackends,
 } from '@gatehouse/api/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runCliInProcess } from '../testing/run-cli-in-process.js';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) GatehouseTest/1.0';
 
 async function cli(argv: string[], env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    env,
-    stdin: Readable.from([]),
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-  });
-  return { code, stdout, stderr };
+  return runCliInProcess(argv, env);
 }
 
 // The operator's `gatehouse sessions revoke` against a running API: the same revocation path as logout and

@@ -1,12 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { type ApiStore, apiDatabaseFile, openApiStore, SqliteApiStore } from '@gatehouse/api';
 import { createLogger, GatehouseSecret } from '@gatehouse/common';
 import { startTestPostgres, type TestPostgres } from '@gatehouse/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runCliInProcess } from '../testing/run-cli-in-process.js';
 
 const SECRET = 'a test gatehouse secret, long enough to be accepted';
 const HOUR = 3_600_000;
@@ -28,15 +27,7 @@ afterAll(() => {
 });
 
 async function run(argv: string[], env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    env,
-    stdin: Readable.from([]),
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-  });
-  return { code, stdout, stderr };
+  return runCliInProcess(argv, env);
 }
 
 /** Two users, three live sessions and one ended, as the API's sign-ins would have left them. */
@@ -351,15 +342,7 @@ describe('gatehouse sessions', () => {
 });
 
 async function runWithStdin(argv: string[], env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    env,
-    stdin: Readable.from([Buffer.from('a long enough password for carol')]),
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-  });
-  return { code, stdout, stderr };
+  return runCliInProcess(argv, env, 'a long enough password for carol');
 }
 
 function quiet() {
